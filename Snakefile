@@ -1,0 +1,21 @@
+"""modmap: blood transcriptome module maps (see README.md)."""
+
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+report: "workflow/report/workflow.rst"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/validate.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        all_targets(),

@@ -1,0 +1,56 @@
+"""Adapter for rule validate: check the matrix against the sample sheet, write the parquet cache."""
+
+from modmap.config import check_sample_sheet, resolve_comparisons
+from modmap.io import (
+    atomic_path,
+    read_expression_table,
+    read_header,
+    read_sample_sheet,
+    write_expression,
+    write_tsv,
+)
+from modmap.logs import log_to_file
+from modmap.validate import check_header, prepare_expression
+
+
+def main(smk) -> None:
+    log = log_to_file(smk.log[0])
+    sheet_path, matrix_path = smk.input.samples, smk.input.expression
+    sheet = check_sample_sheet(
+        read_sample_sheet(sheet_path), path=sheet_path, id_column=smk.params.id_column
+    )
+    resolved = resolve_comparisons(
+        sheet,
+        smk.params.comparisons,
+        sheet_path=sheet_path,
+        min_group_size=smk.params.min_group_size,
+    )
+    check_header(read_header(matrix_path), path=matrix_path)
+    matrix, warnings = prepare_expression(
+        read_expression_table(matrix_path),
+        sample_ids=list(sheet["sample_id"]),
+        path=matrix_path,
+        scale=smk.params.scale,
+    )
+    warnings = resolved.warnings + warnings
+    for warning in warnings:
+        log.warning(warning)
+    summary = [
+        f"expression: {matrix_path}: {matrix.shape[0]} features x {matrix.shape[1]} samples",
+        f"samples: {sheet_path}: {len(sheet)} samples",
+        *(
+            f"comparison {name}: {(g.role == 'case').sum()} case, {(g.role == 'control').sum()} "
+            f"control samples"
+            for name, g in resolved.table.groupby("comparison", sort=False)
+        ),
+        *(f"warning: {w}" for w in warnings),
+    ]
+    log.info("\n".join(summary))
+    write_expression(matrix, smk.output.expression)
+    write_tsv(sheet, smk.output.samples)
+    write_tsv(resolved.table, smk.output.comparisons)
+    with atomic_path(smk.output.report) as tmp:
+        tmp.write_text("\n".join(summary) + "\n", encoding="utf-8")
+
+
+main(snakemake)  # noqa: F821

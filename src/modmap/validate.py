@@ -1,0 +1,159 @@
+"""Checks of the expression matrix against the sample sheet (the ``validate`` stage).
+
+:func:`prepare_expression` turns the matrix as read into the validated float64 matrix that every
+later stage reads from the parquet cache, and says what it found. It raises
+:class:`~modmap.errors.InputError` naming the file, the row (feature and line) or the column
+(sample), and the fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import is_numeric_dtype
+
+from modmap.errors import InputError
+from modmap.stats.checks import looks_unlogged
+
+
+def _show(values: Sequence[str], limit: int = 5) -> str:
+    shown = ", ".join(repr(v) for v in list(values)[:limit])
+    return shown + (f", ... ({len(values)} in all)" if len(values) > limit else "")
+
+
+def check_header(header: Sequence[str], *, path: str) -> None:
+    """Reject duplicated or empty sample columns in the matrix header (``header[0]`` = IDs)."""
+    samples = list(header[1:])
+    seen: dict[str, int] = {}
+    for pos, name in enumerate(samples, start=2):
+        if name == "":
+            raise InputError(f"{path}: column {pos} of the header is empty; name every sample.")
+        if name in seen:
+            raise InputError(
+                f"{path}: sample column {name!r} appears twice (columns {seen[name]} and {pos}). "
+                "Sample IDs must be unique in the matrix header."
+            )
+        seen[name] = pos
+
+
+def prepare_expression(
+    raw: pd.DataFrame,
+    *,
+    sample_ids: Sequence[str],
+    path: str,
+    scale: Literal["log2", "linear"] = "log2",
+) -> tuple[pd.DataFrame, list[str]]:
+    """Check and subset an expression matrix for the samples of the sample sheet.
+
+    Parameters
+    ----------
+    raw
+        Features x samples as read by :func:`modmap.io.read_expression_table` (index = feature
+        IDs from the first column).
+    sample_ids
+        Sample IDs of the checked sample sheet, in sheet order.
+    path
+        File the matrix came from, for messages.
+    scale
+        ``log2``: values are used as they are, with a warning when they look unlogged.
+        ``linear``: values must be > 0 and are log2-transformed.
+
+    Returns
+    -------
+    matrix, warnings
+        Float64 matrix (features x sheet samples, sheet order, log2 scale; NaN = missing) and
+        human-readable warnings (samples of the matrix not in the sheet, missing values, features
+        with no value, matrix that looks unlogged).
+
+    Raises
+    ------
+    InputError
+        Empty or duplicated feature IDs, a non-numeric cell (named by feature, line and sample),
+        a sheet sample that is not a matrix column, non-positive values with ``scale: linear``.
+    """
+    warnings: list[str] = []
+    ids = pd.Series(raw.index.astype(str), index=range(len(raw)))
+    empty = raw.index.isna() | (ids.str.strip() == "").to_numpy()
+    if empty.any():
+        line = int(np.flatnonzero(empty)[0]) + 2
+        raise InputError(f"{path} line {line}: empty feature ID in the first column.")
+    dup = raw.index.duplicated(keep=False)
+    if dup.any():
+        first = raw.index[dup][0]
+        lines = [str(i + 2) for i in np.flatnonzero(raw.index == first)]
+        raise InputError(
+            f"{path}: feature ID {first!r} appears on lines {', '.join(lines)} "
+            f"({int(raw.index[dup].nunique())} duplicated ID(s) in all). Collapse duplicated "
+            "features (e.g. keep the probe with the highest mean) before running modmap."
+        )
+    missing = [s for s in sample_ids if s not in raw.columns]
+    if missing:
+        raise InputError(
+            f"{path}: {len(missing)} sample(s) of the sample sheet are not columns of the "
+            f"expression matrix: {_show(missing)}. Check the sample IDs (column headers must "
+            "match the sample sheet exactly) or remove these rows from the sample sheet."
+        )
+    extra = [c for c in raw.columns if c not in set(sample_ids)]
+    if extra:
+        warnings.append(
+            f"{path}: {len(extra)} matrix column(s) not in the sample sheet are ignored: "
+            f"{_show(extra)}"
+        )
+    matrix = raw.loc[:, list(sample_ids)]
+    for column in matrix.columns:
+        values = matrix[column]
+        if is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            continue
+        coerced = pd.to_numeric(values, errors="coerce")
+        bad = coerced.isna() & values.notna()
+        pos = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(
+            f"{path} line {pos + 2}, feature {matrix.index[pos]!r}, sample column {column!r}: "
+            f"{values.iloc[pos]!r} is not a number. Use a plain number, or leave the cell empty "
+            "(or NA) for a missing value."
+        )
+    matrix = matrix.astype(np.float64)
+    matrix.index = matrix.index.astype(str)
+    matrix.index.name = "feature_id"
+    values = matrix.to_numpy()
+    finite = np.isfinite(values) | np.isnan(values)
+    if not finite.all():
+        row, col = (int(i[0]) for i in np.nonzero(~finite))
+        raise InputError(
+            f"{path} line {row + 2}, feature {matrix.index[row]!r}, sample column "
+            f"{matrix.columns[col]!r}: infinite value. Replace it with a number or leave it empty."
+        )
+    if scale == "linear":
+        nonpos = values <= 0
+        if nonpos.any():
+            row, col = (int(i[0]) for i in np.nonzero(nonpos))
+            raise InputError(
+                f"{path} line {row + 2}, feature {matrix.index[row]!r}, sample column "
+                f"{matrix.columns[col]!r}: value {values[row, col]} <= 0 cannot be log2-transformed "
+                "(expression.scale: linear). Floor the intensities (e.g. at 10) or give log2 values "
+                "with expression.scale: log2."
+            )
+        matrix = np.log2(matrix)
+    else:
+        evidence = looks_unlogged(matrix)
+        if evidence:
+            warnings.append(
+                f"{path}: the values look unlogged although expression.scale is log2 ({evidence}). "
+                "Set expression.scale: linear if they are intensities or counts."
+            )
+    n_missing = int(matrix.isna().to_numpy().sum())
+    if n_missing:
+        all_missing = matrix.index[matrix.isna().all(axis=1)]
+        warnings.append(
+            f"{path}: {n_missing} missing value(s); they are dropped gene by gene in the tests."
+            + (
+                f" {len(all_missing)} feature(s) have no value at all and are not tested: "
+                f"{_show(list(all_missing))}"
+                if len(all_missing)
+                else ""
+            )
+        )
+    return matrix, warnings

@@ -1,0 +1,26 @@
+rule validate:
+    input:
+        expression=config["expression"]["path"],
+        samples=config["samples"]["path"],
+    output:
+        expression="results/validated/expression.parquet",
+        samples="results/validated/samples.tsv",
+        comparisons="results/validated/comparisons.tsv",
+        report="results/validated/validation.txt",
+    params:
+        id_column=config["samples"]["id_column"],
+        comparisons=config["comparisons"],
+        min_group_size=config["statistics"]["min_group_size"],
+        scale=config["expression"]["scale"],
+    log:
+        "results/logs/validate.log",
+    benchmark:
+        "results/benchmarks/validate.tsv"
+    threads: 1
+    resources:
+        mem_mb=mem_mb_scaled(1000, 12),
+        runtime=runtime_scaled(10, 10),
+    conda:
+        "../envs/modmap.yaml"
+    script:
+        "../../scripts/validate.py"
