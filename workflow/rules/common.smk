@@ -9,9 +9,12 @@ import re
 
 from snakemake.utils import validate
 
-from modmap.config import check_config_references, check_sample_sheet, resolve_comparisons
+from modmap.config import (
+    check_config_references,
+    check_sample_sheet,
+    resolve_comparisons,
+)
 from modmap.io import read_sample_sheet
-
 
 validate(config, workflow.source_path("../schemas/config.schema.yaml"))
 
@@ -75,4 +78,10 @@ def all_targets():
     return [
         "results/validated/expression.parquet",
         "results/validated/comparisons.tsv",
+        "results/bridge/bridge.tsv",
+        "results/bridge/summary.tsv",
+        "results/bridge/notes.tsv",
+        "results/modules/membership.tsv",
+        "results/modules/dropped.tsv",
+        "results/modules/annotation.tsv",
     ]

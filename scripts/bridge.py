@@ -1,0 +1,18 @@
+"""Adapter for rule bridge: translate the module file to the matrix's features, write 6 tables."""
+
+from modmap.bridge import run_bridge
+from modmap.io import write_tsv
+from modmap.logs import log_to_file
+
+
+def main(smk) -> None:
+    log_to_file(smk.log[0])
+    result = run_bridge(
+        modules_path=smk.input.modules, expression_path=smk.input.expression, **smk.params.run
+    )
+    for name in ("bridge", "summary", "notes", "membership", "dropped", "annotation"):
+        write_tsv(getattr(result, name), smk.output[name])
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821

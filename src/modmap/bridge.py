@@ -1,0 +1,629 @@
+"""The probe bridge: translate module features into expression features through a key.
+
+The default policy (``policy="unambiguous"``), as in Quartier et al. 2011 and ``docs/bridge.md``:
+
+- a source ID with no key is ``no_key``; one whose keys reach no target is ``no_match``;
+- one whose keys reach more than one target feature is ``ambiguous``;
+- one whose keys reach exactly one target is ``unambiguous`` and kept;
+- within a module, kept sources that reach the same target count once; a target claimed by two
+  or more modules is a ``conflict`` and leaves all of them;
+- a module with fewer than ``min_genes`` (default 10) members left is dropped.
+
+"Claimed by two or more modules" means: reached by two or more different kept source IDs that
+sit in two or more different modules. A source ID that the module file itself lists in several
+modules (overlapping repertoires such as Gen2 and BloodGen3) keeps its target in each of them;
+the overlap is the repertoire's, not the bridge's.
+
+``policy="all"`` keeps every target reached (ambiguous sources included, with all their
+targets) and has no conflict rule.
+
+When the modules and the matrix share an ID space (no annotation tables, ``key`` ``auto`` or
+``identity``, no symbol update) the bridge is the identity: a module feature present in the
+matrix has status ``identity`` and maps to itself.
+
+:func:`bridge_modules` computes (no files); :func:`run_bridge` reads the inputs with the readers
+of :mod:`modmap.annotation`, :mod:`modmap.modules` and :mod:`modmap.io`, then calls it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+
+from modmap.annotation import (
+    KEY_KINDS,
+    PlatformTable,
+    is_excel_date,
+    read_alias_table,
+    read_platform,
+    split_keys,
+)
+from modmap.errors import InputError
+from modmap.io import read_feature_ids
+from modmap.modules import ModuleFormat, ModuleSet, read_modules
+
+__all__ = [
+    "STATUSES",
+    "BridgeResult",
+    "BridgeKey",
+    "Policy",
+    "SymbolUpdater",
+    "bridge_modules",
+    "resolve_key",
+    "run_bridge",
+]
+
+log = logging.getLogger(__name__)
+
+BridgeKey = Literal["auto", "refseq", "entrez", "symbol", "identity"]
+Policy = Literal["unambiguous", "all"]
+STATUSES: tuple[str, ...] = (
+    "unambiguous",
+    "ambiguous",
+    "no_match",
+    "no_key",
+    "conflict",
+    "identity",
+)
+_REFSEQ_ID = re.compile(r"^(NM|NR|XM|XR)_\d+(\.\d+)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class BridgeResult:
+    """Everything the bridge rule writes.
+
+    Attributes
+    ----------
+    bridge
+        ``source_id``, ``keys`` (``;``-joined), ``target_id`` (empty unless kept; ``;``-joined
+        under ``policy="all"``), ``status``; one row per distinct module feature, file order.
+    summary
+        ``status``, ``count``: one row per status of :data:`STATUSES`, then ``source_total``
+        and ``kept``.
+    membership
+        ``module_id``, ``title``, ``feature_id`` (expression feature IDs) of the kept modules.
+    dropped
+        ``module_id``, ``title``, ``n_members``, ``reason``.
+    annotation
+        ``module_id``, ``title``, ``n_source``, ``n_members``, ``kept`` (``true``/``false``),
+        then the module file's layout columns.
+    notes
+        ``side`` (``source``/``target``), ``id``, ``issue`` (``excel_date``, ``renamed``,
+        ``alias_ambiguous``), ``detail``: every Excel-mangled symbol and every renaming.
+    key
+        The key used (``refseq``, ``entrez``, ``symbol``) or ``identity``.
+    """
+
+    bridge: pd.DataFrame
+    summary: pd.DataFrame
+    membership: pd.DataFrame
+    dropped: pd.DataFrame
+    annotation: pd.DataFrame
+    notes: pd.DataFrame
+    key: str
+
+    def kept_line(self) -> str:
+        """``kept N of M source features (key: K)``, with thousands separators."""
+        counts = dict(zip(self.summary["status"], self.summary["count"], strict=True))
+        return (
+            f"kept {counts['kept']:,} of {counts['source_total']:,} source features "
+            f"(key: {self.key})"
+        )
+
+
+class SymbolUpdater:
+    """Bring gene symbols up to date with an alias table.
+
+    A symbol (compared in upper case) that is an official symbol of the table is kept. One that
+    is not, but is an alias of exactly one gene, becomes that gene's official symbol
+    (``SEPT5`` -> ``SEPTIN5``). An alias of several genes is left as it is and reported
+    (``alias_ambiguous``); an unknown symbol is left as it is.
+
+    Parameters
+    ----------
+    aliases
+        ``entrez``, ``symbol``, ``alias`` as from :func:`modmap.annotation.read_alias_table`.
+    """
+
+    def __init__(self, aliases: pd.DataFrame) -> None:
+        sym = aliases["symbol"].str.upper()
+        self.official = frozenset(sym)
+        ali = aliases.assign(symbol=sym, alias=aliases["alias"].str.upper())
+        ali = ali[(ali["alias"] != "") & ~ali["alias"].isin(self.official)]
+        grouped = ali.groupby("alias")["symbol"].agg(lambda s: tuple(sorted(set(s))))
+        self.targets: dict[str, tuple[str, ...]] = grouped.to_dict()
+
+    def update(self, symbol: str) -> tuple[str, str | None, str | None]:
+        """Return ``(symbol, issue, detail)``; ``issue`` is None when nothing happened."""
+        if symbol in self.official:
+            return symbol, None, None
+        hits = self.targets.get(symbol)
+        if not hits:
+            return symbol, None, None
+        if len(hits) == 1:
+            return hits[0], "renamed", f"{symbol} -> {hits[0]}"
+        return symbol, "alias_ambiguous", f"{symbol} is an alias of {', '.join(hits)}; kept"
+
+
+def _guess_kind(ids: Iterable[str]) -> str:
+    ids = [i for i in ids if i]
+    if not ids:
+        return "symbol"
+    n = len(ids)
+    if sum(bool(_REFSEQ_ID.match(i)) for i in ids) >= 0.9 * n:
+        return "refseq"
+    if sum(i.isdigit() for i in ids) >= 0.9 * n:
+        return "entrez"
+    return "symbol"
+
+
+def resolve_key(
+    key: BridgeKey,
+    *,
+    source: PlatformTable | None,
+    target: PlatformTable | None,
+    source_ids: Sequence[str],
+    target_ids: Sequence[str],
+    update_symbols: bool = False,
+) -> str:
+    """Decide the key the bridge uses.
+
+    ``auto``: ``identity`` when neither table is given (``symbol`` if ``update_symbols``);
+    otherwise the first of ``refseq``, ``entrez``, ``symbol`` that both sides carry, where a
+    side without a table carries the kind its IDs look like (90% or more RefSeq accessions ->
+    refseq, digits -> entrez, else symbol). An explicit key must exist in every table given.
+
+    Raises
+    ------
+    InputError
+        ``identity`` with a table configured, a table lacking the requested key column, or no
+        key shared by both sides.
+    """
+    if key == "identity":
+        if source is not None or target is not None:
+            raise InputError(
+                "bridge.key is identity but bridge.source/bridge.target name annotation tables; "
+                "remove them (set to null) or choose a key (refseq, entrez, symbol, auto)."
+            )
+        return "identity"
+    for side, table in (("source", source), ("target", target)):
+        if table is not None and key in KEY_KINDS and key not in table.keys_available:
+            raise InputError(
+                f"{table.path}: bridge.key is {key} but the table has no {key} column; columns "
+                f"found: {', '.join(table.columns_found)}. Name it in "
+                f"bridge.{side}.columns.{key}, or choose another bridge.key "
+                f"(this table carries: {', '.join(table.keys_available)})."
+            )
+    if key in KEY_KINDS:
+        return key
+    if key != "auto":
+        raise InputError(
+            f"bridge.key: '{key}' is not one of auto, refseq, entrez, symbol, identity."
+        )
+    if source is None and target is None:
+        return "symbol" if update_symbols else "identity"
+    src = source.keys_available if source is not None else (_guess_kind(source_ids),)
+    tgt = target.keys_available if target is not None else (_guess_kind(target_ids),)
+    for kind in KEY_KINDS:
+        if kind in src and kind in tgt:
+            return kind
+    raise InputError(
+        f"bridge.key auto: the module side carries {', '.join(src)} and the expression side "
+        f"{', '.join(tgt)}; there is no common key. Name a key column in bridge.source.columns "
+        "or bridge.target.columns, or add an annotation table."
+    )
+
+
+def _keys_for(
+    ids: Sequence[str],
+    kind: str,
+    side: str,
+    table: PlatformTable | None,
+    updater: SymbolUpdater | None,
+    notes: list[tuple[str, str, str, str]],
+) -> dict[str, list[str]]:
+    """Normalised keys of each ID: from the table's key column, or from the ID itself."""
+    cells: dict[str, str]
+    if table is not None:
+        cells = dict(zip(table.table["id"], table.table[kind], strict=True))
+    else:
+        cells = {i: i for i in ids}
+    out: dict[str, list[str]] = {}
+    for i in ids:
+        keys, rejected = split_keys(cells.get(i, ""), kind)  # type: ignore[arg-type]
+        for bad in rejected:
+            notes.append(
+                (
+                    side,
+                    i,
+                    "excel_date",
+                    f"'{bad}' looks like a date made by a spreadsheet; "
+                    "not used as a key (fix the symbol in the file)",
+                )
+            )
+        if updater is not None and kind == "symbol":
+            new: list[str] = []
+            for k in keys:
+                k2, issue, detail = updater.update(k)
+                if issue is not None:
+                    notes.append((side, i, issue, detail or ""))
+                if k2 not in new:
+                    new.append(k2)
+            keys = new
+        out[i] = keys
+    return out
+
+
+def bridge_modules(
+    modules: ModuleSet,
+    features: Sequence[str],
+    *,
+    source: PlatformTable | None = None,
+    target: PlatformTable | None = None,
+    key: BridgeKey = "auto",
+    policy: Policy = "unambiguous",
+    min_genes: int = 10,
+    aliases: pd.DataFrame | None = None,
+) -> BridgeResult:
+    """Translate modules into expression features and apply the policy.
+
+    Parameters
+    ----------
+    modules
+        The module file (:func:`modmap.modules.read_modules`); its feature IDs are the source IDs.
+    features
+        Feature IDs of the expression matrix. A target feature absent from the matrix counts
+        as no target.
+    source, target
+        Platform tables of the module features and of the matrix features. ``None`` means the
+        IDs themselves are the keys (e.g. symbol-keyed modules or a symbol-keyed matrix).
+    key
+        ``auto`` (default; see :func:`resolve_key`: refseq when both tables carry it),
+        ``refseq``, ``entrez``, ``symbol`` or ``identity``.
+    policy
+        ``unambiguous`` (default, the policy in the module docstring) or ``all``.
+    min_genes
+        Modules with fewer members after the bridge are dropped (default 10, as in the trial).
+    aliases
+        Alias table (``entrez``, ``symbol``, ``alias``). When given and the key is ``symbol``,
+        symbols on both sides are brought up to date (:class:`SymbolUpdater`), every renaming
+        reported in ``notes``. ``None`` (default) renames nothing.
+
+    Returns
+    -------
+    BridgeResult
+
+    Raises
+    ------
+    InputError
+        The module IDs match nothing in the source table, or no module feature reaches the
+        matrix at all (the message shows how many and three examples).
+    ValueError
+        ``min_genes`` below 1 or an unknown ``policy``.
+    """
+    if isinstance(min_genes, bool) or not isinstance(min_genes, int) or min_genes < 1:
+        raise ValueError(f"modules.min_genes must be an integer >= 1; got {min_genes!r}.")
+    if policy not in ("unambiguous", "all"):
+        raise ValueError(f"bridge.policy: '{policy}' is not one of unambiguous, all.")
+    source_ids = list(dict.fromkeys(modules.members["feature_id"]))
+    feature_list = [str(f) for f in features]
+    feature_set = set(feature_list)
+    kind = resolve_key(
+        key,
+        source=source,
+        target=target,
+        source_ids=source_ids,
+        target_ids=feature_list,
+        update_symbols=aliases is not None,
+    )
+    notes: list[tuple[str, str, str, str]] = []
+    reach: dict[str, list[str]] = {}
+    status: dict[str, str] = {}
+    if kind == "identity":
+        src_keys = {}
+        for s in source_ids:
+            src_keys[s] = [s]
+            if is_excel_date(s):
+                notes.append(
+                    (
+                        "source",
+                        s,
+                        "excel_date",
+                        f"'{s}' looks like a date made by a spreadsheet; "
+                        "not matched (fix the symbol in the module file)",
+                    )
+                )
+                src_keys[s] = []
+                status[s] = "no_key"
+            elif s in feature_set:
+                reach[s] = [s]
+                status[s] = "identity"
+            else:
+                status[s] = "no_match"
+    else:
+        if source is not None:
+            in_table = set(source.table["id"])
+            missing = [s for s in source_ids if s not in in_table]
+            if len(missing) == len(source_ids):
+                raise InputError(
+                    f"{modules.path}: none of the {len(source_ids)} module feature IDs is in the "
+                    f"source annotation table {source.path} (e.g. {', '.join(source_ids[:3])}; "
+                    f"table IDs look like {', '.join(source.table['id'].head(3))}). Use the "
+                    "platform table of the module file's features in bridge.source, or the right "
+                    "ID column (bridge.source.columns.id)."
+                )
+        updater = SymbolUpdater(aliases) if (aliases is not None and kind == "symbol") else None
+        src_keys = _keys_for(source_ids, kind, "source", source, updater, notes)
+        if target is not None:
+            tgt_ids = [t for t in target.table["id"] if t in feature_set]
+        else:
+            tgt_ids = feature_list
+        tgt_keys = _keys_for(tgt_ids, kind, "target", target, updater, notes)
+        index: dict[str, list[str]] = {}
+        for t, ks in tgt_keys.items():
+            for k in ks:
+                index.setdefault(k, []).append(t)
+        for s in source_ids:
+            ks = src_keys[s]
+            if not ks:
+                status[s] = "no_key"
+                continue
+            hit = list(dict.fromkeys(t for k in ks for t in index.get(k, ())))
+            if not hit:
+                status[s] = "no_match"
+            elif len(hit) > 1:
+                status[s] = "ambiguous"
+                if policy == "all":
+                    reach[s] = hit
+            else:
+                status[s] = "unambiguous"
+                reach[s] = hit
+        if policy == "unambiguous":
+            _apply_conflicts(modules.members, reach, status)
+
+    bridge = pd.DataFrame(
+        {
+            "source_id": source_ids,
+            "keys": [";".join(src_keys[s]) for s in source_ids],
+            "target_id": [";".join(reach.get(s, ())) for s in source_ids],
+            "status": [status[s] for s in source_ids],
+        }
+    )
+    counts = bridge["status"].value_counts()
+    n_kept = int((bridge["target_id"] != "").sum())
+    summary = pd.DataFrame(
+        {
+            "status": [*STATUSES, "source_total", "kept"],
+            "count": [int(counts.get(s, 0)) for s in STATUSES] + [len(source_ids), n_kept],
+        }
+    )
+    if n_kept == 0:
+        ex = bridge.head(3)
+        raise InputError(
+            f"{modules.path}: none of the {len(source_ids)} module features reaches a feature "
+            f"of the expression matrix (key: {kind}; "
+            + ", ".join(f"{s}: {int(counts.get(s, 0))}" for s in STATUSES if counts.get(s, 0))
+            + "; e.g. "
+            + ", ".join(f"{r.source_id} [{r.keys}]" for r in ex.itertuples())
+            + f"; matrix features look like {', '.join(feature_list[:3])}). Check modules.path, "
+            "bridge.key and the bridge.source/bridge.target tables."
+        )
+    membership, annotation, dropped = _assemble(modules, reach, min_genes)
+    notes_df = pd.DataFrame(notes, columns=["side", "id", "issue", "detail"]).drop_duplicates()
+    result = BridgeResult(
+        bridge=bridge,
+        summary=summary,
+        membership=membership,
+        dropped=dropped,
+        annotation=annotation,
+        notes=notes_df.reset_index(drop=True),
+        key=kind,
+    )
+    log.info("bridge: %s", result.kept_line())
+    for row in summary.itertuples():
+        log.info("  %-12s %d", row.status, row.count)
+    log.info(
+        "modules: %d in file, %d kept, %d dropped (min_genes %d)",
+        len(annotation),
+        int((annotation["kept"] == "true").sum()),
+        len(dropped),
+        min_genes,
+    )
+    if len(notes_df):
+        log.warning(
+            "notes: %s (every one listed below and in notes.tsv)",
+            ", ".join(f"{k} {v}" for k, v in notes_df["issue"].value_counts().items()),
+        )
+    for n in notes_df.itertuples():
+        log.info("note: %s %s: %s: %s", n.side, n.id, n.issue, n.detail)
+    return result
+
+
+def _apply_conflicts(
+    members: pd.DataFrame, reach: dict[str, list[str]], status: dict[str, str]
+) -> None:
+    """Mark as ``conflict`` the kept sources whose target is claimed by several modules."""
+    claim_modules: dict[str, set[str]] = {}
+    claim_sources: dict[str, set[str]] = {}
+    for m, s in zip(members["module_id"], members["feature_id"], strict=True):
+        if status.get(s) != "unambiguous":
+            continue
+        t = reach[s][0]
+        claim_modules.setdefault(t, set()).add(m)
+        claim_sources.setdefault(t, set()).add(s)
+    for t, mods in claim_modules.items():
+        if len(mods) >= 2 and len(claim_sources[t]) >= 2:
+            for s in claim_sources[t]:
+                status[s] = "conflict"
+                del reach[s]
+
+
+def _assemble(
+    modules: ModuleSet, reach: dict[str, list[str]], min_genes: int
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    info = modules.info
+    titles = dict(zip(info["module_id"], info["title"], strict=True))
+    per_module: dict[str, list[str]] = {m: [] for m in info["module_id"]}
+    n_source: dict[str, int] = dict.fromkeys(info["module_id"], 0)
+    for m, s in zip(modules.members["module_id"], modules.members["feature_id"], strict=True):
+        n_source[m] += 1
+        got = per_module[m]
+        for t in reach.get(s, ()):
+            if t not in got:
+                got.append(t)
+    n_members = {m: len(v) for m, v in per_module.items()}
+    keep = {m: n_members[m] >= min_genes for m in per_module}
+    membership = pd.DataFrame(
+        [(m, titles[m], t) for m, ts in per_module.items() if keep[m] for t in ts],
+        columns=["module_id", "title", "feature_id"],
+    )
+    dropped = pd.DataFrame(
+        [
+            (
+                m,
+                titles[m],
+                n_members[m],
+                "no member reached the expression matrix"
+                if n_members[m] == 0
+                else f"fewer than {min_genes} members after the bridge (min_genes)",
+            )
+            for m in per_module
+            if not keep[m]
+        ],
+        columns=["module_id", "title", "n_members", "reason"],
+    )
+    layout = [c for c in info.columns if c not in ("module_id", "title")]
+    annotation = pd.DataFrame(
+        {
+            "module_id": info["module_id"],
+            "title": info["title"],
+            "n_source": [n_source[m] for m in info["module_id"]],
+            "n_members": [n_members[m] for m in info["module_id"]],
+            "kept": ["true" if keep[m] else "false" for m in info["module_id"]],
+        }
+    )
+    for c in layout:
+        annotation[c] = info[c].to_numpy()
+    return membership, annotation, dropped
+
+
+def _table_opts(spec: dict | None) -> dict | None:
+    if not spec or not spec.get("path"):
+        return None
+    return spec
+
+
+def run_bridge(
+    *,
+    modules_path: str | os.PathLike,
+    expression_path: str | os.PathLike,
+    modules_format: ModuleFormat = "auto",
+    source: dict | None = None,
+    target: dict | None = None,
+    key: BridgeKey = "auto",
+    policy: Policy = "unambiguous",
+    min_genes: int = 10,
+    update_symbols: bool = False,
+    alias_table: str | os.PathLike | None = None,
+) -> BridgeResult:
+    """Read the bridge's inputs and run :func:`bridge_modules` (the rule's entry point).
+
+    Parameters
+    ----------
+    modules_path, modules_format
+        ``modules.path`` and ``modules.format`` of the config.
+    expression_path
+        ``results/validated/expression.parquet``; only its feature IDs are read.
+    source, target
+        ``bridge.source`` / ``bridge.target`` config sections (``path``, optional ``format``,
+        optional ``columns``) or ``None``.
+    key, policy, min_genes
+        As in :func:`bridge_modules`.
+    update_symbols, alias_table
+        ``bridge.update_symbols`` (default false) and ``bridge.alias_table``.
+    """
+    mods = read_modules(modules_path, format=modules_format)
+    features = list(read_feature_ids(expression_path))
+    tables: dict[str, PlatformTable | None] = {}
+    for side, spec in (("source", _table_opts(source)), ("target", _table_opts(target))):
+        tables[side] = (
+            None
+            if spec is None
+            else read_platform(
+                spec["path"],
+                format=spec.get("format") or "auto",
+                columns={k: v for k, v in (spec.get("columns") or {}).items() if v},
+                config_key=f"bridge.{side}",
+            )
+        )
+    aliases = None
+    if update_symbols:
+        if not alias_table:
+            raise InputError("bridge.update_symbols is true but bridge.alias_table is not set.")
+        aliases = read_alias_table(alias_table)
+    log.info(
+        "modules: %s (%d modules, %d pairs); matrix: %d features",
+        modules_path,
+        mods.n_modules,
+        mods.n_pairs,
+        len(features),
+    )
+    return bridge_modules(
+        mods,
+        features,
+        source=tables["source"],
+        target=tables["target"],
+        key=key,
+        policy=policy,
+        min_genes=min_genes,
+        aliases=aliases,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# helpers for workflow/rules/bridge.smk (plain functions of the config dict, no files read)
+# --------------------------------------------------------------------------------------------
+
+ALIAS_TABLE_DEFAULT = "resources/annotation/entrez_symbol_alias.tsv.gz"
+EXPRESSION_CACHE = "results/validated/expression.parquet"
+
+
+def config_table(config: dict, side: Literal["source", "target"]) -> dict | None:
+    """``bridge.source`` / ``bridge.target`` of the config, or ``None`` when absent or pathless."""
+    spec = (config.get("bridge") or {}).get(side)
+    return dict(spec) if spec and spec.get("path") else None
+
+
+def config_inputs(config: dict) -> dict[str, str]:
+    """Input files of rule bridge: module file, matrix cache, configured tables, alias table."""
+    bridge = config.get("bridge") or {}
+    inputs = {"modules": config["modules"]["path"], "expression": EXPRESSION_CACHE}
+    for side in ("source", "target"):
+        spec = config_table(config, side)  # type: ignore[arg-type]
+        if spec is not None:
+            inputs[side] = spec["path"]
+    if bridge.get("update_symbols", False):
+        inputs["aliases"] = bridge.get("alias_table") or ALIAS_TABLE_DEFAULT
+    return inputs
+
+
+def config_params(config: dict) -> dict:
+    """Keyword arguments of :func:`run_bridge` from the config (defaults as in the schema)."""
+    bridge = config.get("bridge") or {}
+    modules = config.get("modules") or {}
+    return {
+        "modules_format": modules.get("format", "auto"),
+        "min_genes": modules.get("min_genes", 10),
+        "key": bridge.get("key", "auto"),
+        "policy": bridge.get("policy", "unambiguous"),
+        "source": config_table(config, "source"),
+        "target": config_table(config, "target"),
+        "update_symbols": bridge.get("update_symbols", False),
+        "alias_table": bridge.get("alias_table") or ALIAS_TABLE_DEFAULT,
+    }

@@ -1,0 +1,97 @@
+"""Checks of the expression matrix against the sample sheet (modmap.validate, modmap.io)."""
+
+from __future__ import annotations
+
+import gzip
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from modmap.errors import InputError
+from modmap.io import read_expression, read_expression_table, read_header, write_expression
+from modmap.validate import check_header, prepare_expression
+
+
+def _write(tmp_path, text: str, name: str = "expr.tsv"):
+    path = tmp_path / name
+    if name.endswith(".gz"):
+        with gzip.open(path, "wt") as handle:
+            handle.write(text)
+    else:
+        path.write_text(text)
+    return path
+
+
+MATRIX = "feature_id\tA\tB\tC\nf1\t1.5\t2\t3\nf2\t4\t\t6\nf3\t7\t8\tNA\n"
+
+
+def test_reads_gzip_and_keeps_sheet_order_with_missing_values(tmp_path):
+    path = _write(tmp_path, MATRIX, "expr.tsv.gz")
+    matrix, warnings = prepare_expression(
+        read_expression_table(path), sample_ids=["C", "A"], path=str(path)
+    )
+    assert matrix.columns.tolist() == ["C", "A"]
+    assert matrix.index.tolist() == ["f1", "f2", "f3"]
+    assert matrix.loc["f1", "A"] == 1.5 and np.isnan(matrix.loc["f3", "C"])
+    assert any("'B'" in w and "not in the sample sheet" in w for w in warnings)
+    assert any("1 missing value" in w for w in warnings)
+
+
+def test_non_numeric_cell_names_line_feature_and_sample(tmp_path):
+    path = _write(tmp_path, MATRIX.replace("\t8\t", "\t8,1\t"))
+    with pytest.raises(InputError, match=r"line 4, feature 'f3', sample column 'B': '8,1'"):
+        prepare_expression(read_expression_table(path), sample_ids=["A", "B"], path=str(path))
+
+
+def test_sheet_sample_missing_from_matrix(tmp_path):
+    path = _write(tmp_path, MATRIX)
+    with pytest.raises(InputError, match=r"1 sample\(s\) of the sample sheet .*'D'"):
+        prepare_expression(read_expression_table(path), sample_ids=["A", "D"], path=str(path))
+
+
+def test_duplicated_feature_ids_name_the_lines(tmp_path):
+    path = _write(tmp_path, MATRIX + "f2\t1\t1\t1\n")
+    with pytest.raises(InputError, match=r"'f2' appears on lines 3, 5"):
+        prepare_expression(read_expression_table(path), sample_ids=["A"], path=str(path))
+
+
+def test_duplicated_sample_columns_in_header(tmp_path):
+    path = _write(tmp_path, "id\tA\tB\tA\nf1\t1\t2\t3\n")
+    with pytest.raises(InputError, match=r"'A' appears twice \(columns 2 and 4\)"):
+        check_header(read_header(path), path=str(path))
+
+
+def test_linear_scale_is_log2_transformed_and_rejects_non_positive(tmp_path):
+    path = _write(tmp_path, "id\tA\tB\nf1\t8\t1024\n")
+    matrix, _ = prepare_expression(
+        read_expression_table(path), sample_ids=["A", "B"], path=str(path), scale="linear"
+    )
+    assert matrix.loc["f1"].tolist() == [3.0, 10.0]
+    bad = _write(tmp_path, "id\tA\tB\nf1\t8\t0\n", "bad.tsv")
+    with pytest.raises(InputError, match=r"feature 'f1', sample column 'B': value 0.0 <= 0"):
+        prepare_expression(
+            read_expression_table(bad), sample_ids=["A", "B"], path=str(bad), scale="linear"
+        )
+
+
+def test_unlogged_matrix_warns_with_evidence(tmp_path):
+    rng = np.random.default_rng(1)
+    values = 2 ** rng.normal(9, 2, size=(200, 4))
+    df = pd.DataFrame(values, index=[f"g{i}" for i in range(200)], columns=list("ABCD"))
+    _, warnings = prepare_expression(df, sample_ids=list("ABCD"), path="m.tsv")
+    assert any("look unlogged" in w for w in warnings)
+    _, warnings = prepare_expression(np.log2(df), sample_ids=list("ABCD"), path="m.tsv")
+    assert not any("look unlogged" in w for w in warnings)
+
+
+def test_parquet_cache_round_trip_reads_only_requested_samples(tmp_path):
+    df = pd.DataFrame(
+        {"A": [1.0, np.nan], "B": [2.0, 3.0], "C": [4.0, 5.0]},
+        index=pd.Index(["f1", "f2"], name="feature_id"),
+    )
+    path = tmp_path / "expression.parquet"
+    write_expression(df, path)
+    back = read_expression(path, samples=["C", "A"])
+    assert back.columns.tolist() == ["C", "A"]
+    pd.testing.assert_frame_equal(back, df[["C", "A"]])

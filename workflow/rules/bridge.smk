@@ -1,0 +1,30 @@
+# The probe bridge: module features -> expression features (docs/bridge.md).
+# Needs from common.smk: mem_mb_scaled, runtime_scaled.
+
+from modmap.bridge import config_inputs, config_params
+
+
+rule bridge:
+    input:
+        unpack(lambda wildcards: config_inputs(config)),
+    output:
+        bridge="results/bridge/bridge.tsv",
+        summary="results/bridge/summary.tsv",
+        notes="results/bridge/notes.tsv",
+        membership="results/modules/membership.tsv",
+        dropped="results/modules/dropped.tsv",
+        annotation="results/modules/annotation.tsv",
+    log:
+        "results/logs/bridge.log",
+    benchmark:
+        "results/benchmarks/bridge.tsv"
+    conda:
+        "../envs/modmap.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_mb_scaled(1000, 20),
+        runtime=runtime_scaled(10, 10),
+    params:
+        run=config_params(config),
+    script:
+        "../../scripts/bridge.py"
