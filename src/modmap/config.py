@@ -42,7 +42,9 @@ def _show(values: Iterable[str], *, limit: int = 8) -> str:
     return shown + (f", ... ({len(values)} in all)" if len(values) > limit else "")
 
 
-def check_sample_sheet(sheet: pd.DataFrame, *, path: str, id_column: str = SAMPLE_ID) -> pd.DataFrame:
+def check_sample_sheet(
+    sheet: pd.DataFrame, *, path: str, id_column: str = SAMPLE_ID
+) -> pd.DataFrame:
     """Check a sample sheet and return it with the ID column renamed to ``sample_id``.
 
     Parameters
@@ -248,9 +250,7 @@ def resolve_comparisons(
         where = f"comparisons[{i}] ({name})"
         masks = {}
         for role in ("case", "control"):
-            mask = select_samples(
-                sheet, comp[role], where=f"{where}.{role}", sheet_path=sheet_path
-            )
+            mask = select_samples(sheet, comp[role], where=f"{where}.{role}", sheet_path=sheet_path)
             n = int(mask.sum())
             if n < min_group_size:
                 raise InputError(

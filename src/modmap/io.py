@@ -154,6 +154,4 @@ def read_expression_table(path: str | os.PathLike) -> pd.DataFrame:
     ``NaN`` are missing values. Columns that hold anything but numbers come back with a
     non-numeric dtype; :func:`modmap.validate.prepare_expression` reports them.
     """
-    return pd.read_csv(
-        path, sep=_separator(path), index_col=0, dtype={0: str}, low_memory=False
-    )
+    return pd.read_csv(path, sep=_separator(path), index_col=0, dtype={0: str}, low_memory=False)

@@ -132,9 +132,9 @@ def prepare_expression(
             row, col = (int(i[0]) for i in np.nonzero(nonpos))
             raise InputError(
                 f"{path} line {row + 2}, feature {matrix.index[row]!r}, sample column "
-                f"{matrix.columns[col]!r}: value {values[row, col]} <= 0 cannot be log2-transformed "
-                "(expression.scale: linear). Floor the intensities (e.g. at 10) or give log2 values "
-                "with expression.scale: log2."
+                f"{matrix.columns[col]!r}: value {values[row, col]} <= 0 cannot be "
+                "log2-transformed (expression.scale: linear). Floor the intensities (e.g. at 10) "
+                "or give log2 values with expression.scale: log2."
             )
         matrix = np.log2(matrix)
     else:

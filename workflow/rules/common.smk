@@ -84,4 +84,15 @@ def all_targets():
         "results/modules/membership.tsv",
         "results/modules/dropped.tsv",
         "results/modules/annotation.tsv",
+        *expand("results/genes/{comparison}.tsv", comparison=COMPARISONS),
+        "results/modules/scores.tsv",
+        *expand("results/figures/module_map.{ext}", ext=["pdf", "png", "svg"]),
+        *expand("results/figures/module_dots.{ext}", ext=["pdf", "png"]),
+        *(
+            f"results/figures/heatmap_{mod}.{ext}"
+            for mod in HEATMAP_MODULES
+            for ext in ("pdf", "png")
+        ),
+        "results/report/module_scores.html",
+        "results/report/bridge_summary.html",
     ]

@@ -1,0 +1,38 @@
+"""Snakemake adapter: draw one module heatmap (results/figures/heatmap_{module}.{pdf,png})."""
+
+import logging
+
+from modmap.io import read_expression, read_tsv
+from modmap.plots import heatmap_columns, plot_module_heatmap, save_figure
+
+
+def main(snakemake) -> None:
+    logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(message)s")
+    p, inp, module = snakemake.params, snakemake.input, snakemake.wildcards.module
+    samples = read_tsv(inp.samples, dtype=str, keep_default_na=False)
+    comparisons = read_tsv(inp.comparisons, dtype=str, keep_default_na=False)
+    membership = read_tsv(inp.membership, dtype=str, keep_default_na=False)
+    annotation = read_tsv(inp.annotation, dtype=str, keep_default_na=False)
+    paths = zip(p.comparisons, inp.genes, strict=True)
+    genes = {c: read_tsv(path, dtype={"feature_id": str}) for c, path in paths}
+    columns = heatmap_columns(
+        samples, comparisons, reference=p.reference, comparisons=p.comparisons, labels=p.labels
+    )
+    expression = read_expression(inp.expression, samples=list(dict.fromkeys(columns["sample_id"])))
+    fig = plot_module_heatmap(
+        expression,
+        columns,
+        membership,
+        annotation,
+        genes,
+        module=module,
+        normalisation=p.normalisation,
+        max_genes=p.max_genes,
+        threshold_on=p.threshold_on,
+    )
+    save_figure(fig, *snakemake.output)
+    logging.info("heatmap %s: %d columns", module, len(columns))
+
+
+if "snakemake" in globals():
+    main(snakemake)  # noqa: F821

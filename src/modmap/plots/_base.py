@@ -1,0 +1,93 @@
+"""Shared helpers for modmap figures: style, colour maps, figure saving.
+
+Every plot function of :mod:`modmap.plots` takes tables and keyword options, returns a
+:class:`matplotlib.figure.Figure` and never reads files. Saving is the only I/O here
+(:func:`save_figure`), used by the workflow scripts.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import matplotlib as mpl
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.figure import Figure
+
+from modmap.io import atomic_path
+
+#: Red for "up" (higher in cases than in controls) and blue for "down"; ColorBrewer RdBu ends.
+RED = "#b2182b"
+BLUE = "#2166ac"
+#: Grey used for modules that were not tested or were dropped by the bridge.
+NOT_TESTED = "#bdbdbd"
+#: Very light grey for the outline of empty spots (no gene changed, or below ``min_pct``).
+EMPTY_EDGE = "#d9d9d9"
+
+#: Diverging blue - white - red map: -1 (all genes down) .. 0 .. +1 (all genes up).
+DIVERGING = LinearSegmentedColormap.from_list(
+    "modmap_diverging",
+    [BLUE, "#4393c3", "#92c5de", "#d1e5f0", "#ffffff", "#fddbc7", "#f4a582", "#d6604d", RED],
+)
+
+#: Base rcParams for legible figures at print size (fonts in points).
+STYLE: dict[str, object] = {
+    "font.family": "DejaVu Sans",
+    "font.size": 8,
+    "axes.titlesize": 9,
+    "axes.labelsize": 8,
+    "xtick.labelsize": 7,
+    "ytick.labelsize": 7,
+    "legend.fontsize": 7,
+    "legend.frameon": False,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "pdf.fonttype": 42,  # TrueType in PDF: text stays editable
+    "svg.fonttype": "none",
+    "savefig.dpi": 200,
+}
+
+
+@contextmanager
+def style() -> Iterator[None]:
+    """Context manager applying :data:`STYLE` (restored on exit)."""
+    with mpl.rc_context(STYLE):
+        yield
+
+
+def new_figure(width: float, height: float) -> Figure:
+    """Create a figure of ``width`` x ``height`` inches with constrained layout.
+
+    The figure is not attached to pyplot, so it is garbage collected normally and works with
+    any backend (including ``Agg`` in headless jobs).
+    """
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def save_figure(fig: Figure, *paths: str | os.PathLike, dpi: int = 200) -> None:
+    """Save ``fig`` to each of ``paths`` atomically; the format comes from each suffix.
+
+    Parameters
+    ----------
+    fig
+        The figure to write.
+    *paths
+        Destinations such as ``module_map.pdf``, ``module_map.png``, ``module_map.svg``.
+    dpi
+        Resolution of raster outputs (PNG), dots per inch (default 200).
+    """
+    for path in paths:
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=dpi, metadata=_metadata(str(path)))
+
+
+def _metadata(path: str) -> dict[str, str | None]:
+    """Metadata without creation dates, so outputs are reproducible byte for byte where possible."""
+    if path.endswith(".png"):
+        return {"Software": "modmap"}
+    if path.endswith(".pdf"):
+        return {"Creator": "modmap", "Producer": None, "CreationDate": None}
+    if path.endswith(".svg"):
+        return {"Creator": "modmap", "Date": None}
+    return {}

@@ -1,0 +1,480 @@
+"""Module heatmaps: a module's genes x samples, normalised per gene to the reference group.
+
+The trial's Figure 3B. Values are expression (log2) minus the reference-group median of the same
+gene (default) or the z-score against the reference mean and SD; genes are ordered by
+hierarchical clustering (average linkage on 1 - Pearson correlation, as R's
+``hclust(as.dist(1 - cor(t(x))), "average")``) with the dendrogram drawn; samples are grouped
+(reference first, then the cases of each comparison) under a coloured annotation bar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from scipy.cluster.hierarchy import dendrogram, leaves_list, linkage
+from scipy.spatial.distance import squareform
+
+from modmap.errors import InputError
+from modmap.plots._base import DIVERGING, new_figure, style
+
+Normalisation = Literal["median", "zscore"]
+REFERENCE_GROUP = "reference"
+
+#: Colours of the sample groups (reference first: grey), Okabe-Ito palette otherwise.
+GROUP_COLOURS = (
+    "#7f7f7f",
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+    "#000000",
+    "#a6761d",
+)
+
+
+def select_samples(samples: pd.DataFrame, selector: Mapping[str, object]) -> list[str]:
+    """Sample IDs of ``samples`` matching every condition of ``selector``, in sheet order.
+
+    A condition is ``column: value`` or ``column: [values]`` (string comparison), as in the
+    config's comparison selectors.
+    """
+    if not selector:
+        raise InputError(
+            "heatmaps.reference is empty: name the reference group, e.g. {group: healthy}."
+        )
+    keep = pd.Series(True, index=samples.index)
+    for column, wanted in selector.items():
+        if column not in samples.columns:
+            raise InputError(
+                f"heatmaps.reference: column {column!r} is not in samples.tsv (columns: "
+                f"{', '.join(map(str, samples.columns))})."
+            )
+        values = [str(v) for v in (wanted if isinstance(wanted, list | tuple) else [wanted])]
+        keep &= samples[column].astype(str).str.strip().isin(values)
+    return samples.loc[keep, "sample_id"].astype(str).tolist()
+
+
+def heatmap_columns(
+    samples: pd.DataFrame,
+    comparisons_table: pd.DataFrame,
+    *,
+    reference: Mapping[str, object],
+    comparisons: Sequence[str],
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The heatmap's columns: reference samples, then the case samples of each comparison.
+
+    Parameters
+    ----------
+    samples
+        ``results/validated/samples.tsv`` (``sample_id`` and selector columns).
+    comparisons_table
+        ``results/validated/comparisons.tsv`` (``comparison``, ``sample_id``, ``role``).
+    reference
+        Selector of the reference (healthy) group, config ``heatmaps.reference``.
+    comparisons
+        Comparisons whose case samples are shown, in order (config ``heatmaps.comparisons``).
+        A sample that is a case in two comparisons is shown in both groups.
+    labels
+        Group label per comparison (config ``label``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per heatmap column: ``sample_id``, ``group`` (``"reference"`` or the comparison
+        name), ``label``. Within a group samples keep sample-sheet order.
+    """
+    labels = dict(labels or {})
+    ref = select_samples(samples, reference)
+    if not ref:
+        raise InputError(
+            f"heatmaps.reference {dict(reference)} matches no sample of samples.tsv; the heatmap "
+            "needs reference samples to normalise to."
+        )
+    ref_label = "Reference (" + ", ".join(_flat(reference)) + ")"
+    frames = [pd.DataFrame({"sample_id": ref, "group": REFERENCE_GROUP, "label": ref_label})]
+    order = {s: i for i, s in enumerate(samples["sample_id"].astype(str))}
+    known = set(comparisons_table["comparison"].astype(str))
+    for comp in comparisons:
+        if comp not in known:
+            raise InputError(
+                f"heatmaps.comparisons names {comp!r}, not a comparison of comparisons.tsv "
+                f"({', '.join(sorted(known))})."
+            )
+        rows = comparisons_table[
+            (comparisons_table["comparison"].astype(str) == comp)
+            & (comparisons_table["role"] == "case")
+        ]
+        ids = sorted(dict.fromkeys(rows["sample_id"].astype(str)), key=lambda s: order.get(s, 0))
+        frames.append(
+            pd.DataFrame({"sample_id": ids, "group": comp, "label": labels.get(comp, comp)})
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def _flat(selector: Mapping[str, object]) -> list[str]:
+    out = []
+    for v in selector.values():
+        out.extend(str(x) for x in (v if isinstance(v, list | tuple) else [v]))
+    return out
+
+
+def normalise_to_reference(
+    values: pd.DataFrame,
+    reference: Sequence[bool] | np.ndarray,
+    *,
+    method: Normalisation = "median",
+) -> pd.DataFrame:
+    """Normalise each row (gene) to the reference columns.
+
+    Parameters
+    ----------
+    values
+        Genes x columns, log2 expression.
+    reference
+        Boolean mask over the columns marking the reference group.
+    method
+        ``"median"`` (default): value minus the reference median of the gene (log2 fold
+        difference from the reference median; positive = higher than the reference).
+        ``"zscore"``: (value - reference mean) / reference SD, SD with ``n - 1`` (R's ``sd``).
+        Missing values are ignored in the reference statistics. A gene whose reference SD is 0
+        or undefined gets NaN (drawn grey) under ``"zscore"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same shape and labels as ``values``.
+    """
+    mask = np.asarray(reference, dtype=bool)
+    if mask.shape != (values.shape[1],) or not mask.any():
+        raise ValueError("reference must be a boolean mask over the columns with at least one True")
+    x = values.to_numpy(dtype=float)
+    ref = x[:, mask]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if method == "median":
+            centre = _nan_stat(np.nanmedian, ref)
+            out = x - centre[:, None]
+        elif method == "zscore":
+            centre = _nan_stat(np.nanmean, ref)
+            n = np.sum(np.isfinite(ref), axis=1)
+            dev = np.where(np.isfinite(ref), ref - centre[:, None], 0.0)
+            sd = np.sqrt(np.sum(dev**2, axis=1) / (n - 1.0))
+            sd = np.where((n > 1) & (sd > 0), sd, np.nan)
+            out = (x - centre[:, None]) / sd[:, None]
+        else:
+            raise ValueError(f"heatmaps.normalisation must be 'median' or 'zscore', got {method!r}")
+    return pd.DataFrame(out, index=values.index, columns=values.columns)
+
+
+def _nan_stat(func, ref: np.ndarray) -> np.ndarray:
+    """Row statistic ignoring NaN; all-NaN rows give NaN without a warning."""
+    result = np.full(ref.shape[0], np.nan)
+    ok = np.isfinite(ref).any(axis=1)
+    if ok.any():
+        result[ok] = func(ref[ok], axis=1)
+    return result
+
+
+def top_changed_genes(
+    features: Sequence[str],
+    gene_tables: Mapping[str, pd.DataFrame],
+    *,
+    max_genes: int = 50,
+    column: str = "p_value",
+) -> list[str]:
+    """The ``max_genes`` most changed of ``features`` across the given comparisons.
+
+    A gene's rank is its smallest ``column`` (``p_value`` or ``q_value``) over the comparisons'
+    gene tables (``results/genes/{comparison}.tsv``); untested genes (empty value) rank last;
+    ties keep the order of ``features``. With ``max_genes`` or fewer features all are returned.
+
+    Returns
+    -------
+    list of str
+        Selected feature IDs, in the order of ``features``.
+    """
+    features = list(features)
+    if len(features) <= max_genes:
+        return features
+    best = pd.Series(np.inf, index=pd.Index(features, name="feature_id"))
+    for name, table in gene_tables.items():
+        if column not in table.columns:
+            raise InputError(
+                f"results/genes/{name}.tsv has no column {column!r} (statistics.threshold_on); "
+                "set statistics.fdr: true to get q-values."
+            )
+        p = pd.to_numeric(table.set_index("feature_id")[column], errors="coerce")
+        p = p.reindex(best.index).fillna(np.inf)
+        best = np.minimum(best, p)
+    rank = pd.DataFrame({"p": best.to_numpy(), "i": np.arange(len(features))}, index=best.index)
+    chosen = set(rank.sort_values(["p", "i"], kind="stable").index[:max_genes])
+    return [f for f in features if f in chosen]
+
+
+def cluster_rows(values: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
+    """Order rows by average-linkage clustering on 1 - Pearson correlation.
+
+    Correlations use pairwise-complete observations; a pair with no defined correlation (e.g. a
+    constant gene) gets distance 1 (uncorrelated).
+
+    Returns
+    -------
+    order : numpy.ndarray
+        Row positions, top to bottom (scipy's leaf order).
+    linkage : numpy.ndarray or None
+        The scipy linkage matrix (None with fewer than 2 rows).
+    """
+    n = values.shape[0]
+    if n < 2:
+        return np.arange(n), None
+    r = values.T.corr(method="pearson", min_periods=3).to_numpy()
+    d = np.clip(1.0 - np.nan_to_num(r, nan=0.0), 0.0, 2.0)
+    np.fill_diagonal(d, 0.0)
+    d = (d + d.T) / 2
+    z = linkage(squareform(d, checks=False), method="average")
+    return leaves_list(z), z
+
+
+@dataclass
+class HeatmapData:
+    """What :func:`plot_heatmap` draws: normalised values and how to annotate them."""
+
+    values: pd.DataFrame
+    """Genes x heatmap columns (positional column labels 0..n-1), normalised, clustered order."""
+    columns: pd.DataFrame
+    """``sample_id``, ``group``, ``label`` per column (see :func:`heatmap_columns`)."""
+    row_labels: list[str]
+    linkage: np.ndarray | None
+    title: str
+    scale_label: str
+
+
+def prepare_heatmap(
+    expression: pd.DataFrame,
+    columns: pd.DataFrame,
+    members: pd.DataFrame,
+    gene_tables: Mapping[str, pd.DataFrame],
+    *,
+    module: str,
+    title: str = "",
+    normalisation: Normalisation = "median",
+    max_genes: int = 50,
+    threshold_on: str = "p_value",
+) -> HeatmapData:
+    """Select, normalise and cluster a module's genes for :func:`plot_heatmap`.
+
+    Parameters
+    ----------
+    expression
+        Features x samples, log2 (index ``feature_id``), holding at least the samples of
+        ``columns``.
+    columns
+        Heatmap columns from :func:`heatmap_columns` (``group == "reference"`` marks the reference).
+    members
+        Rows of ``membership.tsv`` for the module: ``feature_id`` and optionally ``symbol`` (used
+        for row labels when present).
+    gene_tables
+        Per-comparison gene tables of the shown comparisons, for choosing the top ``max_genes``.
+    module, title
+        Module ID and title, for the figure title.
+    normalisation
+        ``"median"`` (default) or ``"zscore"``; see :func:`normalise_to_reference`.
+    max_genes
+        Most genes shown (default 50); see :func:`top_changed_genes`.
+    threshold_on
+        Gene-table column ranking the genes (config ``statistics.threshold_on``).
+    """
+    feats = list(dict.fromkeys(members["feature_id"].astype(str)))
+    if not feats:
+        raise InputError(f"module {module} has no member in membership.tsv; it cannot be drawn.")
+    absent = [f for f in feats if f not in expression.index]
+    if absent:
+        raise InputError(
+            f"module {module}: {len(absent)} member feature(s) missing from the expression matrix "
+            f"(e.g. {', '.join(absent[:3])}); re-run the bridge rule."
+        )
+    chosen = top_changed_genes(feats, gene_tables, max_genes=max_genes, column=threshold_on)
+    raw = expression.loc[chosen, columns["sample_id"].tolist()]
+    raw.columns = range(raw.shape[1])
+    norm = normalise_to_reference(
+        raw, (columns["group"] == REFERENCE_GROUP).to_numpy(), method=normalisation
+    )
+    order, z = cluster_rows(norm)
+    norm = norm.iloc[order]
+    symbols = (
+        members.drop_duplicates("feature_id").set_index("feature_id")["symbol"]
+        if "symbol" in members.columns
+        else pd.Series(dtype=str)
+    )
+    row_labels = [
+        str(symbols[f]) if f in symbols.index and pd.notna(symbols[f]) and symbols[f] else f
+        for f in norm.index
+    ]
+    head = f"{module} {title}".strip()
+    if len(chosen) < len(feats):
+        what = "p-value" if threshold_on == "p_value" else "q-value"
+        head += (
+            f": top {len(chosen)} of {len(feats)} genes\n(smallest {what} in any shown comparison)"
+        )
+    else:
+        head += f": {len(chosen)} genes"
+    ref_label = columns.loc[columns["group"] == REFERENCE_GROUP, "label"].iloc[0]
+    if normalisation == "median":
+        scale = f"log2 difference from\n{ref_label.lower()} median"
+    else:
+        scale = f"z-score vs\n{ref_label.lower()} mean/SD"
+    return HeatmapData(norm, columns.reset_index(drop=True), row_labels, z, head, scale)
+
+
+def plot_heatmap(data: HeatmapData, *, fig: Figure | None = None) -> Figure:
+    """Draw a module heatmap from :func:`prepare_heatmap`.
+
+    The image (``gid="heatmap"``) holds ``data.values`` as plotted (rows top to bottom in
+    clustered order, columns in ``data.columns`` order). The colour scale is symmetric around
+    0: ``±`` the 99th percentile of the absolute values (at least 0.5), values beyond saturate
+    (the colour bar shows arrows). Missing values are light grey.
+    """
+    values = data.values.to_numpy(dtype=float)
+    n_genes, n_cols = values.shape
+    finite = np.abs(values[np.isfinite(values)])
+    limit = max(0.5, float(np.percentile(finite, 99))) if finite.size else 1.0
+    groups = list(dict.fromkeys(data.columns["group"]))
+    colour_of = {g: GROUP_COLOURS[i % len(GROUP_COLOURS)] for i, g in enumerate(groups)}
+    label_of = dict(zip(data.columns["group"], data.columns["label"], strict=False))
+    codes = data.columns["group"].map({g: i for i, g in enumerate(groups)}).to_numpy()
+    row_h = 0.13 if n_genes <= 60 else max(0.05, 8.0 / n_genes)
+    col_w = min(0.12, max(0.03, 6.0 / max(n_cols, 1)))
+    with style():
+        if fig is None:
+            fig = new_figure(2.6 + n_cols * col_w + 1.0, 1.6 + n_genes * row_h)
+        gs = fig.add_gridspec(
+            2,
+            2,
+            width_ratios=[0.9, n_cols * col_w],
+            height_ratios=[0.15, n_genes * row_h],
+            wspace=0.0,
+            hspace=0.0,
+        )
+        ax_bar = fig.add_subplot(gs[0, 1])
+        ax = fig.add_subplot(gs[1, 1], sharex=ax_bar)
+        ax_d = fig.add_subplot(gs[1, 0])
+        cmap = DIVERGING.with_extremes(bad="#e0e0e0")
+        image = ax.imshow(
+            np.ma.masked_invalid(values),
+            aspect="auto",
+            cmap=cmap,
+            vmin=-limit,
+            vmax=limit,
+            interpolation="nearest",
+            gid="heatmap",
+        )
+        ax_bar.imshow(
+            codes[None, :],
+            aspect="auto",
+            cmap=ListedColormap([colour_of[g] for g in groups]),
+            vmin=-0.5,
+            vmax=len(groups) - 0.5,
+            interpolation="nearest",
+            gid="groups",
+        )
+        ax_bar.set_yticks([])
+        ax_bar.tick_params(labelbottom=False, length=0)
+        for spine in ax_bar.spines.values():
+            spine.set_visible(False)
+        ax.set_yticks(range(n_genes), data.row_labels)
+        ax.yaxis.tick_right()
+        ax.tick_params(axis="y", length=0, labelsize=min(7.0, max(3.0, row_h * 55)))
+        if n_cols <= 80:
+            ax.set_xticks(range(n_cols), data.columns["sample_id"], rotation=90)
+            ax.tick_params(axis="x", length=0, labelsize=min(6.0, max(3.0, col_w * 50)))
+        else:
+            ax.set_xticks([])
+        ax.set_xlabel("samples")
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        # group separators
+        bounds = np.flatnonzero(np.diff(codes) != 0) + 0.5
+        for b in bounds:
+            ax.axvline(b, color="white", linewidth=1.0)
+        if data.linkage is not None:
+            dendrogram(
+                data.linkage,
+                orientation="left",
+                ax=ax_d,
+                no_labels=True,
+                color_threshold=0,
+                above_threshold_color="#333333",
+            )
+            ax_d.set_ylim(10 * n_genes, 0)
+        ax_d.axis("off")
+        cbar = fig.colorbar(
+            image, ax=[ax, ax_bar], location="right", shrink=0.5, aspect=15, extend="both", pad=0.02
+        )
+        cbar.set_label(data.scale_label)
+        cbar.outline.set_linewidth(0.4)
+        handles = [Patch(facecolor=colour_of[g], label=label_of[g]) for g in groups]
+        fig.legend(handles=handles, loc="outside lower center", ncol=min(4, len(groups)))
+        fig.suptitle(data.title, fontweight="bold")
+    return fig
+
+
+def plot_module_heatmap(
+    expression: pd.DataFrame,
+    columns: pd.DataFrame,
+    membership: pd.DataFrame,
+    annotation: pd.DataFrame,
+    gene_tables: Mapping[str, pd.DataFrame],
+    *,
+    module: str,
+    normalisation: Normalisation = "median",
+    max_genes: int = 50,
+    threshold_on: str = "p_value",
+    fig: Figure | None = None,
+) -> Figure:
+    """Heatmap of one module: :func:`prepare_heatmap` on its members, then :func:`plot_heatmap`.
+
+    Parameters
+    ----------
+    membership, annotation
+        ``results/modules/membership.tsv`` and ``annotation.tsv`` (all modules); the module's
+        members and title are taken from them.
+    module
+        Module ID (config ``heatmaps.modules``).
+    expression, columns, gene_tables, normalisation, max_genes, threshold_on
+        See :func:`prepare_heatmap`.
+    """
+    members = membership[membership["module_id"].astype(str) == module]
+    if members.empty:
+        ann = annotation[annotation["module_id"].astype(str) == module]
+        reason = (
+            "it is not in the module file"
+            if ann.empty
+            else "it was dropped by the bridge (see results/modules/dropped.tsv)"
+        )
+        raise InputError(
+            f"heatmaps.modules names {module}, but {reason}. Remove it from heatmaps.modules."
+        )
+    titles = annotation.set_index(annotation["module_id"].astype(str))["title"]
+    title = str(titles.get(module, "")) if module in titles.index else ""
+    data = prepare_heatmap(
+        expression,
+        columns,
+        members,
+        gene_tables,
+        module=module,
+        title=title,
+        normalisation=normalisation,
+        max_genes=max_genes,
+        threshold_on=threshold_on,
+    )
+    return plot_heatmap(data, fig=fig)

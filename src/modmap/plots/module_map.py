@@ -1,0 +1,384 @@
+"""Module maps: one grid of spots per comparison (the trial's Figure 3A).
+
+A spot's colour gives the direction (red up, blue down) and its intensity the percentage of the
+module's tested genes changed in that direction, on a fixed 0-100 % scale shared by all panels.
+See ``docs/figures.md`` for every rule (dominant vs net values, ``min_pct``, the core signature).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle
+
+from modmap.errors import InputError
+from modmap.plots._base import DIVERGING, EMPTY_EDGE, NOT_TESTED, new_figure, style
+from modmap.plots.layout import grid_layout
+
+Value = Literal["dominant", "net"]
+
+#: Default percentage at or above which a module counts as "changed" (BloodGen3Module's 15 %).
+CHANGED_PCT = 15.0
+#: Titles that carry no information and are left out of the module key.
+UNINFORMATIVE_TITLES = frozenset({"", "tbd", "undetermined", "unknown", "na", "nan"})
+
+SCORE_COLUMNS = ("comparison", "module_id", "n_genes", "pct_up", "pct_down")
+
+
+def spot_values(scores: pd.DataFrame, *, value: Value = "dominant") -> pd.DataFrame:
+    """Signed spot value of every (comparison, module) row of ``scores``.
+
+    Parameters
+    ----------
+    scores
+        ``results/modules/scores.tsv``: ``comparison``, ``module_id``, ``n_genes``, ``pct_up``,
+        ``pct_down`` (percentages 0-100 of the module's tested genes).
+    value
+        ``"dominant"`` (default): the larger of ``pct_up`` and ``pct_down``, positive when up
+        dominates, negative when down dominates, 0 on a tie. ``"net"``: ``pct_up - pct_down``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``comparison``, ``module_id``, ``value`` (signed %, -100..100; NaN when not tested) and
+        ``tested`` (``n_genes`` > 0 and both percentages present).
+    """
+    missing = [c for c in SCORE_COLUMNS if c not in scores.columns]
+    if missing:
+        raise InputError(
+            f"scores.tsv: missing column(s) {', '.join(missing)}; found "
+            f"{', '.join(map(str, scores.columns))}. Re-run the module_scores rule."
+        )
+    if value not in ("dominant", "net"):
+        raise ValueError(f"module_map.value must be 'dominant' or 'net', got {value!r}")
+    up = pd.to_numeric(scores["pct_up"], errors="coerce").to_numpy(float)
+    down = pd.to_numeric(scores["pct_down"], errors="coerce").to_numpy(float)
+    n = pd.to_numeric(scores["n_genes"], errors="coerce").fillna(0).to_numpy(float)
+    tested = (n > 0) & np.isfinite(up) & np.isfinite(down)
+    if value == "net":
+        signed = up - down
+    else:
+        signed = np.where(up > down, up, np.where(down > up, -down, 0.0))
+    signed = np.where(tested, signed, np.nan)
+    return pd.DataFrame(
+        {
+            "comparison": scores["comparison"].astype(str).to_numpy(),
+            "module_id": scores["module_id"].astype(str).to_numpy(),
+            "value": signed,
+            "tested": tested,
+        }
+    )
+
+
+def changed_threshold(*, min_pct: float = 0.0, changed_pct: float = CHANGED_PCT) -> float:
+    """Percentage at or above which a spot counts as changed: ``max(min_pct, changed_pct)``."""
+    return max(float(min_pct), float(changed_pct))
+
+
+def core_signature(
+    scores: pd.DataFrame,
+    comparisons: Sequence[str],
+    *,
+    value: Value = "dominant",
+    threshold: float = CHANGED_PCT,
+) -> list[str]:
+    """Modules changed in the same direction in every comparison of ``comparisons``.
+
+    A module belongs to the core signature when, in each named comparison, it was tested and its
+    spot value (see :func:`spot_values`) is non-zero with ``|value| >= threshold`` percent, and
+    the sign is the same in all of them (all up or all down).
+
+    Parameters
+    ----------
+    scores
+        The module score table.
+    comparisons
+        Names of the comparisons of the set (config ``module_map.core_signature``). Empty: no
+        core signature.
+    value
+        ``"dominant"`` or ``"net"``, as the map draws it.
+    threshold
+        Percentage of genes (0-100), see :func:`changed_threshold`.
+
+    Returns
+    -------
+    list of str
+        Module IDs in score-table order.
+    """
+    comparisons = list(comparisons)
+    if not comparisons:
+        return []
+    spots = spot_values(scores, value=value)
+    known = set(spots["comparison"])
+    unknown = [c for c in comparisons if c not in known]
+    if unknown:
+        raise InputError(
+            f"module_map.core_signature names {', '.join(unknown)}, not found in scores.tsv "
+            f"(comparisons there: {', '.join(dict.fromkeys(spots['comparison']))}). "
+            "Use comparison names from the config."
+        )
+    wide = spots.pivot(index="module_id", columns="comparison", values="value")[comparisons]
+    ok = (wide.abs() >= threshold) & (wide != 0)
+    same_sign = (np.sign(wide).nunique(axis=1) == 1).to_numpy()
+    keep = ok.all(axis=1).to_numpy() & same_sign
+    order = list(dict.fromkeys(spots["module_id"]))
+    selected = set(wide.index[keep])
+    return [m for m in order if m in selected]
+
+
+def plot_module_map(
+    scores: pd.DataFrame,
+    annotation: pd.DataFrame,
+    *,
+    comparisons: Sequence[str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    value: Value = "dominant",
+    min_pct: float = 0.0,
+    core_comparisons: Sequence[str] = (),
+    changed_pct: float = CHANGED_PCT,
+    ncols: int | None = None,
+    max_cols: int = 40,
+    max_titles: int = 60,
+    fig: Figure | None = None,
+) -> Figure:
+    """Draw the module map: one grid of spots per comparison, as small multiples.
+
+    Parameters
+    ----------
+    scores
+        ``results/modules/scores.tsv`` (see :func:`spot_values`).
+    annotation
+        ``results/modules/annotation.tsv``: ``module_id``, ``title``, ``kept`` and optional
+        ``position``. Every module of the annotation gets a cell; modules dropped by the bridge
+        or not tested in a comparison are drawn as grey hatched spots, not as 0 %.
+    comparisons
+        Comparisons to draw, in panel order (default: score-table order).
+    labels
+        Panel title per comparison name (config ``label``); default the name.
+    value
+        ``"dominant"`` (default) or ``"net"``; see :func:`spot_values`.
+    min_pct
+        Spots with ``|value| < min_pct`` percent are left empty (default 0: only 0 % is empty).
+    core_comparisons
+        Comparisons defining the core signature (config ``module_map.core_signature``); its
+        modules get a black outline in every panel. Empty: no outline.
+    changed_pct
+        Percent of genes for a module to count as changed (default 15); the core-signature
+        threshold is ``max(min_pct, changed_pct)``.
+    ncols
+        Panels per row (default ``min(3, number of comparisons)``).
+    max_cols
+        Grid columns before a round/aggregate wraps (default 40).
+    max_titles
+        Maximum number of "M3.1 Interferon" lines in the key (default 60). With more modules,
+        the key lists the modules changed in most comparisons first and says how many are left.
+    fig
+        Figure to draw into (default: a new figure sized from the grid).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Spots are :class:`~matplotlib.patches.Circle` patches whose ``gid`` is
+        ``"spot|{comparison}|{module}"`` (tested), ``"untested|{comparison}|{module}"`` or
+        ``"core|{comparison}|{module}"`` (the outline), for tests and for SVG post-processing.
+    """
+    spots = spot_values(scores, value=value)
+    comps = list(dict.fromkeys(spots["comparison"])) if comparisons is None else list(comparisons)
+    if not comps:
+        raise InputError("scores.tsv has no rows: there is no comparison to draw.")
+    missing = [c for c in comps if c not in set(spots["comparison"])]
+    if missing:
+        raise InputError(
+            f"comparison(s) {', '.join(missing)} not found in scores.tsv; re-run module_scores "
+            "after changing the comparisons in the config."
+        )
+    labels = dict(labels or {})
+    grid = grid_layout(annotation, max_cols=max_cols)
+    unknown = sorted(set(spots["module_id"]) - set(grid.index))
+    if unknown:
+        raise InputError(
+            f"scores.tsv has module(s) missing from annotation.tsv: {', '.join(unknown[:5])}. "
+            "Both come from the same run of the bridge rule; re-run the workflow."
+        )
+    threshold = changed_threshold(min_pct=min_pct, changed_pct=changed_pct)
+    core = set(core_signature(scores, core_comparisons, value=value, threshold=threshold))
+    lookup = spots.set_index(["comparison", "module_id"])["value"]
+    tested = spots.set_index(["comparison", "module_id"])["tested"]
+
+    n_rows = int(grid["row"].max()) + 1
+    n_cols = int(grid["col"].max()) + 1
+    ncols = min(3, len(comps)) if ncols is None else max(1, int(ncols))
+    prows = math.ceil(len(comps) / ncols)
+    cell = min(0.24, max(0.09, 3.6 / max(n_cols, 1)))
+    panel_w = n_cols * cell + 0.55
+    panel_h = n_rows * cell + 0.45
+    key_lines = _key_lines(annotation, grid, spots, core, threshold, max_titles=max_titles)
+    key_w = 0.4 + 0.055 * max((len(s) for s, _ in key_lines), default=10)
+    key_w = min(max(key_w, 1.8), 3.2)
+    with style():
+        if fig is None:
+            fig = new_figure(ncols * panel_w + key_w, prows * panel_h + 0.9)
+        left, right = fig.subfigures(1, 2, width_ratios=[ncols * panel_w, key_w], wspace=0.01)
+        axes = np.atleast_1d(left.subplots(prows, ncols, squeeze=False).ravel())
+        radius = 0.42
+        outline_lw = 1.3 if cell >= 0.18 else 0.8
+        for ax, comp in zip(axes, comps, strict=False):
+            for module_id, cell_pos in grid.iterrows():
+                xy = (cell_pos["col"], cell_pos["row"])
+                key = (comp, module_id)
+                if key not in tested.index or not bool(tested[key]):
+                    ax.add_patch(
+                        Circle(
+                            xy,
+                            radius * 0.8,
+                            facecolor="white",
+                            edgecolor=NOT_TESTED,
+                            hatch="/////",
+                            linewidth=0.4,
+                            gid=f"untested|{comp}|{module_id}",
+                        )
+                    )
+                    continue
+                v = float(lookup[key])
+                shown = v != 0 and abs(v) >= min_pct
+                colour = DIVERGING(0.5 + v / 200.0) if shown else "white"
+                ax.add_patch(
+                    Circle(
+                        xy,
+                        radius,
+                        facecolor=colour,
+                        edgecolor=EMPTY_EDGE,
+                        linewidth=0.4,
+                        gid=f"spot|{comp}|{module_id}",
+                    )
+                )
+                if module_id in core:
+                    ax.add_patch(
+                        Circle(
+                            xy,
+                            radius + 0.04,
+                            fill=False,
+                            edgecolor="black",
+                            linewidth=outline_lw,
+                            gid=f"core|{comp}|{module_id}",
+                        )
+                    )
+            _format_panel(ax, grid, n_rows, n_cols, title=labels.get(comp, comp))
+        for ax in axes[len(comps) :]:
+            ax.set_visible(False)
+        _colour_bar(left, axes[: len(comps)], value=value)
+        _draw_key(right, key_lines, core_comparisons, labels, threshold, value)
+    return fig
+
+
+def _format_panel(ax, grid: pd.DataFrame, n_rows: int, n_cols: int, *, title: str) -> None:
+    ax.set_xlim(-0.6, n_cols - 0.4)
+    ax.set_ylim(n_rows - 0.4, -0.6)
+    ax.set_aspect("equal")
+    rows = grid.drop_duplicates("row").sort_values("row")
+    ax.set_yticks(rows["row"].to_numpy(), rows["row_label"].to_list())
+    step = 1 if n_cols <= 12 else 5
+    ticks = [0, *range(step - 1, n_cols, step)] if step > 1 else list(range(n_cols))
+    ticks = sorted(set(ticks))
+    ax.set_xticks(ticks, [str(t + 1) for t in ticks])
+    ax.tick_params(length=0, pad=1.5)
+    if n_rows > 20:
+        ax.tick_params(axis="y", labelsize=5)
+    for side in ("left", "bottom", "top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(title, fontweight="bold", pad=3)
+
+
+def _colour_bar(subfig, axes, *, value: Value) -> None:
+    mappable = ScalarMappable(norm=Normalize(-100, 100), cmap=DIVERGING)
+    cbar = subfig.colorbar(
+        mappable, ax=list(axes), location="bottom", shrink=0.45, aspect=35, pad=0.02
+    )
+    ticks = [-100, -50, 0, 50, 100]
+    if value == "dominant":
+        cbar.set_ticks(ticks, labels=["100", "50", "0", "50", "100"])
+        cbar.set_label("% of genes changed:  down (blue)  |  up (red)")
+    else:
+        cbar.set_ticks(ticks, labels=["-100", "-50", "0", "+50", "+100"])
+        cbar.set_label("net % of genes changed (% up - % down)")
+    cbar.outline.set_linewidth(0.4)
+    cbar.ax.tick_params(length=2)
+
+
+def _key_lines(
+    annotation: pd.DataFrame,
+    grid: pd.DataFrame,
+    spots: pd.DataFrame,
+    core: set[str],
+    threshold: float,
+    *,
+    max_titles: int,
+) -> list[tuple[str, bool]]:
+    """Lines "M3.1 Interferon" of the key, with a flag for core-signature modules."""
+    titles = annotation.set_index(annotation["module_id"].astype(str))["title"]
+    titles = titles.fillna("").astype(str).str.strip()
+    informative = [m for m in grid.index if titles.get(m, "").lower() not in UNINFORMATIVE_TITLES]
+    if len(informative) <= max_titles:
+        chosen = informative
+        extra = 0
+    else:
+        changed = spots[spots["value"].abs() >= threshold].groupby("module_id").size()
+        rank = {m: i for i, m in enumerate(grid.index)}
+        ordered = sorted(
+            informative, key=lambda m: (m not in core, -int(changed.get(m, 0)), rank[m])
+        )
+        chosen = sorted(ordered[:max_titles], key=rank.__getitem__)
+        extra = len(informative) - len(chosen)
+    lines = [(f"{m}  {titles[m]}", m in core) for m in chosen]
+    if extra:
+        lines.append((f"+ {extra} more (annotation.tsv)", False))
+    return lines
+
+
+def _draw_key(subfig, lines, core_comparisons, labels, threshold, value) -> None:
+    ax = subfig.subplots()
+    ax.axis("off")
+    handles = [
+        Line2D([], [], marker="o", ls="", mfc="white", mec=EMPTY_EDGE, ms=7, label="no change"),
+        Line2D([], [], marker="o", ls="", mfc="white", mec=NOT_TESTED, ms=6, label="not tested"),
+    ]
+    if core_comparisons:
+        names = " & ".join(labels.get(c, c) for c in core_comparisons)
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                ls="",
+                mfc="white",
+                mec="black",
+                mew=1.3,
+                ms=7,
+                label=f"core signature\n({names};\n{value} >= {threshold:g} %)",
+            )
+        )
+    legend = ax.legend(handles=handles, loc="upper left", borderaxespad=0, handletextpad=0.4)
+    legend._legend_box.align = "left"
+    y = 0.80 if core_comparisons else 0.88
+    ax.text(0, y, "Modules", fontweight="bold", va="top", transform=ax.transAxes)
+    size = 7 if len(lines) <= 40 else 5.5
+    step = (y - 0.04) / max(len(lines) + 1, 30)
+    step = min(step, 0.028 if size == 7 else 0.02)
+    for i, (text, bold) in enumerate(lines, start=1):
+        ax.text(
+            0,
+            y - i * step - 0.01,
+            text,
+            fontsize=size,
+            va="top",
+            fontweight="bold" if bold else "normal",
+            transform=ax.transAxes,
+        )

@@ -1,0 +1,94 @@
+"""The per-comparison driver: design checks, pairing, q-values, the output contract."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from modmap.errors import InputError
+from modmap.stats import comparison_design, gene_tests
+
+COLUMNS = [
+    "feature_id",
+    "n_case",
+    "n_control",
+    "statistic",
+    "p_value",
+    "method",
+    "direction",
+    "median_case",
+    "median_control",
+]
+
+
+def expression():
+    rng = np.random.default_rng(0)
+    samples = [f"s{i}" for i in range(8)]
+    values = rng.standard_normal((4, 8))
+    values[1] = values[1] + np.array([5, 6, 7, 8, 0, 0, 0, 0])  # cases s0-s3 far above
+    return pd.DataFrame(values, index=["g1", "g2", "g3", "g4"], columns=samples)
+
+
+def comparisons():
+    return pd.DataFrame(
+        {
+            "comparison": ["u"] * 8 + ["p"] * 6,
+            "sample_id": [f"s{i}" for i in range(8)] + ["s5", "s0", "s1", "s4", "s2", "s6"],
+            "role": ["case"] * 4 + ["control"] * 4 + ["control", "case"] * 3,
+            "pair": [""] * 8 + ["A", "A", "C", "C", "B", "B"],
+        }
+    )
+
+
+def test_unpaired_table_contract_and_fdr():
+    expr = expression()
+    out = gene_tests(expr, comparison_design(comparisons(), "u"), fdr=True)
+    assert list(out.columns) == [*COLUMNS, "q_value"]
+    assert list(out["feature_id"]) == ["g1", "g2", "g3", "g4"]
+    # g2: all 4 cases above all 4 controls -> W = 16, exact p = 2 / C(8, 4).
+    assert out.loc[1, "statistic"] == 16.0
+    assert out.loc[1, "p_value"] == pytest.approx(2 / 70)
+    assert out.loc[1, "direction"] == "up"
+    assert out.loc[1, "median_case"] == pytest.approx(np.median(expr.iloc[1, :4]))
+    assert "q_value" not in gene_tests(expr, comparison_design(comparisons(), "u")).columns
+
+
+def test_pairs_matched_by_pair_label_not_row_order():
+    expr = expression()
+    out = gene_tests(expr, comparison_design(comparisons(), "p"))
+    # pairs: A = (case s0, control s5), C = (case s4, control s1), B = (case s6, control s2)
+    d = expr["s0"] - expr["s5"], expr["s4"] - expr["s1"], expr["s6"] - expr["s2"]
+    d = np.stack([v.to_numpy() for v in d], axis=1)
+    assert list(out["n_case"]) == [3, 3, 3, 3]
+    for i in range(4):
+        v = sum(np.argsort(np.argsort(np.abs(d[i])))[d[i] > 0] + 1)
+        assert out.loc[i, "statistic"] == v
+
+
+def test_welch_option_and_design_errors():
+    expr = expression()
+    out = gene_tests(expr, comparison_design(comparisons(), "u"), test="welch")
+    assert set(out["method"]) == {"welch"}
+    with pytest.raises(InputError, match="no rows for comparison 'zzz'"):
+        comparison_design(comparisons(), "zzz")
+    bad = comparisons()
+    bad.loc[8, "role"] = "case"  # pair A now has two cases
+    with pytest.raises(InputError, match="pair 'A'"):
+        comparison_design(bad, "p")
+    with pytest.raises(InputError, match="not columns of the expression matrix"):
+        gene_tests(expr.drop(columns="s3"), comparison_design(comparisons(), "u"))
+    with pytest.raises(InputError, match="statistics.test"):
+        gene_tests(expr, comparison_design(comparisons(), "u"), test="limma")
+
+
+def test_not_tested_features_are_logged(caplog):
+    expr = expression()
+    expr.iloc[0] = 3.0
+    expr.iloc[2, :4] = np.nan
+    with caplog.at_level("WARNING", logger="modmap.stats.genes"):
+        out = gene_tests(expr, comparison_design(comparisons(), "u"), comparison="u")
+    assert list(out["method"])[:3] == ["not_tested", "exact", "not_tested"]
+    text = caplog.text
+    assert "constant" in text and "g1" in text
+    assert "all values missing" in text and "g3" in text

@@ -1,0 +1,68 @@
+"""Module scores against counts worked out by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from modmap.errors import InputError
+from modmap.stats import module_scores
+
+
+def genes(rows):
+    return pd.DataFrame(rows, columns=["feature_id", "p_value", "q_value", "method", "direction"])
+
+
+GENES = genes(
+    [
+        ("a", 0.01, 0.04, "exact", "up"),
+        ("b", 0.04, 0.08, "exact", "up"),
+        ("c", 0.03, 0.06, "exact", "down"),
+        ("d", 0.20, 0.30, "exact", "down"),
+        ("e", np.nan, np.nan, "not_tested", "none"),
+        ("f", 0.001, 0.01, "asymptotic", "down"),
+        ("g", 0.05, 0.05, "exact", "up"),  # p == alpha is not significant
+    ]
+)
+MEMBERS = pd.DataFrame(
+    {
+        "module_id": ["M2", "M2", "M2", "M2", "M1", "M1", "M1", "M3", "M2"],
+        "title": ["two", "two", "two", "two", "one", "one", "one", "three", "two"],
+        "feature_id": ["a", "b", "c", "e", "d", "f", "g", "e", "a"],
+    }
+)
+
+
+def test_counts_by_hand_on_p_values():
+    out = module_scores({"cmp": GENES}, MEMBERS)
+    assert list(out["module_id"]) == ["M2", "M1", "M3"]  # membership order
+    m2, m1, m3 = (out.iloc[i] for i in range(3))
+    # M2: a, b, c tested (e not tested; a listed twice counts once); up a, b; down c.
+    assert (m2["n_genes"], m2["n_up"], m2["n_down"]) == (3, 2, 1)
+    assert m2["pct_up"] == pytest.approx(200 / 3)
+    assert m2["pct_net"] == pytest.approx(100 / 3)
+    # M1: d, f, g tested; down f only (d p = 0.2, g p = alpha).
+    assert (m1["n_genes"], m1["n_up"], m1["n_down"]) == (3, 0, 1)
+    assert m1["pct_down"] == pytest.approx(100 / 3)
+    # M3: no tested gene -> empty percentages.
+    assert m3["n_genes"] == 0 and np.isnan(m3["pct_up"])
+
+
+def test_q_value_threshold_and_two_comparisons():
+    out = module_scores({"x": GENES, "y": GENES}, MEMBERS, alpha=0.05, threshold_on="q_value")
+    assert list(out["comparison"]) == ["x"] * 3 + ["y"] * 3
+    m2 = out.iloc[0]
+    assert (m2["n_up"], m2["n_down"]) == (1, 0)  # only a has q < 0.05
+    m1 = out.iloc[1]
+    assert (m1["n_up"], m1["n_down"]) == (0, 1)
+
+
+def test_annotation_titles_and_errors():
+    ann = pd.DataFrame({"module_id": ["M1", "M2", "M3"], "title": ["One", "Two", "Three"]})
+    out = module_scores({"x": GENES}, MEMBERS, ann)
+    assert list(out["title"]) == ["Two", "One", "Three"]
+    with pytest.raises(InputError, match="statistics.fdr"):
+        module_scores({"x": GENES.drop(columns="q_value")}, MEMBERS, threshold_on="q_value")
+    with pytest.raises(InputError, match="alpha"):
+        module_scores({"x": GENES}, MEMBERS, alpha=5)

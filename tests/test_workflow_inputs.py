@@ -1,0 +1,121 @@
+"""Bad input through the real workflow: one clear error before any result is written.
+
+Each test breaks a private copy of the toy workflow in one way and runs Snakemake on it. Parse-time
+errors are caught by a dry run; matrix-level errors by the first job (validate), after which no
+result file may exist.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import load_config, run_snakemake, write_config
+
+pytestmark = pytest.mark.e2e
+
+
+def _fails_with(workdir: Path, *patterns: str, dry: bool = True) -> str:
+    proc = run_snakemake(workdir, "-n") if dry else run_snakemake(workdir)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0, output[-3000:]
+    for pattern in patterns:
+        assert pattern in output, f"{pattern!r} not in:\n{output[-3000:]}"
+    return output
+
+
+def _no_results(workdir: Path) -> None:
+    made = [
+        p
+        for p in (workdir / "results").rglob("*")
+        if p.is_file() and "logs" not in p.parts and "benchmarks" not in p.parts
+    ]
+    assert made == [], made
+
+
+def _sheet(workdir: Path) -> pd.DataFrame:
+    return pd.read_csv(
+        workdir / "config" / "samples.tsv", sep="\t", dtype=str, keep_default_na=False
+    )
+
+
+def _use_sheet(workdir: Path, sheet: pd.DataFrame) -> None:
+    path = workdir / "config" / "broken_samples.tsv"
+    sheet.to_csv(path, sep="\t", index=False)
+    config = load_config(workdir)
+    config["samples"]["path"] = "config/broken_samples.tsv"
+    write_config(workdir, config)
+
+
+def test_unknown_config_key(workdir):
+    config = load_config(workdir)
+    config["statistics"]["alpah"] = 0.01
+    write_config(workdir, config)
+    _fails_with(workdir, "alpah")
+    _no_results(workdir)
+
+
+def test_missing_input_file(workdir):
+    config = load_config(workdir)
+    config["expression"]["path"] = "resources/toy/nope.tsv.gz"
+    write_config(workdir, config)
+    _fails_with(workdir, "expression.path", "resources/toy/nope.tsv.gz", "does not exist")
+
+
+def test_duplicate_sample_ids(workdir):
+    sheet = _sheet(workdir)
+    sheet = pd.concat([sheet, sheet.iloc[[3]]], ignore_index=True)
+    _use_sheet(workdir, sheet)
+    sample = sheet.iloc[3, 0]
+    _fails_with(workdir, f"sample ID '{sample}' appears on lines 5, {len(sheet) + 1}")
+
+
+def test_selector_matching_no_sample(workdir):
+    config = load_config(workdir)
+    config["comparisons"][0]["case"]["timepoint"] = "M 6"
+    write_config(workdir, config)
+    _fails_with(workdir, "comparisons[0]", "'M 6' is not a value of column 'timepoint'")
+
+
+def test_selector_matching_fewer_than_three(workdir):
+    sheet = _sheet(workdir)
+    config = load_config(workdir)
+    two = sheet.loc[sheet.group == "healthy", "sample_id"].iloc[:2].tolist()
+    config["comparisons"][0]["control"] = {"sample_id": two}
+    write_config(workdir, config)
+    _fails_with(workdir, "matches 2 sample(s)", "at least 3")
+
+
+def test_case_and_control_share_samples(workdir):
+    config = load_config(workdir)
+    config["comparisons"][0]["control"] = {"arm": "anakinra"}
+    write_config(workdir, config)
+    _fails_with(workdir, "selected as both case and control")
+
+
+def test_paired_subjects_that_do_not_pair(workdir):
+    config = load_config(workdir)
+    config["comparisons"][0]["paired_by"] = "subject_id"  # patients vs healthy: no shared subject
+    write_config(workdir, config)
+    _fails_with(workdir, "have both a case and a control sample (paired_by: subject_id)")
+
+
+def test_sheet_sample_missing_from_matrix_stops_before_results(workdir):
+    sheet = _sheet(workdir)
+    extra = sheet[sheet.group == "healthy"].iloc[[0]].copy()
+    extra["sample_id"] = "HC_NOT_ARRAYED"
+    _use_sheet(workdir, pd.concat([sheet, extra], ignore_index=True))
+    _fails_with(workdir, "'HC_NOT_ARRAYED'", "not columns of the expression matrix", dry=False)
+    _no_results(workdir)
+
+
+def test_matrix_sample_missing_from_sheet_is_a_warning(workdir):
+    sheet = _sheet(workdir)
+    dropped = sheet[sheet.group == "healthy"].sample_id.iloc[-1]
+    _use_sheet(workdir, sheet[sheet.sample_id != dropped])
+    run_snakemake(workdir, "results/validated/comparisons.tsv", check=True)
+    report = (workdir / "results" / "validated" / "validation.txt").read_text()
+    assert "not in the sample sheet are ignored" in report and dropped in report
+    comparisons = pd.read_csv(workdir / "results" / "validated" / "comparisons.tsv", sep="\t")
+    assert dropped not in set(comparisons.sample_id)
