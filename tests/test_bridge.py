@@ -147,8 +147,13 @@ def test_refseq_default_policy_by_hand(files: dict[str, Path]) -> None:
     assert bridge.loc["a1", "target_id"] == "ILMN_1"
     assert bridge.loc["a3", "target_id"] == ""  # empty unless kept
     assert bridge.loc["a6", "target_id"] == ""
-    # a1 and a2 reach the same target: it counts once in module A
-    assert r.membership.values.tolist() == [["A", "Alpha", "ILMN_1"], ["B", "Beta", "ILMN_2"]]
+    # a1 and a2 reach the same target: it counts once in module A. The symbol is the target
+    # table's (ILMN_2 is GENEB there; its source b3 says 'geneb').
+    assert r.membership.columns.tolist() == ["module_id", "title", "feature_id", "symbol"]
+    assert r.membership.values.tolist() == [
+        ["A", "Alpha", "ILMN_1", "GENEA"],
+        ["B", "Beta", "ILMN_2", "GENEB"],
+    ]
     assert r.annotation[["module_id", "n_source", "n_members", "kept"]].values.tolist() == [
         ["A", 6, 1, "true"],
         ["B", 5, 1, "true"],
@@ -211,9 +216,9 @@ def test_symbol_by_hand_excel_date_reported(files: dict[str, Path]) -> None:
     assert r.notes[["side", "id", "issue"]].values.tolist() == [["source", "a6", "excel_date"]]
     assert "2-Sep" in r.notes.loc[0, "detail"]
     assert r.membership.values.tolist() == [
-        ["A", "Alpha", "ILMN_1"],
-        ["B", "Beta", "ILMN_6"],
-        ["B", "Beta", "ILMN_2"],
+        ["A", "Alpha", "ILMN_1", "GENEA"],
+        ["B", "Beta", "ILMN_6", "GENEF"],
+        ["B", "Beta", "ILMN_2", "GENEB"],
     ]
 
 
@@ -229,6 +234,84 @@ def test_policy_all_keeps_every_target(files: dict[str, Path]) -> None:
         "A": ["ILMN_1", "ILMN_3", "ILMN_4", "ILMN_6"],
         "B": ["ILMN_6", "ILMN_8", "ILMN_9", "ILMN_2"],
     }
+    # symbols from the target table, one per probe (ILMN_3 and ILMN_4 are both GENEC)
+    assert r.membership["symbol"].tolist() == [
+        "GENEA",
+        "GENEC",
+        "GENEC",
+        "GENEF",
+        "GENEF",
+        "GENEH",
+        "GENEI",
+        "GENEB",
+    ]
+
+
+def test_symbols_from_source_table_without_target_table(files: dict[str, Path]) -> None:
+    # Matrix keyed on symbols, no target table: the symbols are the source table's, of the
+    # kept sources reaching each feature. Key symbol, policy all (ambiguous b2 kept):
+    #   a1, a2 (GENEA) -> GENEA; a3 (GENEC) -> GENEC; b1 (GENEF) -> GENEF;
+    #   b2 ('GENEH /// GENEI') -> GENEH and GENEI, both labelled 'GENEH/GENEI';
+    #   b3 ('geneb') -> GeneB, labelled 'geneb' (the source table's spelling, not the ID).
+    matrix = ["GENEA", "GeneB", "GENEC", "GENEF", "GENEH", "GENEI"]
+    r = bridge_modules(
+        read_modules(files["modules"]),
+        matrix,
+        source=read_platform(files["source"]),
+        key="symbol",
+        policy="all",
+        min_genes=1,
+    )
+    assert r.membership.values.tolist() == [
+        ["A", "Alpha", "GENEA", "GENEA"],
+        ["A", "Alpha", "GENEC", "GENEC"],
+        ["B", "Beta", "GENEF", "GENEF"],
+        ["B", "Beta", "GENEH", "GENEH/GENEI"],
+        ["B", "Beta", "GENEI", "GENEH/GENEI"],
+        ["B", "Beta", "GeneB", "geneb"],
+    ]
+
+
+def test_symbols_of_several_sources_joined_and_fallbacks(tmp_path: Path) -> None:
+    # Source table: p1 and p2 share a RefSeq but carry different symbols; p4 has a placeholder
+    # symbol, p5 an Excel-mangled one. The target table has no symbol column, so the source
+    # table's symbols are used.
+    src = tmp_path / "src.tsv"
+    src.write_text(
+        "ID\tGene Symbol\tRefSeq Transcript ID\n"
+        "p1\tGENEA\tNM_000001\n"
+        "p2\tGENEA2\tNM_000001\n"
+        "p3\tGENEB\tNM_000002\n"
+        "p4\t---\tNM_000003\n"
+        "p5\t1-Mar\tNM_000004\n"
+    )
+    tgt = tmp_path / "tgt.tsv"
+    tgt.write_text("ID\tRefSeq_ID\nT1\tNM_000001\nT2\tNM_000002\nT3\tNM_000003\nT4\tNM_000004\n")
+    mods = _mods(tmp_path, [("A", "p1"), ("A", "p2"), ("A", "p3"), ("A", "p4"), ("A", "p5")])
+    r = bridge_modules(
+        read_modules(mods),
+        ["T1", "T2", "T3", "T4"],
+        source=read_platform(src),
+        target=read_platform(tgt, config_key="bridge.target"),
+        min_genes=1,
+    )
+    # p1 and p2 -> T1 (same module: counted once, both symbols); p3 -> T2; p4 -> T3 ('---' is
+    # no symbol); p5 -> T4 ('1-Mar' is no symbol)
+    assert r.key == "refseq"
+    assert r.membership[["feature_id", "symbol"]].values.tolist() == [
+        ["T1", "GENEA/GENEA2"],
+        ["T2", "GENEB"],
+        ["T3", ""],
+        ["T4", ""],
+    ]
+    # with no source table either, probe IDs are not symbols: empty
+    r2 = bridge_modules(
+        read_modules(_mods(tmp_path, [("A", "NM_000001"), ("A", "NM_000002")])),
+        ["T1", "T2"],
+        target=read_platform(tgt, config_key="bridge.target"),
+        min_genes=1,
+    )
+    assert r2.membership[["feature_id", "symbol"]].values.tolist() == [["T1", ""], ["T2", ""]]
 
 
 def _mods(tmp_path: Path, rows: list[tuple[str, str]]) -> Path:
@@ -280,7 +363,29 @@ def test_identity_bridge(tmp_path: Path) -> None:
         ["A", "X3"],
         ["B", "X3"],
     ]
+    assert r.membership["symbol"].tolist() == ["X1", "X3", "X3"]  # symbol-like IDs
     assert r.notes["issue"].tolist() == ["excel_date"]
+
+
+def test_identity_symbols_only_for_symbol_like_ids(tmp_path: Path) -> None:
+    ids = {
+        "STAT1": "STAT1",
+        "C1orf198": "C1orf198",
+        "HLA-DRB1": "HLA-DRB1",
+        "ILMN_1651440": "",
+        "GI_4502630-S": "",
+        "200004_s_at": "",
+        "AFFX-BioB-5_at": "",
+        "A_23_P100001": "",
+        "NM_002038.3": "",
+        "ENSG00000111335": "",
+        "3434": "",
+    }
+    r = bridge_modules(
+        read_modules(_mods(tmp_path, [("A", i) for i in ids])), list(ids), min_genes=1
+    )
+    assert r.key == "identity"
+    assert dict(zip(r.membership["feature_id"], r.membership["symbol"], strict=True)) == ids
 
 
 ALIASES = """ENTREZID\tSYMBOL\tALIAS
@@ -420,6 +525,21 @@ def test_toy_bridge_reproduces_generator_truth() -> None:
     assert ann["n_members"].astype(str).tolist() == mt["n_members_expected"].tolist()
     assert ann["kept"].tolist() == mt["kept"].tolist()
     assert ann["n_source"].astype(str).tolist() == mt["n_source"].tolist()
+    # membership: the kept targets of the truth, each labelled with the Illumina table's Symbol
+    illumina = pd.read_csv(
+        TOY / "platform_illumina.tsv", sep="\t", dtype=str, keep_default_na=False
+    )
+    symbol_of = dict(zip(illumina["ID"], illumina["Symbol"], strict=True))
+    memb = r.membership
+    assert memb.columns.tolist() == ["module_id", "title", "feature_id", "symbol"]
+    kept_modules = set(mt.index[mt["kept"] == "true"])
+    kept_truth = truth[truth["target_id"] != ""]
+    assert set(memb["feature_id"]) == set(
+        kept_truth["target_id"][kept_truth["module_id"].isin(kept_modules)]
+    )
+    assert len(memb) > 600
+    assert memb["symbol"].tolist() == [symbol_of[f] for f in memb["feature_id"]]
+    assert (memb["symbol"] != "").sum() > 0.9 * len(memb)
 
 
 # ------------------------------------------------------------------------------------------

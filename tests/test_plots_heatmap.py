@@ -141,3 +141,15 @@ def test_reference_matching_nothing_is_an_input_error():
     samples, comp, *_ = cohort()
     with pytest.raises(InputError, match="matches no sample"):
         heatmap_columns(samples, comp, reference={"group": "control"}, comparisons=["c1"])
+
+
+def test_rows_are_labelled_by_symbol_and_shared_symbols_keep_the_probe():
+    samples, comp, expr, memb, ann, genes = cohort(4)
+    feats = [f"ILMN_{i:04d}" for i in range(4)]
+    memb = memb.assign(symbol="")
+    memb.loc[memb["feature_id"].isin(feats), "symbol"] = ["GENEC", "GENEC", "", "STAT1"]
+    cols = heatmap_columns(samples, comp, reference={"group": "healthy"}, comparisons=["c1"])
+    fig = plot_module_heatmap(expr, cols, memb, ann, genes, module="M3.1")
+    image = next(im for ax in fig.axes for im in ax.images if im.get_gid() == "heatmap")
+    rows = {t.get_text() for t in image.axes.get_yticklabels()}
+    assert rows == {"GENEC (ILMN_0000)", "GENEC (ILMN_0001)", "ILMN_0002", "STAT1"}

@@ -21,6 +21,10 @@ When the modules and the matrix share an ID space (no annotation tables, ``key``
 ``identity``, no symbol update) the bridge is the identity: a module feature present in the
 matrix has status ``identity`` and maps to itself.
 
+Every kept feature gets a gene ``symbol`` for labels (:func:`feature_symbols`): the target
+table's symbol, else the source table's symbols of the sources that reach it, else the feature
+ID itself when no table is given and the ID looks like a gene symbol, else empty.
+
 :func:`bridge_modules` computes (no files); :func:`run_bridge` reads the inputs with the readers
 of :mod:`modmap.annotation`, :mod:`modmap.modules` and :mod:`modmap.io`, then calls it.
 """
@@ -37,6 +41,8 @@ from typing import Literal
 import pandas as pd
 
 from modmap.annotation import (
+    _MISSING,
+    _SPLIT,
     KEY_KINDS,
     PlatformTable,
     is_excel_date,
@@ -55,6 +61,7 @@ __all__ = [
     "Policy",
     "SymbolUpdater",
     "bridge_modules",
+    "feature_symbols",
     "resolve_key",
     "run_bridge",
 ]
@@ -72,6 +79,15 @@ STATUSES: tuple[str, ...] = (
     "identity",
 )
 _REFSEQ_ID = re.compile(r"^(NM|NR|XM|XR)_\d+(\.\d+)?$", re.IGNORECASE)
+#: Feature IDs that are probe or accession IDs, not gene symbols: Illumina (``ILMN_1651440``,
+#: ``GI_4502630-S``), Affymetrix (``200004_s_at``, ``AFFX-BioB-5_at``), Agilent
+#: (``A_23_P100001``), RefSeq (``NM_002038.3``, ``NP_...``), Ensembl (``ENSG00000111335``) and
+#: all-digit IDs (Entrez Gene, array addresses).
+_NOT_SYMBOL = re.compile(
+    r"^(?:ILMN_\d+|GI_\d+-[A-Z]|\S+_at|AFFX-\S+|A_\d+_P\d+|(?:NM|NR|XM|XR|NP|XP)_\d+(?:\.\d+)?"
+    r"|ENS[A-Z]*\d{6,}(?:\.\d+)?|\d+)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -87,7 +103,9 @@ class BridgeResult:
         ``status``, ``count``: one row per status of :data:`STATUSES`, then ``source_total``
         and ``kept``.
     membership
-        ``module_id``, ``title``, ``feature_id`` (expression feature IDs) of the kept modules.
+        ``module_id``, ``title``, ``feature_id`` (expression feature IDs), ``symbol`` (gene
+        symbol(s) for labels, ``/``-joined, empty when unknown; see :func:`feature_symbols`) of
+        the kept modules.
     dropped
         ``module_id``, ``title``, ``n_members``, ``reason``.
     annotation
@@ -414,7 +432,13 @@ def bridge_modules(
             + f"; matrix features look like {', '.join(feature_list[:3])}). Check modules.path, "
             "bridge.key and the bridge.source/bridge.target tables."
         )
-    membership, annotation, dropped = _assemble(modules, reach, min_genes)
+    symbols = feature_symbols(
+        reach,
+        source=source,
+        target=target,
+        ids_are_symbols=source is None and target is None,
+    )
+    membership, annotation, dropped = _assemble(modules, reach, symbols, min_genes)
     notes_df = pd.DataFrame(notes, columns=["side", "id", "issue", "detail"]).drop_duplicates()
     result = BridgeResult(
         bridge=bridge,
@@ -445,6 +469,75 @@ def bridge_modules(
     return result
 
 
+def _symbol_tokens(cell: str) -> list[str]:
+    """Gene symbols of one annotation cell in their original case (for labels, not keys).
+
+    Split as keys are (``///``, ``,``, ``;``, ``|``); placeholders (``---``, ``NA``) and
+    Excel-mangled symbols (``2-Sep``) are left out.
+    """
+    out: list[str] = []
+    for token in _SPLIT.split(str(cell or "").strip()):
+        token = token.strip()
+        if token.upper() in _MISSING or is_excel_date(token) or token in out:
+            continue
+        out.append(token)
+    return out
+
+
+def feature_symbols(
+    reach: dict[str, list[str]],
+    *,
+    source: PlatformTable | None = None,
+    target: PlatformTable | None = None,
+    ids_are_symbols: bool = False,
+) -> dict[str, str]:
+    """Gene symbol of every kept expression feature, for figure labels.
+
+    Parameters
+    ----------
+    reach
+        Source ID -> the expression features it is kept with (the bridge's kept translations).
+    source, target
+        The platform tables of the bridge (``None`` when not given).
+    ids_are_symbols
+        True when no annotation table is given (identity bridge, or symbols taken from the IDs
+        themselves): a feature ID that looks like a gene symbol (not a probe, accession, Ensembl
+        or all-digit ID) is its own symbol.
+
+    Returns
+    -------
+    dict
+        Feature ID -> symbol, in this order of preference:
+
+        1. a target table with a symbol column: that table's symbol cell for the feature;
+        2. otherwise a source table with a symbol column: the symbols of the kept source IDs
+           that reach the feature (every source, all modules), distinct, in source order;
+        3. otherwise, with ``ids_are_symbols``, the feature ID when it looks like a symbol;
+        4. otherwise empty.
+
+        Several symbols (a multi-gene cell such as ``GENEH /// GENEI``, or several sources
+        with different symbols) are joined by ``/``. Symbols keep the table's case;
+        placeholders (``---``, ``NA``) and Excel-mangled symbols (``2-Sep``) are left out.
+        Symbols are the tables' own, not updated by ``bridge.update_symbols``.
+    """
+    kept = list(dict.fromkeys(t for ts in reach.values() for t in ts))
+    if target is not None and "symbol" in target.columns_used:
+        cells = dict(zip(target.table["id"], target.table["symbol"], strict=True))
+        return {t: "/".join(_symbol_tokens(cells.get(t, ""))) for t in kept}
+    if source is not None and "symbol" in source.columns_used:
+        cells = dict(zip(source.table["id"], source.table["symbol"], strict=True))
+        found: dict[str, list[str]] = {t: [] for t in kept}
+        for s, ts in reach.items():
+            for sym in _symbol_tokens(cells.get(s, "")):
+                for t in ts:
+                    if sym not in found[t]:
+                        found[t].append(sym)
+        return {t: "/".join(v) for t, v in found.items()}
+    if ids_are_symbols:
+        return {t: "" if _NOT_SYMBOL.match(t) or is_excel_date(t) else t for t in kept}
+    return dict.fromkeys(kept, "")
+
+
 def _apply_conflicts(
     members: pd.DataFrame, reach: dict[str, list[str]], status: dict[str, str]
 ) -> None:
@@ -465,7 +558,7 @@ def _apply_conflicts(
 
 
 def _assemble(
-    modules: ModuleSet, reach: dict[str, list[str]], min_genes: int
+    modules: ModuleSet, reach: dict[str, list[str]], symbols: dict[str, str], min_genes: int
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     info = modules.info
     titles = dict(zip(info["module_id"], info["title"], strict=True))
@@ -480,8 +573,8 @@ def _assemble(
     n_members = {m: len(v) for m, v in per_module.items()}
     keep = {m: n_members[m] >= min_genes for m in per_module}
     membership = pd.DataFrame(
-        [(m, titles[m], t) for m, ts in per_module.items() if keep[m] for t in ts],
-        columns=["module_id", "title", "feature_id"],
+        [(m, titles[m], t, symbols[t]) for m, ts in per_module.items() if keep[m] for t in ts],
+        columns=["module_id", "title", "feature_id", "symbol"],
     )
     dropped = pd.DataFrame(
         [

@@ -7,20 +7,20 @@ rule validate:
         samples="results/validated/samples.tsv",
         comparisons="results/validated/comparisons.tsv",
         report="results/validated/validation.txt",
+    log:
+        "results/logs/validate.log",
+    benchmark:
+        "results/benchmarks/validate.tsv"
+    conda:
+        "../envs/modmap.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_mb_scaled(1000, 12),
+        runtime=runtime_scaled(10, 10),
     params:
         id_column=config["samples"]["id_column"],
         comparisons=config["comparisons"],
         min_group_size=config["statistics"]["min_group_size"],
         scale=config["expression"]["scale"],
-    log:
-        "results/logs/validate.log",
-    benchmark:
-        "results/benchmarks/validate.tsv"
-    threads: 1
-    resources:
-        mem_mb=mem_mb_scaled(1000, 12),
-        runtime=runtime_scaled(10, 10),
-    conda:
-        "../envs/modmap.yaml"
     script:
         "../../scripts/validate.py"

@@ -9,6 +9,7 @@ hierarchical clustering (average linkage on 1 - Pearson correlation, as R's
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -281,8 +282,9 @@ def prepare_heatmap(
     columns
         Heatmap columns from :func:`heatmap_columns` (``group == "reference"`` marks the reference).
     members
-        Rows of ``membership.tsv`` for the module: ``feature_id`` and optionally ``symbol`` (used
-        for row labels when present).
+        Rows of ``membership.tsv`` for the module: ``feature_id`` and optionally ``symbol``. Rows
+        are labelled with the symbol, the feature ID when the symbol is empty or absent, and
+        ``SYMBOL (feature_id)`` when two shown rows share a symbol.
     gene_tables
         Per-comparison gene tables of the shown comparisons, for choosing the top ``max_genes``.
     module, title
@@ -316,10 +318,12 @@ def prepare_heatmap(
         if "symbol" in members.columns
         else pd.Series(dtype=str)
     )
-    row_labels = [
-        str(symbols[f]) if f in symbols.index and pd.notna(symbols[f]) and symbols[f] else f
+    sym = {
+        f: str(symbols[f]) if f in symbols.index and pd.notna(symbols[f]) else ""
         for f in norm.index
-    ]
+    }
+    shared = {x for x, n in Counter(sym.values()).items() if x and n > 1}
+    row_labels = [f"{sym[f]} ({f})" if sym[f] in shared else (sym[f] or f) for f in norm.index]
     head = f"{module} {title}".strip()
     if len(chosen) < len(feats):
         what = "p-value" if threshold_on == "p_value" else "q-value"
