@@ -18,6 +18,13 @@ include: "workflow/rules/stats.smk"
 include: "workflow/rules/figures.smk"
 
 
+# Tiny jobs that are not worth a cluster submission.
+localrules:
+    all,
+    report_table,
+    report_bridge_summary,
+
+
 rule all:
     default_target: True
     input:
