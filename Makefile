@@ -1,11 +1,13 @@
 # modmap: the two commands of the README.
 #   make run    install into .venv, run the whole pipeline on the bundled toy cohort, build the report
 #   make test   install into .venv (with the dev tools), run the linters and the test suite
+# Extra Snakemake arguments go in ARGS, e.g. make run ARGS="--forceall".
 # Needs only Python >= 3.11 with pip and venv. Override the interpreter with PYTHON=python3.12,
 # the cores with CORES=8, the config with CONFIG=path/to/config.yaml.
 PYTHON ?= python3
 CORES ?= 2
 CONFIG ?= config/config.yaml
+ARGS ?=
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.modmap-installed
@@ -21,8 +23,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/snakemake --profile profiles/default --cores $(CORES) --configfile $(CONFIG)
-	$(BIN)/snakemake --profile profiles/default --cores $(CORES) --configfile $(CONFIG) \
+	$(BIN)/snakemake --profile profiles/default --cores $(CORES) --configfile $(CONFIG) $(ARGS)
+	$(BIN)/snakemake --profile profiles/default --cores $(CORES) --configfile $(CONFIG) $(ARGS) \
 		--report results/report.html
 
 test: lint

@@ -5,7 +5,11 @@ from snakemake.utils import min_version
 min_version("9.0")
 
 
-configfile: "config/config.yaml"
+# The toy config is the default; a config given with --configfile replaces it (a key-by-key merge
+# would keep the toy's bridge tables and selectors). --config key=value still overrides keys.
+if not workflow.overwrite_configfiles:
+
+    configfile: "config/config.yaml"
 
 
 report: "workflow/report/workflow.rst"

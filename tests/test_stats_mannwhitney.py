@@ -183,8 +183,8 @@ def test_direction_and_medians():
     assert res["p_value"] == 1.0
 
 
-@pytest.mark.parametrize("threads", [1, 2])
-def test_kernel_on_a_matrix_matches_pairwise_counts(threads):
+@pytest.mark.parametrize(("threads", "mode"), [(1, "arrays"), (2, "columns"), (2, "in_place")])
+def test_kernel_on_a_matrix_matches_pairwise_counts(threads, mode):
     # Many genes, several chunks, ties across/within groups, NaNs and +-inf: W by pair counting.
     rng = np.random.default_rng(11)
     g, m, n = 301, 9, 14
@@ -198,7 +198,19 @@ def test_kernel_on_a_matrix_matches_pairwise_counts(threads):
     case[5, 0] = np.inf
     control[6, 1] = np.inf
     control[7, 2] = -np.inf
-    res = rank_sums(case, control, threads=threads, chunk=64)
+    if mode == "arrays":
+        res = rank_sums(case, control, threads=threads, chunk=64)
+    elif mode == "columns":  # one matrix, groups picked by (shuffled) column indices
+        order = np.random.default_rng(0).permutation(m + n)
+        both = np.empty((g, m + n))
+        both[:, order[:m]] = case
+        both[:, order[m:]] = control
+        res = rank_sums(
+            both, both, case_columns=order[:m], control_columns=order[m:], threads=threads, chunk=64
+        )
+    else:  # sorted in place in a scratch copy
+        both = np.hstack([case, control])
+        res = rank_sums(both[:, :m], both[:, m:], threads=threads, chunk=64, overwrite_input=True)
     for i in range(g):
         x = case[i][~np.isnan(case[i])]
         y = control[i][~np.isnan(control[i])]

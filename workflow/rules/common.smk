@@ -13,6 +13,7 @@ from modmap.config import (
     check_config_references,
     check_sample_sheet,
     resolve_comparisons,
+    select_samples,
 )
 from modmap.io import read_sample_sheet
 
@@ -34,6 +35,13 @@ RESOLVED = resolve_comparisons(
     sheet_path=SAMPLE_SHEET,
     min_group_size=config["statistics"]["min_group_size"],
 )
+if config["heatmaps"]["modules"]:
+    select_samples(
+        SAMPLES,
+        config["heatmaps"]["reference"],
+        where="heatmaps.reference",
+        sheet_path=SAMPLE_SHEET,
+    )
 for _warning in RESOLVED.warnings:
     logger.warning(f"modmap: {_warning}")
 

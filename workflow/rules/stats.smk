@@ -24,6 +24,7 @@ rule gene_tests:
             "test": config["statistics"]["test"],
             "fdr": config["statistics"]["fdr"],
             "min_group_size": config["statistics"]["min_group_size"],
+            "exact_with_ties": config["statistics"]["exact_with_ties"],
         },
     script:
         "../../scripts/gene_tests.py"

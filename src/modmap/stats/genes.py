@@ -94,6 +94,15 @@ def comparison_design(comparisons: pd.DataFrame, comparison: str) -> pd.DataFram
     return rows
 
 
+def _group_block(values: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    # One C-ordered copy of the comparison's columns (cases, then controls) that the rank kernel
+    # may sort in place. Column by column: the parquet matrix arrives Fortran-ordered.
+    block = np.empty((values.shape[0], columns.size))
+    for j, c in enumerate(columns):
+        block[:, j] = values[:, c]
+    return block
+
+
 def _log_summary(comparison: str, table: pd.DataFrame, min_group_size: int) -> None:
     n = len(table)
     methods = table["method"].value_counts()
@@ -127,6 +136,7 @@ def gene_tests(
     test: Literal["wilcoxon", "welch"] = "wilcoxon",
     fdr: bool = False,
     min_group_size: int = 3,
+    exact_with_ties: bool = False,
     threads: int | None = None,
 ) -> pd.DataFrame:
     """Test every feature of one comparison.
@@ -148,6 +158,9 @@ def gene_tests(
         Add ``q_value``: Benjamini-Hochberg over the tested features of this comparison.
     min_group_size
         Fewer non-missing values (pairs) than this in a group: ``not_tested`` (default 3).
+    exact_with_ties
+        Wilcoxon only: R >= 4.6 exact p-values for genes with ties (groups below 50); default
+        False, R <= 4.5 (ties: normal approximation), as the trial's analysis.
     threads
         Threads for the rank kernel (default: all available).
 
@@ -175,20 +188,26 @@ def gene_tests(
         controls = controls.reindex(cases.index)
         x = values[:, col.get_indexer(cases.to_numpy())]
         y = values[:, col.get_indexer(controls.to_numpy())]
-        kernel = signed_rank if test == "wilcoxon" else paired_t
-        table = kernel(x, y, min_group_size=min_group_size)
+        if test == "wilcoxon":
+            table = signed_rank(
+                x, y, min_group_size=min_group_size, exact_with_ties=exact_with_ties
+            )
+        else:
+            table = paired_t(x, y, min_group_size=min_group_size)
     else:
         case_idx = col.get_indexer(design.loc[design["role"] == "case", "sample_id"].to_numpy())
         ctrl_idx = col.get_indexer(design.loc[design["role"] == "control", "sample_id"].to_numpy())
         if test == "wilcoxon":
+            block = _group_block(values, np.concatenate([case_idx, ctrl_idx]))
             table = mann_whitney(
-                values,
-                values,
-                case_columns=case_idx,
-                control_columns=ctrl_idx,
+                block[:, : case_idx.size],
+                block[:, case_idx.size :],
                 min_group_size=min_group_size,
                 threads=threads,
+                overwrite_input=True,
+                exact_with_ties=exact_with_ties,
             )
+            del block
         else:
             table = welch(values[:, case_idx], values[:, ctrl_idx], min_group_size=min_group_size)
     table.insert(0, "feature_id", expression.index.astype(str).to_numpy())

@@ -12,12 +12,15 @@ R (<= 4.5, ``exact = NULL, correct = TRUE``; ``src/library/stats/R/wilcox.test.R
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
 from modmap.stats._common import check_min_group_size, direction_of, result_table
 from modmap.stats.exact import wilcox_two_sided
+from modmap.stats.exact_ties import wilcox_ties_two_sided
 from modmap.stats.ranks import RankSums, rank_sums
 
 __all__ = ["EXACT_LIMIT", "mann_whitney", "mann_whitney_pvalues"]
@@ -27,7 +30,10 @@ EXACT_LIMIT = 50
 
 
 def mann_whitney_pvalues(
-    sums: RankSums, *, min_group_size: int = 3
+    sums: RankSums,
+    *,
+    min_group_size: int = 3,
+    tied_values: Callable[[int], tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two-sided p-values and methods from per-gene rank sums.
 
@@ -37,6 +43,11 @@ def mann_whitney_pvalues(
         Output of :func:`modmap.stats.ranks.rank_sums`.
     min_group_size
         Genes with fewer non-missing values in either group are ``not_tested`` (default 3).
+    tied_values
+        R >= 4.6 behaviour (``statistics.exact_with_ties``): a function returning the non-missing
+        case and control values of gene ``i``; genes with ties and both groups below 50 then
+        get R 4.6's exact conditional p-value (:mod:`modmap.stats.exact_ties`). Default
+        ``None``: R <= 4.5, ties use the normal approximation.
 
     Returns
     -------
@@ -56,7 +67,10 @@ def mann_whitney_pvalues(
     sized = (sums.n_case >= min_group_size) & (sums.n_control >= min_group_size)
     testable = sized & (var > 0)
     exact = testable & (sums.n_case < EXACT_LIMIT) & (sums.n_control < EXACT_LIMIT)
-    exact &= sums.tie_term == 0
+    tied_exact = exact & (sums.tie_term != 0)
+    if tied_values is None:  # R <= 4.5: no exact p-value with ties
+        exact &= ~tied_exact
+        tied_exact[:] = False
     asym = testable & ~exact
 
     z = w[asym] - m[asym] * n[asym] / 2.0
@@ -64,7 +78,10 @@ def mann_whitney_pvalues(
     p[asym] = 2.0 * ndtr(-np.abs(z))
     method[asym] = "asymptotic"
 
-    idx = np.flatnonzero(exact)
+    for i in np.flatnonzero(tied_exact):
+        x, y = tied_values(int(i))
+        p[i] = wilcox_ties_two_sided(w[i], x, y)
+    idx = np.flatnonzero(exact & ~tied_exact)
     sizes = np.stack([sums.n_case[idx], sums.n_control[idx]], axis=1)
     for mm, nn in np.unique(sizes, axis=0) if idx.size else []:
         sel = idx[(sizes[:, 0] == mm) & (sizes[:, 1] == nn)]
@@ -81,6 +98,8 @@ def mann_whitney(
     control_columns: np.ndarray | None = None,
     min_group_size: int = 3,
     threads: int | None = None,
+    overwrite_input: bool = False,
+    exact_with_ties: bool = False,
 ) -> pd.DataFrame:
     """Two-sided Mann-Whitney test of cases vs controls for every gene (row), at R parity.
 
@@ -95,6 +114,12 @@ def mann_whitney(
         Fewer non-missing values than this in a group: ``not_tested`` (default 3).
     threads
         Worker threads for the rank kernel (default: all available).
+    overwrite_input
+        Let the kernel sort ``case`` and ``control`` in place (see
+        :func:`modmap.stats.ranks.rank_sums`); default False.
+    exact_with_ties
+        R >= 4.6: exact p-values also for genes with ties when both groups have fewer than 50
+        values (default False: R <= 4.5).
 
     Returns
     -------
@@ -110,8 +135,17 @@ def mann_whitney(
         case_columns=case_columns,
         control_columns=control_columns,
         threads=threads,
+        overwrite_input=overwrite_input,
     )
-    p, method = mann_whitney_pvalues(sums, min_group_size=min_group_size)
+
+    def tied_values(i: int) -> tuple[np.ndarray, np.ndarray]:
+        x = case[i] if case_columns is None else case[i, case_columns]
+        y = control[i] if control_columns is None else control[i, control_columns]
+        return x[~np.isnan(x)], y[~np.isnan(y)]
+
+    p, method = mann_whitney_pvalues(
+        sums, min_group_size=min_group_size, tied_values=tied_values if exact_with_ties else None
+    )
     null_mean = sums.n_case * sums.n_control / 2.0
     return result_table(
         n_case=sums.n_case,

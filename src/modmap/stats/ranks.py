@@ -110,6 +110,24 @@ def _tie_aware_merge(x, nx, y, ny):
     return rsum - nx * (nx + 1.0) / 2.0, tie
 
 
+@numba.njit(cache=True, inline="always")
+def _tie_step(xv, yv, i, j, k, prev, t, cxr, start, rsum, tie):
+    # One step of a branch-free merge that hands out mid-ranks: a run of t equal values starting
+    # at position `start` (0-based) holding cxr cases adds cxr * (start + (t + 1) / 2) to the
+    # case rank sum and t^3 - t to the tie term when it ends.
+    b = np.int64(xv <= yv)
+    v = xv if b else yv
+    eq = v == prev
+    keep = np.float64(eq)
+    flush = 1.0 - keep
+    rsum += flush * cxr * (start + (t + 1.0) / 2.0)
+    tie += flush * (t * t * t - t)
+    start = keep * start + flush * k
+    t = keep * t + 1.0
+    cxr = keep * cxr + b
+    return i + b, j + 1 - b, v, t, cxr, start, rsum, tie
+
+
 # Genes merged together; independent merges hide the load-compare latency. The unrolled loop
 # in _merge_block hard-codes 4.
 _LANES = 4
@@ -123,6 +141,8 @@ def _merge_block(xs, ys, n_x, n_y, stat, ties, med_x, med_y):
     my = ys.shape[1]
     fast = np.empty(n_genes, np.int64)
     n_fast = 0
+    tied = np.empty(n_genes, np.int64)  # complete, finite genes with ties
+    n_tied = 0
     for g in range(n_genes):
         x = xs[g]
         y = ys[g]
@@ -145,8 +165,11 @@ def _merge_block(xs, ys, n_x, n_y, stat, ties, med_x, med_y):
             within |= x[i] == x[i - 1]
         for j in range(1, ny):
             within |= y[j] == y[j - 1]
-        if within or nx < mx or ny < my or x[nx - 1] == np.inf or y[ny - 1] == np.inf:
+        if nx < mx or ny < my or x[nx - 1] == np.inf or y[ny - 1] == np.inf:
             stat[g], ties[g] = _tie_aware_merge(x, nx, y, ny)
+        elif within:
+            tied[n_tied] = g
+            n_tied += 1
         else:
             fast[n_fast] = g
             n_fast += 1
@@ -203,10 +226,56 @@ def _merge_block(xs, ys, n_x, n_y, stat, ties, med_x, med_y):
         for q in range(k):
             g = fast[f0 + q]
             if es[q]:
-                stat[g], ties[g] = _tie_aware_merge(xs[g], mx, ys[g], my)
+                tied[n_tied] = g
+                n_tied += 1
             else:
                 stat[g] = float(us[q])
                 ties[g] = 0.0
+    # Genes with ties: the branch-free mid-rank merge, again 4 genes at a time.
+    half = mx * (mx + 1.0) / 2.0
+    for f0 in range(0, n_tied, _LANES):
+        k = min(_LANES, n_tied - f0)
+        for q in range(_LANES):
+            g = tied[f0 + q] if q < k else tied[f0]
+            bx[q, :mx] = xs[g]
+            bx[q, mx] = np.inf
+            by[q, :my] = ys[g]
+            by[q, my] = np.inf
+        x0, x1, x2, x3 = bx[0], bx[1], bx[2], bx[3]
+        y0, y1, y2, y3 = by[0], by[1], by[2], by[3]
+        i0 = i1 = i2 = i3 = 0
+        j0 = j1 = j2 = j3 = 0
+        p0 = p1 = p2 = p3 = np.nan
+        t0 = t1 = t2 = t3 = 0.0
+        c0 = c1 = c2 = c3 = 0.0
+        s0 = s1 = s2 = s3 = 0.0
+        r0 = r1 = r2 = r3 = 0.0
+        z0 = z1 = z2 = z3 = 0.0
+        for step in range(mx + my):
+            i0, j0, p0, t0, c0, s0, r0, z0 = _tie_step(
+                x0[i0], y0[j0], i0, j0, step, p0, t0, c0, s0, r0, z0
+            )
+            i1, j1, p1, t1, c1, s1, r1, z1 = _tie_step(
+                x1[i1], y1[j1], i1, j1, step, p1, t1, c1, s1, r1, z1
+            )
+            i2, j2, p2, t2, c2, s2, r2, z2 = _tie_step(
+                x2[i2], y2[j2], i2, j2, step, p2, t2, c2, s2, r2, z2
+            )
+            i3, j3, p3, t3, c3, s3, r3, z3 = _tie_step(
+                x3[i3], y3[j3], i3, j3, step, p3, t3, c3, s3, r3, z3
+            )
+        # Close the last run of each lane.
+        rs = (
+            r0 + c0 * (s0 + (t0 + 1.0) / 2.0),
+            r1 + c1 * (s1 + (t1 + 1.0) / 2.0),
+            r2 + c2 * (s2 + (t2 + 1.0) / 2.0),
+            r3 + c3 * (s3 + (t3 + 1.0) / 2.0),
+        )
+        zs = (z0 + t0**3 - t0, z1 + t1**3 - t1, z2 + t2**3 - t2, z3 + t3**3 - t3)
+        for q in range(k):
+            g = tied[f0 + q]
+            stat[g] = rs[q] - half
+            ties[g] = zs[q]
 
 
 @numba.njit(cache=True, parallel=True)
@@ -257,6 +326,13 @@ def _signed_ranks_kernel(case, control, n_p, n_nz, stat, ties, med_x, med_y):
         ties[g] = tie
 
 
+@numba.njit(cache=True, nogil=True)
+def _gather(a, start, cols, out):
+    for i in range(out.shape[0]):
+        for j in range(cols.shape[0]):
+            out[i, j] = a[start + i, cols[j]]
+
+
 def rank_sums(
     case: np.ndarray,
     control: np.ndarray,
@@ -265,6 +341,7 @@ def rank_sums(
     control_columns: np.ndarray | None = None,
     threads: int | None = None,
     chunk: int = 1024,
+    overwrite_input: bool = False,
 ) -> RankSums:
     """Two-sample Wilcoxon rank sums for every gene (row).
 
@@ -283,6 +360,11 @@ def rank_sums(
     chunk
         Genes per chunk (default 1024); memory beyond the inputs is about
         ``threads * chunk * n_samples * 8`` bytes.
+    overwrite_input
+        Sort ``case`` and ``control`` in place (each row ends up sorted) instead of sorting copies
+        of their chunks: saves one pass over the matrix. Only without ``*_columns``; the arrays
+        must be writable float64 views whose rows are contiguous (e.g. two column ranges of one
+        C-ordered matrix).
 
     Returns
     -------
@@ -294,6 +376,16 @@ def rank_sums(
     for name, a in (("case", case), ("control", control)):
         if a.ndim != 2:
             raise ValueError(f"{name} must be a 2-D genes x samples array, got {a.ndim}-D")
+    cols = []
+    for name, a, c in (("case", case, case_columns), ("control", control, control_columns)):
+        if c is not None:
+            c = np.asarray(c, dtype=np.int64)
+            if c.ndim != 1 or (c.size and (c.min() < 0 or c.max() >= a.shape[1])):
+                raise ValueError(
+                    f"{name}_columns must be 1-D indices in [0, {a.shape[1]}), got {c!r}"
+                )
+        cols.append(c)
+    case_columns, control_columns = cols
     if case.shape[0] != control.shape[0]:
         raise ValueError(
             f"case has {case.shape[0]} genes but control has {control.shape[0]}; "
@@ -311,9 +403,28 @@ def rank_sums(
         np.empty(n_genes),
     )
 
+    if overwrite_input:
+        if case_columns is not None or control_columns is not None:
+            raise ValueError("overwrite_input sorts the arrays as given: pass no *_columns")
+        for name, a in (("case", case), ("control", control)):
+            if not a.flags.writeable or a.dtype != np.float64 or a.strides[1] != 8:
+                raise ValueError(
+                    f"overwrite_input needs {name} as writable float64 with contiguous rows"
+                )
+
     def block(a: np.ndarray, cols: np.ndarray | None, start: int, stop: int) -> np.ndarray:
-        rows = a[start:stop]
-        return np.sort(rows if cols is None else rows[:, cols], axis=1)
+        if overwrite_input:
+            view = a[start:stop]
+            view.sort(axis=1)
+            return view
+        if cols is None:
+            buf = np.array(a[start:stop], dtype=np.float64, order="C")
+        else:
+            # numpy's fancy indexing of a row chunk is ~10x slower than this compiled gather.
+            buf = np.empty((stop - start, len(cols)))
+            _gather(a, start, cols, buf)
+        buf.sort(axis=1)  # in place; numpy releases the GIL while sorting
+        return buf
 
     def work(start: int) -> None:
         stop = min(n_genes, start + chunk)

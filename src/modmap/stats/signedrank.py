@@ -10,12 +10,15 @@ complete pairs, ``d = x - y``; exact zeros are dropped and ``n`` is the number l
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
 from modmap.stats._common import check_min_group_size, direction_of, result_table
 from modmap.stats.exact import signrank_two_sided
+from modmap.stats.exact_ties import signrank_ties_two_sided
 from modmap.stats.ranks import SignedRanks, signed_ranks
 
 __all__ = ["EXACT_LIMIT", "signed_rank", "signed_rank_pvalues"]
@@ -25,7 +28,10 @@ EXACT_LIMIT = 50
 
 
 def signed_rank_pvalues(
-    ranks: SignedRanks, *, min_group_size: int = 3
+    ranks: SignedRanks,
+    *,
+    min_group_size: int = 3,
+    differences: Callable[[int], np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two-sided p-values and methods from per-gene signed-rank statistics.
 
@@ -35,6 +41,10 @@ def signed_rank_pvalues(
         Output of :func:`modmap.stats.ranks.signed_ranks`.
     min_group_size
         Genes with fewer complete pairs are ``not_tested`` (default 3).
+    differences
+        R >= 4.6 behaviour (``statistics.exact_with_ties``): a function returning the non-zero
+        differences of gene ``i``; genes with ties in ``|d|`` (fewer than 50 pairs, no zero) then
+        get R 4.6's exact conditional p-value. Default ``None``: R <= 4.5.
 
     Returns
     -------
@@ -49,8 +59,11 @@ def signed_rank_pvalues(
     p = np.full(v.shape, np.nan)
     method = np.full(v.shape, "not_tested", dtype=object)
     testable = (ranks.n_pairs >= min_group_size) & (ranks.n_nonzero > 0) & (var > 0)
-    exact = testable & (ranks.n_nonzero < EXACT_LIMIT) & (ranks.tie_term == 0)
-    exact &= ranks.n_nonzero == ranks.n_pairs
+    exact = testable & (ranks.n_nonzero < EXACT_LIMIT) & (ranks.n_nonzero == ranks.n_pairs)
+    tied_exact = exact & (ranks.tie_term != 0)
+    if differences is None:  # R <= 4.5: no exact p-value with ties
+        exact &= ~tied_exact
+        tied_exact[:] = False
     asym = testable & ~exact
 
     z = v[asym] - n[asym] * (n[asym] + 1.0) / 4.0
@@ -58,7 +71,9 @@ def signed_rank_pvalues(
     p[asym] = 2.0 * ndtr(-np.abs(z))
     method[asym] = "asymptotic"
 
-    idx = np.flatnonzero(exact)
+    for i in np.flatnonzero(tied_exact):
+        p[i] = signrank_ties_two_sided(v[i], differences(int(i)))
+    idx = np.flatnonzero(exact & ~tied_exact)
     for nn in np.unique(ranks.n_nonzero[idx]):
         sel = idx[ranks.n_nonzero[idx] == nn]
         p[sel] = signrank_two_sided(v[sel], int(nn))
@@ -66,7 +81,13 @@ def signed_rank_pvalues(
     return p, method
 
 
-def signed_rank(case: np.ndarray, control: np.ndarray, *, min_group_size: int = 3) -> pd.DataFrame:
+def signed_rank(
+    case: np.ndarray,
+    control: np.ndarray,
+    *,
+    min_group_size: int = 3,
+    exact_with_ties: bool = False,
+) -> pd.DataFrame:
     """Two-sided Wilcoxon signed-rank test of ``case - control`` for every gene, at R parity.
 
     Parameters
@@ -76,6 +97,9 @@ def signed_rank(case: np.ndarray, control: np.ndarray, *, min_group_size: int = 
         with a missing value is dropped for that gene).
     min_group_size
         Fewer complete pairs than this: ``not_tested`` (default 3).
+    exact_with_ties
+        R >= 4.6: exact p-values also with tied ``|d|`` (fewer than 50 pairs, no zero
+        difference); default False (R <= 4.5).
 
     Returns
     -------
@@ -86,7 +110,14 @@ def signed_rank(case: np.ndarray, control: np.ndarray, *, min_group_size: int = 
         the complete pairs).
     """
     ranks = signed_ranks(case, control)
-    p, method = signed_rank_pvalues(ranks, min_group_size=min_group_size)
+
+    def differences(i: int) -> np.ndarray:
+        d = np.asarray(case[i], dtype=np.float64) - np.asarray(control[i], dtype=np.float64)
+        return d[~np.isnan(d) & (d != 0)]
+
+    p, method = signed_rank_pvalues(
+        ranks, min_group_size=min_group_size, differences=differences if exact_with_ties else None
+    )
     n = ranks.n_nonzero
     return result_table(
         n_case=ranks.n_pairs,
