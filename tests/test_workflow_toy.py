@@ -6,6 +6,8 @@ generator from its own construction, never from the pipeline's output.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from conftest import REPO, load_config
@@ -117,3 +119,10 @@ def test_report_is_self_contained(toy_run):
     html = (toy_run / "results" / "report.html").read_text(errors="replace")
     assert len(html) > 100_000
     assert "module_map" in html
+    # Captions are filled with what the run used: every comparison label and the threshold.
+    config = load_config(toy_run)
+    for comparison in config["comparisons"]:
+        assert comparison["label"] in html, comparison["label"]
+    assert f"below {config['statistics']['alpha']}" in html
+    # Offline: no script or stylesheet is fetched from the network.
+    assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", html)
