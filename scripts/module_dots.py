@@ -19,6 +19,7 @@ def main(snakemake) -> None:
         value=p.value,
         min_pct=p.min_pct,
         changed_pct=p.changed_pct,
+        max_rows=p.max_rows,
     )
     save_figure(fig, *snakemake.output)
     logging.info("module dot matrix: %d comparisons", len(p.comparisons))

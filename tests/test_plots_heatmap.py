@@ -139,8 +139,12 @@ def test_dropped_module_is_an_input_error():
 
 def test_reference_matching_nothing_is_an_input_error():
     samples, comp, *_ = cohort()
-    with pytest.raises(InputError, match="matches no sample"):
+    with pytest.raises(InputError, match="'control' is not a value of column 'group'"):
         heatmap_columns(samples, comp, reference={"group": "control"}, comparisons=["c1"])
+    with pytest.raises(InputError, match="matches no sample"):
+        heatmap_columns(
+            samples, comp, reference={"group": "healthy", "sample_id": "c1_0"}, comparisons=["c1"]
+        )
 
 
 def test_rows_are_labelled_by_symbol_and_shared_symbols_keep_the_probe():

@@ -39,7 +39,7 @@ rule module_map:
     params:
         value=config["module_map"]["value"],
         min_pct=config["module_map"]["min_pct"],
-        changed_pct=config["module_map"].get("changed_pct", 15),
+        changed_pct=config["module_map"]["changed_pct"],
         core_signature=config["module_map"]["core_signature"],
         comparisons=COMPARISONS,
         labels=LABELS,
@@ -77,8 +77,9 @@ rule module_dots:
     params:
         value=config["module_map"]["value"],
         min_pct=config["module_map"]["min_pct"],
-        changed_pct=config["module_map"].get("changed_pct", 15),
+        changed_pct=config["module_map"]["changed_pct"],
         core_signature=config["module_map"]["core_signature"],
+        max_rows=config["module_map"]["dots_max_rows"],
         comparisons=COMPARISONS,
         labels=LABELS,
         alpha=config["statistics"]["alpha"],

@@ -8,12 +8,14 @@ Every plot function of :mod:`modmap.plots` takes tables and keyword options, ret
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import matplotlib as mpl
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 
 from modmap.io import atomic_path
 
@@ -63,6 +65,26 @@ def new_figure(width: float, height: float) -> Figure:
     any backend (including ``Agg`` in headless jobs).
     """
     return Figure(figsize=(width, height), layout="constrained")
+
+
+def text_width(texts: Iterable[str], *, size: float, weight: str = "normal") -> float:
+    """Width in inches of the widest of ``texts`` (one line each) at ``size`` points.
+
+    Measured with the Agg renderer in the font of :data:`STYLE`, so figure sizes can make room
+    for labels instead of guessing from the number of characters. Empty input: 0.
+    """
+    renderer = RendererAgg(10, 10, 72)  # at 72 dpi, pixels are points
+    with mpl.rc_context(STYLE):
+        prop = FontProperties(size=size, weight=weight)
+        widest = max(
+            (
+                renderer.get_text_width_height_descent(line, prop, ismath=False)[0]
+                for text in texts
+                for line in str(text).split("\n")
+            ),
+            default=0.0,
+        )
+    return widest / 72.0
 
 
 def save_figure(fig: Figure, *paths: str | os.PathLike, dpi: int = 200) -> None:

@@ -22,6 +22,7 @@ from matplotlib.patches import Patch
 from scipy.cluster.hierarchy import dendrogram, leaves_list, linkage
 from scipy.spatial.distance import squareform
 
+from modmap.config import select_samples as config_select
 from modmap.errors import InputError
 from modmap.plots._base import DIVERGING, new_figure, style
 
@@ -46,23 +47,20 @@ GROUP_COLOURS = (
 def select_samples(samples: pd.DataFrame, selector: Mapping[str, object]) -> list[str]:
     """Sample IDs of ``samples`` matching every condition of ``selector``, in sheet order.
 
-    A condition is ``column: value`` or ``column: [values]`` (string comparison), as in the
-    config's comparison selectors.
+    The same selector semantics as the config's comparisons (:func:`modmap.config.select_samples`:
+    ``column: value`` or ``column: [values]``, compared as text, YAML booleans as yes/no).
+
+    Raises
+    ------
+    InputError
+        An empty selector, a column that is not in the sample sheet, or a value no sample has.
     """
     if not selector:
         raise InputError(
             "heatmaps.reference is empty: name the reference group, e.g. {group: healthy}."
         )
-    keep = pd.Series(True, index=samples.index)
-    for column, wanted in selector.items():
-        if column not in samples.columns:
-            raise InputError(
-                f"heatmaps.reference: column {column!r} is not in samples.tsv (columns: "
-                f"{', '.join(map(str, samples.columns))})."
-            )
-        values = [str(v) for v in (wanted if isinstance(wanted, list | tuple) else [wanted])]
-        keep &= samples[column].astype(str).str.strip().isin(values)
-    return samples.loc[keep, "sample_id"].astype(str).tolist()
+    mask = config_select(samples, selector, where="heatmaps.reference", sheet_path="samples.tsv")
+    return samples.loc[mask, "sample_id"].astype(str).tolist()
 
 
 def heatmap_columns(

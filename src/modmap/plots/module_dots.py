@@ -4,6 +4,11 @@ Rows are the modules changed in at least one comparison (the same "changed" rule
 map's core signature: spot value ``|v| >= max(min_pct, changed_pct)``), ordered by the map layout;
 columns are comparisons in config order. Colour = ``pct_net`` (% up - % down) on a symmetric
 blue-white-red scale; dot area = share of genes changed (``pct_up + pct_down``, %).
+
+Large repertoires (BloodGen3: ~300 changed modules in a sepsis cohort) would give a matrix metres
+tall, so at most ``max_rows`` rows (default :data:`MAX_ROWS`) are drawn: the modules with the
+largest absolute spot value in any shown comparison (ties in layout order), still in layout order,
+and the title says "top 60 of 301 changed modules". The full list is ``scores.tsv``.
 """
 
 from __future__ import annotations
@@ -18,12 +23,14 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from modmap.errors import InputError
-from modmap.plots._base import DIVERGING, NOT_TESTED, new_figure, style
-from modmap.plots.layout import grid_layout
+from modmap.plots._base import DIVERGING, NOT_TESTED, new_figure, style, text_width
+from modmap.plots.layout import detect_layout, grid_layout
 from modmap.plots.module_map import CHANGED_PCT, Value, changed_threshold, spot_values
 
 #: Marker area (points^2) of a dot whose module has 100 % of its genes changed.
 MAX_AREA = 160.0
+#: Default maximum number of rows (modules) of the dot matrix; more changed modules are ranked.
+MAX_ROWS = 60
 
 
 def changed_modules(
@@ -37,6 +44,37 @@ def changed_modules(
     hit = spots.loc[(spots["value"].abs() >= threshold) & (spots["value"] != 0), "module_id"]
     hit_set = set(hit)
     return [m for m in dict.fromkeys(spots["module_id"]) if m in hit_set]
+
+
+def top_changed(spots: pd.DataFrame, rows: Sequence[str], *, max_rows: int = MAX_ROWS) -> list[str]:
+    """The ``max_rows`` modules of ``rows`` with the largest ``|value|`` in any comparison.
+
+    Parameters
+    ----------
+    spots
+        :func:`~modmap.plots.module_map.spot_values` of the shown comparisons.
+    rows
+        Candidate modules in layout order.
+    max_rows
+        How many to keep (>= 1).
+
+    Returns
+    -------
+    list of str
+        The kept modules in layout order (``rows`` itself when it is short enough). Ranking:
+        largest absolute spot value (percent of genes, the value that decides "changed") over
+        the comparisons, ties broken by layout order (earlier first).
+    """
+    if max_rows < 1:
+        raise ValueError(f"max_rows must be >= 1, got {max_rows}")
+    rows = list(rows)
+    if len(rows) <= max_rows:
+        return rows
+    strength = spots.assign(a=spots["value"].abs()).groupby("module_id")["a"].max()
+    rank = {m: i for i, m in enumerate(rows)}
+    ordered = sorted(rows, key=lambda m: (-float(strength.get(m, 0.0)), rank[m]))
+    keep = set(ordered[:max_rows])
+    return [m for m in rows if m in keep]
 
 
 def dot_area(share_pct: np.ndarray | float) -> np.ndarray:
@@ -54,6 +92,7 @@ def plot_module_dots(
     min_pct: float = 0.0,
     changed_pct: float = CHANGED_PCT,
     max_cols: int = 40,
+    max_rows: int = MAX_ROWS,
     ax: Axes | None = None,
 ) -> Figure:
     """Draw the module x comparison dot matrix.
@@ -73,6 +112,10 @@ def plot_module_dots(
         ``|v| >= max(min_pct, changed_pct)`` percent in at least one comparison (default 15 %).
     max_cols
         Passed to :func:`~modmap.plots.layout.grid_layout` (row order only).
+    max_rows
+        Maximum number of rows (default 60). With more changed modules, the ``max_rows`` with
+        the largest absolute spot value in any comparison are drawn (see :func:`top_changed`),
+        in layout order, and the title says "top 60 of N changed modules".
     ax
         Axes to draw into (default: a new figure sized from the number of rows).
 
@@ -93,7 +136,9 @@ def plot_module_dots(
     sub = scores[scores["comparison"].astype(str).isin(comps)]
     changed = set(changed_modules(sub, value=value, threshold=threshold))
     grid = grid_layout(annotation, max_cols=max_cols)
-    rows = [m for m in grid.index if m in changed]
+    all_rows = [m for m in grid.index if m in changed]
+    shown = spot_values(sub, value=value)
+    rows = top_changed(shown, all_rows, max_rows=max_rows)
     titles = annotation.set_index(annotation["module_id"].astype(str))["title"].fillna("")
 
     table = sub.assign(
@@ -121,13 +166,25 @@ def plot_module_dots(
                 uy.append(i)
     limit = max(10.0, math.ceil(max((abs(v) for v in net), default=0) / 10) * 10)
 
+    row_labels = [f"{m} {titles.get(m, '')}".strip() for m in rows]
+    if detect_layout(annotation) == "position":  # BloodGen3: name the aggregate (map row)
+        row_labels = [
+            f"{s} ({grid.loc[m, 'row_label']})" for s, m in zip(row_labels, rows, strict=True)
+        ]
+    col_labels = [labels.get(c, c) for c in comps]
+    if len(rows) < len(all_rows):
+        title = (
+            f"Top {len(rows)} of {len(all_rows)} changed modules\n"
+            f"(>= {threshold:g} % of genes in any comparison;\n"
+            "largest % changed, in map order)"
+        )
+    else:
+        title = f"Modules changed (>= {threshold:g} % of genes)\nin any comparison"
+
     with style():
         if ax is None:
-            height = 1.6 + 0.17 * max(len(rows), 3)
-            label_w = 0.06 * max((len(f"{m} {titles.get(m, '')}") for m in rows), default=10)
-            fig = new_figure(1.6 + label_w + 0.32 * len(comps), height)
+            fig = new_figure(*_figure_size(row_labels, col_labels, title))
             ax = fig.add_subplot()
-        fig = ax.get_figure()
         dots = ax.scatter(
             xs,
             ys,
@@ -142,8 +199,8 @@ def plot_module_dots(
         )
         if ux:
             ax.scatter(ux, uy, marker="x", s=12, c=NOT_TESTED, linewidths=0.8, gid="untested")
-        ax.set_xticks(range(len(comps)), [labels.get(c, c) for c in comps], rotation=45, ha="right")
-        ax.set_yticks(range(len(rows)), [f"{m} {titles.get(m, '')}".strip() for m in rows])
+        ax.set_xticks(range(len(comps)), col_labels, rotation=45, ha="right")
+        ax.set_yticks(range(len(rows)), row_labels)
         ax.set_xlim(-0.6, len(comps) - 0.4)
         ax.set_ylim(max(len(rows), 1) - 0.4, -0.6)
         ax.grid(color="#eeeeee", linewidth=0.5)
@@ -160,7 +217,7 @@ def plot_module_dots(
                 va="center",
                 transform=ax.transAxes,
             )
-        ax.set_title(f"Modules changed (>= {threshold:g} % of genes) in any comparison")
+        ax.set_title(title)
         cbar = fig.colorbar(dots, ax=ax, shrink=min(0.6, 4 / max(len(rows), 1) + 0.2), aspect=15)
         cbar.set_label("net % of genes\n(% up - % down)")
         cbar.outline.set_linewidth(0.4)
@@ -192,3 +249,20 @@ def plot_module_dots(
             alignment="left",
         )
     return fig
+
+
+def _figure_size(row_labels: list[str], col_labels: list[str], title: str) -> tuple[float, float]:
+    """Width and height (inches) leaving room for the measured labels, legend and colour bar.
+
+    Widths: row labels (7 pt) + 0.32 in per comparison + size legend (~1.5 in) + colour bar with
+    its label (~1.0 in) + margins; at least the title's width. Heights: 0.17 in per row + the
+    rotated column labels + the title.
+    """
+    label_w = text_width(row_labels or ["M1.1 module"], size=7)
+    axes_w = max(0.32 * len(col_labels), 0.6)
+    legend_w = 0.45 + text_width(["genes changed", "(% up + % down)", "not tested"], size=7)
+    width = max(0.35 + label_w + axes_w + 0.15 + legend_w + 1.0, text_width([title], size=9) + 0.6)
+    col_h = 0.71 * text_width(col_labels, size=7)  # rotated by 45 degrees: height = w * sin(45)
+    title_h = 0.17 * (title.count("\n") + 1)
+    height = 0.5 + title_h + col_h + 0.17 * max(len(row_labels), 8)
+    return width, height

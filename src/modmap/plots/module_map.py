@@ -20,15 +20,18 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 
 from modmap.errors import InputError
-from modmap.plots._base import DIVERGING, EMPTY_EDGE, NOT_TESTED, new_figure, style
-from modmap.plots.layout import grid_layout
+from modmap.plots._base import DIVERGING, EMPTY_EDGE, NOT_TESTED, new_figure, style, text_width
+from modmap.plots.layout import detect_layout, grid_layout
 
 Value = Literal["dominant", "net"]
+Key = Literal["auto", "modules", "aggregates"]
 
 #: Default percentage at or above which a module counts as "changed" (BloodGen3Module's 15 %).
 CHANGED_PCT = 15.0
 #: Titles that carry no information and are left out of the module key.
 UNINFORMATIVE_TITLES = frozenset({"", "tbd", "undetermined", "unknown", "na", "nan"})
+#: Number of module titles named per aggregate in the aggregate key.
+AGGREGATE_FUNCTIONS = 3
 
 SCORE_COLUMNS = ("comparison", "module_id", "n_genes", "pct_up", "pct_down")
 
@@ -134,6 +137,46 @@ def core_signature(
     return [m for m in order if m in selected]
 
 
+def aggregate_functions(
+    annotation: pd.DataFrame, grid: pd.DataFrame, *, n: int = AGGREGATE_FUNCTIONS
+) -> dict[str, str]:
+    """Short description of each grid row from its modules' titles (the aggregate key).
+
+    Parameters
+    ----------
+    annotation
+        Table with ``module_id`` and ``title``.
+    grid
+        :func:`~modmap.plots.layout.grid_layout` of the same modules.
+    n
+        How many titles to name per row (default 3).
+
+    Returns
+    -------
+    dict
+        ``row_label`` (``"A28"``) -> ``"Interferon (5), Type 1 Interferon (1)"``: the ``n`` most
+        frequent informative titles (not TBD/Undetermined) of the row's modules, most frequent
+        first, ties in layout order, with their number of modules (left out when the row holds
+        a single module); ``"-"`` when no module of the row has an informative title.
+    """
+    titles = annotation.set_index(annotation["module_id"].astype(str))["title"]
+    titles = titles.fillna("").astype(str).str.strip()
+    out: dict[str, str] = {}
+    for label, members in grid.groupby("row_label", sort=False).groups.items():
+        members = list(members)
+        found = [titles.get(m, "") for m in members]
+        found = [t for t in found if t.lower() not in UNINFORMATIVE_TITLES]
+        counts = pd.Series(found, dtype=object).value_counts(sort=False)  # first-seen order
+        ranked = sorted(counts.index, key=lambda t: (-int(counts[t]), found.index(t)))[:n]
+        if not ranked:
+            out[str(label)] = "-"
+        elif len(members) == 1:
+            out[str(label)] = ranked[0]
+        else:
+            out[str(label)] = ", ".join(f"{t} ({int(counts[t])})" for t in ranked)
+    return out
+
+
 def plot_module_map(
     scores: pd.DataFrame,
     annotation: pd.DataFrame,
@@ -147,6 +190,7 @@ def plot_module_map(
     ncols: int | None = None,
     max_cols: int = 40,
     max_titles: int = 60,
+    key: Key = "auto",
     fig: Figure | None = None,
 ) -> Figure:
     """Draw the module map: one grid of spots per comparison, as small multiples.
@@ -180,6 +224,12 @@ def plot_module_map(
     max_titles
         Maximum number of "M3.1 Interferon" lines in the key (default 60). With more modules,
         the key lists the modules changed in most comparisons first and says how many are left.
+    key
+        ``"modules"``: the "M3.1 Interferon" list on the right. ``"aggregates"``: each grid row
+        (BloodGen3 aggregate) is labelled on the right of the panels with its most frequent
+        module titles (:func:`aggregate_functions`) and the list is left out. ``"auto"``
+        (default): aggregates when the layout comes from a ``position`` column and the map has
+        more than ``max_titles`` modules (BloodGen3), otherwise modules.
     fig
         Figure to draw into (default: a new figure sized from the grid).
 
@@ -220,21 +270,37 @@ def plot_module_map(
     cell = min(0.24, max(0.09, 3.6 / max(n_cols, 1)))
     panel_w = n_cols * cell + 0.55
     panel_h = n_rows * cell + 0.45
-    key_lines = _key_lines(annotation, grid, spots, core, threshold, max_titles=max_titles)
-    key_w = 0.4 + 0.055 * max((len(s) for s, _ in key_lines), default=10)
-    key_w = min(max(key_w, 1.8), 3.2)
+    if key not in ("auto", "modules", "aggregates"):
+        raise ValueError(f"key must be 'auto', 'modules' or 'aggregates', got {key!r}")
+    key_kind = key
+    if key_kind == "auto":
+        by_position = detect_layout(annotation) == "position"
+        key_kind = "aggregates" if by_position and len(grid) > max_titles else "modules"
+    row_size = 5 if n_rows > 20 else 7
+    if key_kind == "aggregates":
+        functions = aggregate_functions(annotation, grid)
+        key_lines = []
+        functions_w = text_width(functions.values(), size=row_size) + 0.1
+        key_w = 1.8
+    else:
+        functions = {}
+        key_lines = _key_lines(annotation, grid, spots, core, threshold, max_titles=max_titles)
+        functions_w = 0.0
+        key_w = 0.4 + text_width([t for t, _ in key_lines], size=7 if len(key_lines) <= 40 else 5.5)
+        key_w = min(max(key_w, 1.8), 3.2)
+    left_w = ncols * panel_w + functions_w
     with style():
         if fig is None:
-            fig = new_figure(ncols * panel_w + key_w, prows * panel_h + 0.9)
-        left, right = fig.subfigures(1, 2, width_ratios=[ncols * panel_w, key_w], wspace=0.01)
+            fig = new_figure(left_w + key_w, prows * panel_h + 0.9)
+        left, right = fig.subfigures(1, 2, width_ratios=[left_w, key_w], wspace=0.01)
         axes = np.atleast_1d(left.subplots(prows, ncols, squeeze=False).ravel())
         radius = 0.42
         outline_lw = 1.3 if cell >= 0.18 else 0.8
         for ax, comp in zip(axes, comps, strict=False):
             for module_id, cell_pos in grid.iterrows():
                 xy = (cell_pos["col"], cell_pos["row"])
-                key = (comp, module_id)
-                if key not in tested.index or not bool(tested[key]):
+                ident = (comp, module_id)
+                if ident not in tested.index or not bool(tested[ident]):
                     ax.add_patch(
                         Circle(
                             xy,
@@ -247,7 +313,7 @@ def plot_module_map(
                         )
                     )
                     continue
-                v = float(lookup[key])
+                v = float(lookup[ident])
                 shown = v != 0 and abs(v) >= min_pct
                 colour = DIVERGING(0.5 + v / 200.0) if shown else "white"
                 ax.add_patch(
@@ -272,11 +338,24 @@ def plot_module_map(
                         )
                     )
             _format_panel(ax, grid, n_rows, n_cols, title=labels.get(comp, comp))
+        if functions:  # right of the panels of the last column (all columns stay equal)
+            for ax in axes[ncols - 1 : len(comps) : ncols]:
+                _label_functions(ax, grid, functions, size=row_size)
         for ax in axes[len(comps) :]:
             ax.set_visible(False)
         _colour_bar(left, axes[: len(comps)], value=value)
-        _draw_key(right, key_lines, core_comparisons, labels, threshold, value)
+        _draw_key(right, key_lines, core_comparisons, labels, threshold, value, kind=key_kind)
     return fig
+
+
+def _label_functions(ax, grid: pd.DataFrame, functions: dict[str, str], *, size: float) -> None:
+    """Right-hand row labels: the aggregate key (:func:`aggregate_functions`) of each grid row."""
+    rows = grid.drop_duplicates("row").sort_values("row")
+    right = ax.secondary_yaxis("right")
+    right.set_yticks(rows["row"].to_numpy(), [functions.get(r, "") for r in rows["row_label"]])
+    right.tick_params(length=0, pad=2, labelsize=size, colors="#404040")
+    right.spines["right"].set_visible(False)
+    right.set_gid("aggregate_key")
 
 
 def _format_panel(ax, grid: pd.DataFrame, n_rows: int, n_cols: int, *, title: str) -> None:
@@ -343,7 +422,7 @@ def _key_lines(
     return lines
 
 
-def _draw_key(subfig, lines, core_comparisons, labels, threshold, value) -> None:
+def _draw_key(subfig, lines, core_comparisons, labels, threshold, value, *, kind: Key) -> None:
     ax = subfig.subplots()
     ax.axis("off")
     handles = [
@@ -368,6 +447,17 @@ def _draw_key(subfig, lines, core_comparisons, labels, threshold, value) -> None
     legend = ax.legend(handles=handles, loc="upper left", borderaxespad=0, handletextpad=0.4)
     legend._legend_box.align = "left"
     y = 0.80 if core_comparisons else 0.88
+    if kind == "aggregates":
+        ax.text(
+            0,
+            y,
+            "Right of each row: the most\nfrequent module titles of the\naggregate "
+            "(number of modules;\nTBD/Undetermined not counted)",
+            fontsize=7,
+            va="top",
+            transform=ax.transAxes,
+        )
+        return
     ax.text(0, y, "Modules", fontweight="bold", va="top", transform=ax.transAxes)
     size = 7 if len(lines) <= 40 else 5.5
     step = (y - 0.04) / max(len(lines) + 1, 30)
