@@ -1,6 +1,9 @@
 # modmap: the two commands of the README.
 #   make run    install into .venv, run the whole pipeline on the bundled toy cohort, build the report
-#   make test   install into .venv (with the dev tools), run the linters and the test suite
+#   make test   install into .venv (with the dev tools), run the linters and the test suite, then
+#               the test suite again on the minimum supported versions (make test-min)
+#   make test-min  build .venv-min (Python 3.11, every dependency == its lower bound, from
+#               requirements/min.txt) and run the tests there; see docs/dependencies.md
 # Extra Snakemake arguments go in ARGS, e.g. make run ARGS="--forceall".
 # Needs only Python >= 3.11 with pip and venv. Override the interpreter with PYTHON=python3.12,
 # the cores with CORES=8, the config with CONFIG=path/to/config.yaml.
@@ -11,8 +14,14 @@ ARGS ?=
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.modmap-installed
+# Oldest supported interpreter and dependency versions (make test-min). Without a python3.11 on
+# the PATH, test-min says so and is skipped (CI's machines have it).
+PYTHON_MIN ?= python3.11
+HAVE_PYTHON_MIN := $(shell command -v $(PYTHON_MIN) 2>/dev/null)
+VENV_MIN := .venv-min
+STAMP_MIN := $(VENV_MIN)/.modmap-installed
 
-.PHONY: install run report test lint bench toy clean
+.PHONY: install run report test test-min check-bounds lint bench toy clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +38,35 @@ run: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest
+ifeq ($(HAVE_PYTHON_MIN),)
+	@echo "make test: $(PYTHON_MIN) not found; skipping the minimum-versions suite (make test-min)"
+else
+	$(MAKE) --no-print-directory test-min
+endif
+
+# Rebuilt from scratch whenever the bounds change, so no newer version is left behind; pip check
+# fails the build if the pins contradict a package's own requirements.
+$(STAMP_MIN): pyproject.toml requirements/min.txt
+	rm -rf $(VENV_MIN)
+	$(PYTHON_MIN) -m venv $(VENV_MIN)
+	$(VENV_MIN)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_MIN)/bin/python -m pip install --quiet -r requirements/min.txt -e .
+	$(VENV_MIN)/bin/python -m pip check
+	touch $(STAMP_MIN)
+
+# pyproject.toml, requirements/min.txt and the two conda files must state the same bounds.
+check-bounds:
+	$(PYTHON_MIN) requirements/check_bounds.py
+
+# The linters at their oldest versions, then the whole suite but the live-SLURM tests (the SLURM
+# plugin is not installed there: its own requirements are newer than modmap's floors), including
+# the end-to-end Snakemake runs, which use .venv-min's snakemake through sys.executable.
+test-min: check-bounds $(STAMP_MIN)
+	$(VENV_MIN)/bin/ruff check .
+	$(VENV_MIN)/bin/ruff format --check .
+	$(VENV_MIN)/bin/snakefmt --check .
+	$(VENV_MIN)/bin/snakemake --lint --cores 1
+	$(VENV_MIN)/bin/python -m pytest -m "not slurm" -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
