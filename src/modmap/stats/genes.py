@@ -94,15 +94,6 @@ def comparison_design(comparisons: pd.DataFrame, comparison: str) -> pd.DataFram
     return rows
 
 
-def _group_block(values: np.ndarray, columns: np.ndarray) -> np.ndarray:
-    # One C-ordered copy of the comparison's columns (cases, then controls) that the rank kernel
-    # may sort in place. Column by column: the parquet matrix arrives Fortran-ordered.
-    block = np.empty((values.shape[0], columns.size))
-    for j, c in enumerate(columns):
-        block[:, j] = values[:, c]
-    return block
-
-
 def _log_summary(comparison: str, table: pd.DataFrame, min_group_size: int) -> None:
     n = len(table)
     methods = table["method"].value_counts()
@@ -198,16 +189,17 @@ def gene_tests(
         case_idx = col.get_indexer(design.loc[design["role"] == "case", "sample_id"].to_numpy())
         ctrl_idx = col.get_indexer(design.loc[design["role"] == "control", "sample_id"].to_numpy())
         if test == "wilcoxon":
-            block = _group_block(values, np.concatenate([case_idx, ctrl_idx]))
+            # The kernel gathers row chunks of the two groups straight from the (column-major)
+            # matrix: no copy of the comparison's columns is made.
             table = mann_whitney(
-                block[:, : case_idx.size],
-                block[:, case_idx.size :],
+                values,
+                values,
+                case_columns=case_idx,
+                control_columns=ctrl_idx,
                 min_group_size=min_group_size,
                 threads=threads,
-                overwrite_input=True,
                 exact_with_ties=exact_with_ties,
             )
-            del block
         else:
             table = welch(values[:, case_idx], values[:, ctrl_idx], min_group_size=min_group_size)
     table.insert(0, "feature_id", expression.index.astype(str).to_numpy())

@@ -98,7 +98,6 @@ def mann_whitney(
     control_columns: np.ndarray | None = None,
     min_group_size: int = 3,
     threads: int | None = None,
-    overwrite_input: bool = False,
     exact_with_ties: bool = False,
 ) -> pd.DataFrame:
     """Two-sided Mann-Whitney test of cases vs controls for every gene (row), at R parity.
@@ -107,16 +106,13 @@ def mann_whitney(
     ----------
     case, control
         Genes x samples float64 arrays (NaN = missing, dropped per gene), or one matrix passed
-        twice with ``case_columns``/``control_columns`` selecting the groups.
+        twice with ``case_columns``/``control_columns`` selecting the groups. Never modified.
     case_columns, control_columns
         Optional integer column indices of each group.
     min_group_size
         Fewer non-missing values than this in a group: ``not_tested`` (default 3).
     threads
         Worker threads for the rank kernel (default: all available).
-    overwrite_input
-        Let the kernel sort ``case`` and ``control`` in place (see
-        :func:`modmap.stats.ranks.rank_sums`); default False.
     exact_with_ties
         R >= 4.6: exact p-values also for genes with ties when both groups have fewer than 50
         values (default False: R <= 4.5).
@@ -135,7 +131,6 @@ def mann_whitney(
         case_columns=case_columns,
         control_columns=control_columns,
         threads=threads,
-        overwrite_input=overwrite_input,
     )
 
     def tied_values(i: int) -> tuple[np.ndarray, np.ndarray]:

@@ -2,16 +2,21 @@
 
 The kernels take a genes x samples block for each group and return, per gene, the number of
 non-missing values, the rank statistic (R's ``W`` or ``V``), the tie term ``sum(t^3 - t)`` over
-groups of tied values, and the group medians. They compile with numba (``parallel=True``: genes
-are spread over the available threads) and drop missing values (NaN) per gene.
+groups of tied values, and the group medians. They compile with numba and drop missing values
+(NaN) per gene.
 
-Two-sample kernel: each group is sorted on its own (``n log n`` for each of the two smaller
-groups), then the two sorted runs are merged, handing out mid-ranks to tied runs as in R's
-``rank(ties.method = "average")``.
+Two-sample kernel (:func:`rank_sums`): chunks of genes are spread over worker threads; in each,
+both groups are gathered into per-thread buffers and sorted row-wise with numpy's SIMD sort
+(AVX-512 where available; it releases the GIL), then a numba kernel merges the two sorted runs
+of every gene, 4 genes at once: a branch-free counting merge for complete, tie-free genes and a
+merge of run-length encoded runs, handing out mid-ranks as R's ``rank(ties.method =
+"average")``, for the rest. Ties are exact float64 equality (so ``-0.0 == 0.0``, as in R).
+Signed-rank kernel (:func:`signed_ranks`): a numba ``prange`` loop over genes.
 """
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
@@ -81,68 +86,109 @@ def _median_sorted(a, n):
     return 0.5 * (a[h - 1] + a[h])
 
 
-@numba.njit(cache=True, nogil=True)
-def _tie_aware_merge(x, nx, y, ny):
-    # Generic merge of two sorted runs: mid-ranks for tied values, R's rank(ties = "average").
-    i = 0
-    j = 0
-    pos = 0.0  # values ranked so far
-    rsum = 0.0
-    tie = 0.0
-    while i < nx or j < ny:
-        if j >= ny or (i < nx and x[i] <= y[j]):
-            v = x[i]
-        else:
-            v = y[j]
-        cx = 0
-        while i < nx and x[i] == v:
-            i += 1
-            cx += 1
-        cy = 0
-        while j < ny and y[j] == v:
-            j += 1
-            cy += 1
-        t = float(cx + cy)
-        rsum += cx * (pos + (t + 1.0) / 2.0)
-        if t > 1.0:
-            tie += t * t * t - t
-        pos += t
-    return rsum - nx * (nx + 1.0) / 2.0, tie
+@numba.njit(cache=True, inline="always")
+def _runs(a, n, vals, counts):
+    # Run-length encoding of the sorted a[:n] into vals/counts (branch-free); a +inf sentinel
+    # with count 0 follows the last run. Returns the number of runs.
+    k = 0
+    for i in range(n):
+        new = np.int64(i == 0 or a[i] != a[i - 1])
+        k += new
+        vals[k - 1] = a[i]
+        counts[k - 1] = float(i + 1)  # end of the run so far; turned into a length below
+    prev = 0.0
+    for r in range(k):
+        end = counts[r]
+        counts[r] = end - prev
+        prev = end
+    vals[k] = np.inf
+    counts[k] = 0.0
+    return k
 
 
 @numba.njit(cache=True, inline="always")
-def _tie_step(xv, yv, i, j, k, prev, t, cxr, start, rsum, tie):
-    # One step of a branch-free merge that hands out mid-ranks: a run of t equal values starting
-    # at position `start` (0-based) holding cxr cases adds cxr * (start + (t + 1) / 2) to the
-    # case rank sum and t^3 - t to the tie term when it ends.
-    b = np.int64(xv <= yv)
-    v = xv if b else yv
-    eq = v == prev
-    keep = np.float64(eq)
-    flush = 1.0 - keep
-    rsum += flush * cxr * (start + (t + 1.0) / 2.0)
-    tie += flush * (t * t * t - t)
-    start = keep * start + flush * k
-    t = keep * t + 1.0
-    cxr = keep * cxr + b
-    return i + b, j + 1 - b, v, t, cxr, start, rsum, tie
+def _run_step(ux, cx, uy, cy, i, j, kx, ky, pos, rsum, tie):
+    # One step of the merge of two run-length encoded sorted runs: the smaller head run (both
+    # when equal) is ranked. A run of t = cx + cy equal values starting after `pos` ranked
+    # values gives the cases cx * (pos + (t + 1) / 2), R's mid-rank, and adds t^3 - t to the
+    # tie term. Sentinel runs (count 0) add nothing, so lanes may run past their end.
+    a = ux[i]
+    c = uy[j]
+    tx = np.int64(a <= c)
+    ty = np.int64(c <= a)
+    ca = cx[i] * tx
+    cb = cy[j] * ty
+    t = ca + cb
+    rsum += ca * (pos + (t + 1.0) / 2.0)
+    tie += t * t * t - t
+    return min(i + tx, kx), min(j + ty, ky), pos + t, rsum, tie
 
 
-# Genes merged together; independent merges hide the load-compare latency. The unrolled loop
-# in _merge_block hard-codes 4.
+@numba.njit(cache=True, nogil=True, inline="always")
+def _count4(x0, x1, x2, x3, y0, y1, y2, y3, mx, my):
+    # Branch-free counting merge of 4 sorted, tie-free pairs of runs, W = sum_i #{y < x_i}. The
+    # runs are readable one past their end, where a +inf sentinel stops them. Also returns
+    # whether any two heads were equal (a tie across the groups).
+    i0 = i1 = i2 = i3 = 0
+    j0 = j1 = j2 = j3 = 0
+    u0 = u1 = u2 = u3 = 0
+    e0 = e1 = e2 = e3 = False
+    for _ in range(mx + my):
+        a0 = x0[i0]
+        c0 = y0[j0]
+        a1 = x1[i1]
+        c1 = y1[j1]
+        a2 = x2[i2]
+        c2 = y2[j2]
+        a3 = x3[i3]
+        c3 = y3[j3]
+        e0 |= a0 == c0
+        e1 |= a1 == c1
+        e2 |= a2 == c2
+        e3 |= a3 == c3
+        b0 = np.int64(a0 <= c0)
+        b1 = np.int64(a1 <= c1)
+        b2 = np.int64(a2 <= c2)
+        b3 = np.int64(a3 <= c3)
+        u0 += j0 * b0
+        u1 += j1 * b1
+        u2 += j2 * b2
+        u3 += j3 * b3
+        i0 += b0
+        i1 += b1
+        i2 += b2
+        i3 += b3
+        j0 += 1 - b0
+        j1 += 1 - b1
+        j2 += 1 - b2
+        j3 += 1 - b3
+    return (u0, u1, u2, u3), (e0, e1, e2, e3)
+
+
+# Genes merged together; independent merges hide the load-compare latency. The unrolled loops
+# in _merge_block hard-code 4.
 _LANES = 4
+
+# Default chunk: about 4 MiB of sort buffers per thread, so a chunk stays in cache (L2/L3)
+# between the gather, the sort and the merge.
+_CHUNK_BYTES = 2**22
 
 
 @numba.njit(cache=True, nogil=True)
-def _merge_block(xs, ys, n_x, n_y, stat, ties, med_x, med_y):
-    """Statistics of a block of genes whose groups are already sorted (NaN last)."""
+def _merge_block(xs, ys, mx, my, n_x, n_y, stat, ties, med_x, med_y):
+    """Statistics of a block of genes whose groups are already sorted row-wise (NaN last).
+
+    Row ``g`` of ``xs`` holds ``mx`` sorted values and then a +inf sentinel (``xs`` has
+    ``mx + 1`` columns); likewise ``ys``. Complete, finite genes
+    without ties take a branch-free counting merge, ``W = sum_i #{y < x_i}``; all other genes
+    (ties within or across groups, NaN, infinities) a merge of run-length encoded runs that
+    hands out mid-ranks. Both run on ``_LANES`` genes at once.
+    """
     n_genes = xs.shape[0]
-    mx = xs.shape[1]
-    my = ys.shape[1]
     fast = np.empty(n_genes, np.int64)
     n_fast = 0
-    tied = np.empty(n_genes, np.int64)  # complete, finite genes with ties
-    n_tied = 0
+    slow = np.empty(n_genes, np.int64)
+    n_slow = 0
     for g in range(n_genes):
         x = xs[g]
         y = ys[g]
@@ -165,116 +211,77 @@ def _merge_block(xs, ys, n_x, n_y, stat, ties, med_x, med_y):
             within |= x[i] == x[i - 1]
         for j in range(1, ny):
             within |= y[j] == y[j - 1]
-        if nx < mx or ny < my or x[nx - 1] == np.inf or y[ny - 1] == np.inf:
-            stat[g], ties[g] = _tie_aware_merge(x, nx, y, ny)
-        elif within:
-            tied[n_tied] = g
-            n_tied += 1
+        if within or nx < mx or ny < my or abs(x[0]) == np.inf or abs(x[nx - 1]) == np.inf:
+            slow[n_slow] = g
+            n_slow += 1
+        elif abs(y[0]) == np.inf or abs(y[ny - 1]) == np.inf:
+            slow[n_slow] = g
+            n_slow += 1
         else:
             fast[n_fast] = g
             n_fast += 1
-    # Complete genes without within-group ties: branch-free counting merge of _LANES genes at
-    # once, W = sum_i #{y < x_i}; +inf sentinels end each run. A gene with a value shared by
-    # both groups (a cross tie) goes back to the tie-aware merge.
-    bx = np.empty((_LANES, mx + 1))
-    by = np.empty((_LANES, my + 1))
+    # Complete, finite genes without within-group ties: branch-free counting merge of 4 genes
+    # at once. A gene with a value shared by both groups (a cross tie) goes to the run merge.
     for f0 in range(0, n_fast, _LANES):
         k = min(_LANES, n_fast - f0)
-        for q in range(_LANES):
-            g = fast[f0 + q] if q < k else fast[f0]
-            bx[q, :mx] = xs[g]
-            bx[q, mx] = np.inf
-            by[q, :my] = ys[g]
-            by[q, my] = np.inf
-        x0, x1, x2, x3 = bx[0], bx[1], bx[2], bx[3]
-        y0, y1, y2, y3 = by[0], by[1], by[2], by[3]
-        i0 = i1 = i2 = i3 = 0
-        j0 = j1 = j2 = j3 = 0
-        u0 = u1 = u2 = u3 = 0
-        e0 = e1 = e2 = e3 = False
-        for _ in range(mx + my):
-            a0 = x0[i0]
-            c0 = y0[j0]
-            a1 = x1[i1]
-            c1 = y1[j1]
-            a2 = x2[i2]
-            c2 = y2[j2]
-            a3 = x3[i3]
-            c3 = y3[j3]
-            e0 |= a0 == c0
-            e1 |= a1 == c1
-            e2 |= a2 == c2
-            e3 |= a3 == c3
-            b0 = np.int64(a0 <= c0)
-            b1 = np.int64(a1 <= c1)
-            b2 = np.int64(a2 <= c2)
-            b3 = np.int64(a3 <= c3)
-            u0 += j0 * b0
-            u1 += j1 * b1
-            u2 += j2 * b2
-            u3 += j3 * b3
-            i0 += b0
-            i1 += b1
-            i2 += b2
-            i3 += b3
-            j0 += 1 - b0
-            j1 += 1 - b1
-            j2 += 1 - b2
-            j3 += 1 - b3
-        us = (u0, u1, u2, u3)
-        es = (e0, e1, e2, e3)
+        g0 = fast[f0]
+        g1 = fast[f0 + 1] if k > 1 else g0
+        g2 = fast[f0 + 2] if k > 2 else g0
+        g3 = fast[f0 + 3] if k > 3 else g0
+        x0, x1, x2, x3 = xs[g0], xs[g1], xs[g2], xs[g3]
+        y0, y1, y2, y3 = ys[g0], ys[g1], ys[g2], ys[g3]
+        us, es = _count4(x0, x1, x2, x3, y0, y1, y2, y3, mx, my)
+        gs = (g0, g1, g2, g3)
         for q in range(k):
-            g = fast[f0 + q]
             if es[q]:
-                tied[n_tied] = g
-                n_tied += 1
+                slow[n_slow] = gs[q]
+                n_slow += 1
             else:
-                stat[g] = float(us[q])
-                ties[g] = 0.0
-    # Genes with ties: the branch-free mid-rank merge, again 4 genes at a time.
-    half = mx * (mx + 1.0) / 2.0
-    for f0 in range(0, n_tied, _LANES):
-        k = min(_LANES, n_tied - f0)
+                stat[gs[q]] = float(us[q])
+                ties[gs[q]] = 0.0
+    # The other genes: run-length encode each sorted group, then merge the runs of 4 genes at
+    # once (with many ties the runs are much shorter than the groups).
+    ux = np.empty((_LANES, mx + 1))
+    cx = np.empty((_LANES, mx + 1))
+    uy = np.empty((_LANES, my + 1))
+    cy = np.empty((_LANES, my + 1))
+    kx = np.zeros(_LANES, np.int64)
+    ky = np.zeros(_LANES, np.int64)
+    for f0 in range(0, n_slow, _LANES):
+        k = min(_LANES, n_slow - f0)
+        steps = 0
         for q in range(_LANES):
-            g = tied[f0 + q] if q < k else tied[f0]
-            bx[q, :mx] = xs[g]
-            bx[q, mx] = np.inf
-            by[q, :my] = ys[g]
-            by[q, my] = np.inf
-        x0, x1, x2, x3 = bx[0], bx[1], bx[2], bx[3]
-        y0, y1, y2, y3 = by[0], by[1], by[2], by[3]
+            if q < k:
+                g = slow[f0 + q]
+                kx[q] = _runs(xs[g], n_x[g], ux[q], cx[q])
+                ky[q] = _runs(ys[g], n_y[g], uy[q], cy[q])
+            else:  # idle lane: sentinels only
+                kx[q] = ky[q] = 0
+                ux[q, 0] = uy[q, 0] = np.inf
+                cx[q, 0] = cy[q, 0] = 0.0
+            steps = max(steps, kx[q] + ky[q])
+        ux0, ux1, ux2, ux3 = ux[0], ux[1], ux[2], ux[3]
+        cx0, cx1, cx2, cx3 = cx[0], cx[1], cx[2], cx[3]
+        uy0, uy1, uy2, uy3 = uy[0], uy[1], uy[2], uy[3]
+        cy0, cy1, cy2, cy3 = cy[0], cy[1], cy[2], cy[3]
+        kx0, kx1, kx2, kx3 = kx[0], kx[1], kx[2], kx[3]
+        ky0, ky1, ky2, ky3 = ky[0], ky[1], ky[2], ky[3]
         i0 = i1 = i2 = i3 = 0
         j0 = j1 = j2 = j3 = 0
-        p0 = p1 = p2 = p3 = np.nan
-        t0 = t1 = t2 = t3 = 0.0
-        c0 = c1 = c2 = c3 = 0.0
-        s0 = s1 = s2 = s3 = 0.0
+        p0 = p1 = p2 = p3 = 0.0
         r0 = r1 = r2 = r3 = 0.0
         z0 = z1 = z2 = z3 = 0.0
-        for step in range(mx + my):
-            i0, j0, p0, t0, c0, s0, r0, z0 = _tie_step(
-                x0[i0], y0[j0], i0, j0, step, p0, t0, c0, s0, r0, z0
-            )
-            i1, j1, p1, t1, c1, s1, r1, z1 = _tie_step(
-                x1[i1], y1[j1], i1, j1, step, p1, t1, c1, s1, r1, z1
-            )
-            i2, j2, p2, t2, c2, s2, r2, z2 = _tie_step(
-                x2[i2], y2[j2], i2, j2, step, p2, t2, c2, s2, r2, z2
-            )
-            i3, j3, p3, t3, c3, s3, r3, z3 = _tie_step(
-                x3[i3], y3[j3], i3, j3, step, p3, t3, c3, s3, r3, z3
-            )
-        # Close the last run of each lane.
-        rs = (
-            r0 + c0 * (s0 + (t0 + 1.0) / 2.0),
-            r1 + c1 * (s1 + (t1 + 1.0) / 2.0),
-            r2 + c2 * (s2 + (t2 + 1.0) / 2.0),
-            r3 + c3 * (s3 + (t3 + 1.0) / 2.0),
-        )
-        zs = (z0 + t0**3 - t0, z1 + t1**3 - t1, z2 + t2**3 - t2, z3 + t3**3 - t3)
+        for _ in range(steps):
+            i0, j0, p0, r0, z0 = _run_step(ux0, cx0, uy0, cy0, i0, j0, kx0, ky0, p0, r0, z0)
+            i1, j1, p1, r1, z1 = _run_step(ux1, cx1, uy1, cy1, i1, j1, kx1, ky1, p1, r1, z1)
+            i2, j2, p2, r2, z2 = _run_step(ux2, cx2, uy2, cy2, i2, j2, kx2, ky2, p2, r2, z2)
+            i3, j3, p3, r3, z3 = _run_step(ux3, cx3, uy3, cy3, i3, j3, kx3, ky3, p3, r3, z3)
+        rs = (r0, r1, r2, r3)
+        zs = (z0, z1, z2, z3)
         for q in range(k):
-            g = tied[f0 + q]
-            stat[g] = rs[q] - half
+            g = slow[f0 + q]
+            nx = n_x[g]
+            stat[g] = rs[q] - nx * (nx + 1.0) / 2.0
             ties[g] = zs[q]
 
 
@@ -328,9 +335,21 @@ def _signed_ranks_kernel(case, control, n_p, n_nz, stat, ties, med_x, med_y):
 
 @numba.njit(cache=True, nogil=True)
 def _gather(a, start, cols, out):
-    for i in range(out.shape[0]):
-        for j in range(cols.shape[0]):
-            out[i, j] = a[start + i, cols[j]]
+    # out[i, j] = a[start + i, cols[j]]; out may be wider than cols (columns left untouched).
+    # The loop order follows the memory order of `a` (the parquet cache arrives column-major).
+    n = cols.shape[0]
+    if a.strides[0] <= a.strides[1]:
+        # Tiles of 8 columns: 8 sequential reads down the columns, one cache line written per
+        # row of the tile.
+        for j0 in range(0, n, 8):
+            j1 = min(n, j0 + 8)
+            for i in range(out.shape[0]):
+                for j in range(j0, j1):
+                    out[i, j] = a[start + i, cols[j]]
+    else:
+        for i in range(out.shape[0]):
+            for j in range(n):
+                out[i, j] = a[start + i, cols[j]]
 
 
 def rank_sums(
@@ -340,8 +359,7 @@ def rank_sums(
     case_columns: np.ndarray | None = None,
     control_columns: np.ndarray | None = None,
     threads: int | None = None,
-    chunk: int = 1024,
-    overwrite_input: bool = False,
+    chunk: int | None = None,
 ) -> RankSums:
     """Two-sample Wilcoxon rank sums for every gene (row).
 
@@ -350,21 +368,20 @@ def rank_sums(
     case, control
         Genes x samples arrays (float64; NaN = missing) with the same number of rows; they may
         be the same matrix when ``case_columns``/``control_columns`` pick the groups. Any scale:
-        only the order of values within a gene matters. Exact equality defines ties.
+        only the order of values within a gene matters. Exact equality defines ties. Any
+        memory layout (a column-major matrix, as the parquet cache arrives, is gathered tile by
+        tile); never modified.
     case_columns, control_columns
         Optional integer column indices selecting each group from ``case``/``control``. Only a
         chunk of rows is copied at a time, so no full-size copy of the groups is made.
     threads
-        Worker threads (default: numba's thread count, i.e. the cores available). Chunks of genes
-        are sorted with ``numpy.sort`` (which releases the GIL) and merged by a compiled kernel.
+        Worker threads (default: numba's thread count, i.e. ``NUMBA_NUM_THREADS`` or the cores
+        available). Chunks of genes are sorted with ``numpy.sort`` (which releases the GIL) and
+        merged by a compiled kernel, each chunk on one thread.
     chunk
-        Genes per chunk (default 1024); memory beyond the inputs is about
+        Genes per chunk (default: about 4 MiB of values per chunk, so that the gather, the sort
+        and the merge of a chunk run in cache). Memory beyond the inputs is about
         ``threads * chunk * n_samples * 8`` bytes.
-    overwrite_input
-        Sort ``case`` and ``control`` in place (each row ends up sorted) instead of sorting copies
-        of their chunks: saves one pass over the matrix. Only without ``*_columns``; the arrays
-        must be writable float64 views whose rows are contiguous (e.g. two column ranges of one
-        C-ordered matrix).
 
     Returns
     -------
@@ -391,9 +408,11 @@ def rank_sums(
             f"case has {case.shape[0]} genes but control has {control.shape[0]}; "
             "pass the same genes (rows) for both groups"
         )
-    if chunk < 1:
+    if chunk is not None and chunk < 1:
         raise ValueError(f"chunk must be a positive number of genes, got {chunk}")
     n_genes = case.shape[0]
+    n_case = case.shape[1] if case_columns is None else case_columns.size
+    n_control = control.shape[1] if control_columns is None else control_columns.size
     out = RankSums(
         np.zeros(n_genes, np.int64),
         np.zeros(n_genes, np.int64),
@@ -403,34 +422,42 @@ def rank_sums(
         np.empty(n_genes),
     )
 
-    if overwrite_input:
-        if case_columns is not None or control_columns is not None:
-            raise ValueError("overwrite_input sorts the arrays as given: pass no *_columns")
-        for name, a in (("case", case), ("control", control)):
-            if not a.flags.writeable or a.dtype != np.float64 or a.strides[1] != 8:
-                raise ValueError(
-                    f"overwrite_input needs {name} as writable float64 with contiguous rows"
-                )
+    if chunk is None:
+        width = max(1, case.shape[1] if case_columns is None else case_columns.size)
+        width += control.shape[1] if control_columns is None else control_columns.size
+        chunk = max(_LANES, _CHUNK_BYTES // (8 * width))
+    spans = [
+        slice(int(c[0]), int(c[-1]) + 1)
+        if c is not None and c.size and np.array_equal(c, np.arange(c[0], c[0] + c.size))
+        else None
+        for c in (case_columns, control_columns)
+    ]
+    local = threading.local()  # per-thread sort buffers, reused across chunks
 
-    def block(a: np.ndarray, cols: np.ndarray | None, start: int, stop: int) -> np.ndarray:
-        if overwrite_input:
-            view = a[start:stop]
-            view.sort(axis=1)
-            return view
+    def block(a: np.ndarray, cols: np.ndarray | None, start: int, stop: int, i: int):
+        width = a.shape[1] if cols is None else cols.size
+        bufs = getattr(local, "bufs", None)
+        if bufs is None:
+            bufs = local.bufs = [None, None]
+        if bufs[i] is None or bufs[i].shape != (chunk, width + 1):
+            bufs[i] = np.empty((chunk, width + 1))
+            bufs[i][:, width] = np.inf  # sentinel column: lets the merge skip bound checks
+        buf = bufs[i][: stop - start]
         if cols is None:
-            buf = np.array(a[start:stop], dtype=np.float64, order="C")
+            np.copyto(buf[:, :width], a[start:stop])
+        elif spans[i] is not None:  # a contiguous range of columns: a plain (faster) copy
+            np.copyto(buf[:, :width], a[start:stop, spans[i]])
         else:
             # numpy's fancy indexing of a row chunk is ~10x slower than this compiled gather.
-            buf = np.empty((stop - start, len(cols)))
             _gather(a, start, cols, buf)
-        buf.sort(axis=1)  # in place; numpy releases the GIL while sorting
+        buf[:, :width].sort(axis=1)  # in place; numpy releases the GIL while sorting
         return buf
 
     def work(start: int) -> None:
         stop = min(n_genes, start + chunk)
-        xs = block(case, case_columns, start, stop)
-        ys = block(control, control_columns, start, stop)
-        _merge_block(xs, ys, *(field[start:stop] for field in out))
+        xs = block(case, case_columns, start, stop, 0)
+        ys = block(control, control_columns, start, stop, 1)
+        _merge_block(xs, ys, n_case, n_control, *(field[start:stop] for field in out))
 
     n_threads = max(1, threads if threads is not None else numba.get_num_threads())
     starts = range(0, n_genes, chunk)
