@@ -1,6 +1,6 @@
 """Adapter for rule bridge: translate the module file to the matrix's features, write 6 tables."""
 
-from modmap.bridge import run_bridge
+from modmap.bridge import check_kept_modules, run_bridge
 from modmap.io import write_tsv
 from modmap.logs import log_to_file
 
@@ -10,6 +10,7 @@ def main(smk) -> None:
     result = run_bridge(
         modules_path=smk.input.modules, expression_path=smk.input.expression, **smk.params.run
     )
+    check_kept_modules(result, smk.params.heatmap_modules, key="heatmaps.modules")
     for name in ("bridge", "summary", "notes", "membership", "dropped", "annotation"):
         write_tsv(getattr(result, name), smk.output[name])
 

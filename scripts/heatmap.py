@@ -1,14 +1,13 @@
 """Snakemake adapter: draw one module heatmap (results/figures/heatmap_{module}.{pdf,png})."""
 
-import logging
-
 from modmap.io import read_expression, read_tsv
+from modmap.logs import log_to_file
 from modmap.plots import heatmap_columns, plot_module_heatmap, save_figure
 
 
-def main(snakemake) -> None:
-    logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(message)s")
-    p, inp, module = snakemake.params, snakemake.input, snakemake.wildcards.module
+def main(smk) -> None:
+    log = log_to_file(smk.log[0])
+    p, inp, module = smk.params, smk.input, smk.wildcards.module
     samples = read_tsv(inp.samples, dtype=str, keep_default_na=False)
     comparisons = read_tsv(inp.comparisons, dtype=str, keep_default_na=False)
     membership = read_tsv(inp.membership, dtype=str, keep_default_na=False)
@@ -30,9 +29,9 @@ def main(snakemake) -> None:
         max_genes=p.max_genes,
         threshold_on=p.threshold_on,
     )
-    save_figure(fig, *snakemake.output)
-    logging.info("heatmap %s: %d columns", module, len(columns))
+    save_figure(fig, *smk.output)
+    log.info("heatmap %s: %d columns", module, len(columns))
 
 
-if "snakemake" in globals():
+if __name__ == "__main__":
     main(snakemake)  # noqa: F821

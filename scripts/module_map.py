@@ -1,16 +1,15 @@
 """Snakemake adapter: draw the module map (results/figures/module_map.{pdf,png,svg})."""
 
-import logging
-
 from modmap.io import read_tsv
+from modmap.logs import log_to_file
 from modmap.plots import plot_module_map, save_figure
 
 
-def main(snakemake) -> None:
-    logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(message)s")
-    p = snakemake.params
-    scores = read_tsv(snakemake.input.scores, dtype={"comparison": str, "module_id": str})
-    annotation = read_tsv(snakemake.input.annotation, dtype=str, keep_default_na=False)
+def main(smk) -> None:
+    log = log_to_file(smk.log[0])
+    p = smk.params
+    scores = read_tsv(smk.input.scores, dtype={"comparison": str, "module_id": str})
+    annotation = read_tsv(smk.input.annotation, dtype=str, keep_default_na=False)
     fig = plot_module_map(
         scores,
         annotation,
@@ -21,9 +20,9 @@ def main(snakemake) -> None:
         core_comparisons=p.core_signature,
         changed_pct=p.changed_pct,
     )
-    save_figure(fig, *snakemake.output)
-    logging.info("module map: %d comparisons, %d modules", len(p.comparisons), len(annotation))
+    save_figure(fig, *smk.output)
+    log.info("module map: %d comparisons, %d modules", len(p.comparisons), len(annotation))
 
 
-if "snakemake" in globals():
+if __name__ == "__main__":
     main(snakemake)  # noqa: F821

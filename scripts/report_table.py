@@ -1,19 +1,18 @@
 """Snakemake adapter: render a result table as a self-contained HTML page for the report."""
 
-import logging
-
 from modmap.io import atomic_path, read_tsv
+from modmap.logs import log_to_file
 from modmap.plots.tables import table_html
 
 
-def main(snakemake) -> None:
-    logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(message)s")
-    table = read_tsv(snakemake.input[0], keep_default_na=False, na_values=[""])
-    page = table_html(table, title=snakemake.params.title)
-    with atomic_path(snakemake.output[0]) as tmp:
+def main(smk) -> None:
+    log = log_to_file(smk.log[0])
+    table = read_tsv(smk.input[0], keep_default_na=False, na_values=[""])
+    page = table_html(table, title=smk.params.title)
+    with atomic_path(smk.output[0]) as tmp:
         tmp.write_text(page, encoding="utf-8")
-    logging.info("%s: %d rows", snakemake.output[0], len(table))
+    log.info("%s: %d rows", smk.output[0], len(table))
 
 
-if "snakemake" in globals():
+if __name__ == "__main__":
     main(snakemake)  # noqa: F821

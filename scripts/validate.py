@@ -53,4 +53,5 @@ def main(smk) -> None:
         tmp.write_text("\n".join(summary) + "\n", encoding="utf-8")
 
 
-main(snakemake)  # noqa: F821
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821

@@ -9,6 +9,8 @@ Mann-Whitney test (scipy) for the planted effects.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -89,17 +91,21 @@ def bridge_from_tables() -> pd.DataFrame:
     return out
 
 
-def test_regeneration_is_byte_identical(tmp_path):
-    toy.main(
-        [
-            "--outdir",
-            str(tmp_path),
-            "--annotation",
-            str(REPO / "resources" / "annotation" / "refseq_entrez_symbol.tsv.gz"),
-            "--config",
-            str(REPO / "config" / "config.yaml"),
-        ]
-    )
+@pytest.mark.parametrize("how", ["python -m modmap.toy", "modmap toy"])
+def test_regeneration_is_byte_identical(tmp_path, how):
+    args = [
+        "--outdir",
+        str(tmp_path),
+        "--annotation",
+        str(REPO / "resources" / "annotation" / "refseq_entrez_symbol.tsv.gz"),
+        "--config",
+        str(REPO / "config" / "config.yaml"),
+    ]
+    if how == "modmap toy":  # the installed console script, in a fresh process
+        exe = Path(sys.executable).with_name("modmap")
+        subprocess.run([str(exe), "toy", *args], check=True, timeout=120)
+    else:
+        toy.main(args)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FILES)
     for name in FILES:
         assert (tmp_path / name).read_bytes() == (TOY / name).read_bytes(), name

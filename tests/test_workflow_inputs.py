@@ -119,3 +119,57 @@ def test_matrix_sample_missing_from_sheet_is_a_warning(workdir):
     assert "not in the sample sheet are ignored" in report and dropped in report
     comparisons = pd.read_csv(workdir / "results" / "validated" / "comparisons.tsv", sep="\t")
     assert dropped not in set(comparisons.sample_id)
+
+
+def test_core_signature_default_on_other_comparisons_says_what_to_set(workdir):
+    # A cohort whose comparisons are not the trial's, with module_map.core_signature left at its
+    # default (both arms of the trial at D1): a parse-time error that says what to set.
+    config = load_config(workdir)
+    for c in config["comparisons"]:
+        c["name"] = "my_" + c["name"]
+    del config["module_map"]["core_signature"]
+    config["heatmaps"]["comparisons"] = None
+    write_config(workdir, config)
+    _fails_with(
+        workdir, "module_map.core_signature", "'anakinra_D1'", "or to [] for no outline"
+    )
+
+
+def test_heatmap_comparisons_null_means_every_unpaired_comparison(workdir):
+    # The schema default (null) shows the cases of every unpaired comparison, in config order.
+    config = load_config(workdir)
+    config["heatmaps"]["comparisons"] = None
+    write_config(workdir, config)
+    proc = run_snakemake(workdir, "-n", "--forceall", "-p", "results/figures/heatmap_M3.1.png")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    unpaired = [c["name"] for c in config["comparisons"] if not c.get("paired_by")]
+    paired = [c["name"] for c in config["comparisons"] if c.get("paired_by")]
+    assert paired, "the toy config has a paired comparison"
+    out = proc.stdout + proc.stderr
+    for name in unpaired:
+        assert f"results/genes/{name}.tsv" in out, name
+    heatmap_job = out[out.index("rule heatmap:") :]
+    heatmap_inputs = heatmap_job[: heatmap_job.index("\n\n")]
+    for name in paired:
+        assert f"results/genes/{name}.tsv" not in heatmap_inputs, name
+
+
+@pytest.mark.parametrize(
+    ("module", "says"),
+    [
+        ("M2.9", "the bridge dropped it (fewer than 10"),  # 7 genes left (resources/toy/README.md)
+        ("M9.9", "it is not in the module file"),
+    ],
+)
+def test_heatmap_of_a_module_that_is_not_kept_stops_at_the_bridge(workdir, module, says):
+    config = load_config(workdir)
+    config["heatmaps"]["modules"] = [module]
+    write_config(workdir, config)
+    out = _fails_with(workdir, f"heatmaps.modules names module '{module}'", says, dry=False)
+    assert "Error in rule bridge" in out
+    # the bridge left no table behind, and no module score or figure was made (per-gene tables
+    # may exist: they do not depend on the bridge and are complete on their own)
+    assert not (workdir / "results" / "bridge" / "bridge.tsv").exists()
+    assert not (workdir / "results" / "modules" / "membership.tsv").exists()
+    assert not (workdir / "results" / "modules" / "scores.tsv").exists()
+    assert not (workdir / "results" / "figures").exists()

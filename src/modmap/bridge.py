@@ -61,6 +61,7 @@ __all__ = [
     "Policy",
     "SymbolUpdater",
     "bridge_modules",
+    "check_kept_modules",
     "feature_symbols",
     "resolve_key",
     "run_bridge",
@@ -610,6 +611,51 @@ def _table_opts(spec: dict | None) -> dict | None:
     if not spec or not spec.get("path"):
         return None
     return spec
+
+
+def check_kept_modules(
+    result: BridgeResult, modules: Sequence[str], *, key: str = "heatmaps.modules"
+) -> None:
+    """Check that modules the config asks for by ID survived the bridge.
+
+    Run before the bridge's tables are written, so that a heatmap of a module that is not there
+    stops the workflow at the bridge instead of after the statistics.
+
+    Parameters
+    ----------
+    result
+        Output of :func:`bridge_modules` / :func:`run_bridge`.
+    modules
+        Module IDs named in the config (e.g. ``heatmaps.modules``).
+    key
+        Config key named in the error message.
+
+    Raises
+    ------
+    InputError
+        For the first module ID that is not in the module file, or that the bridge dropped (with
+        the reason from ``dropped.tsv``).
+    """
+    kept = set(result.membership["module_id"].astype(str))
+    dropped = result.dropped.set_index(result.dropped["module_id"].astype(str))
+    known = set(result.annotation["module_id"].astype(str)) | set(dropped.index)
+    for module in modules:
+        if module in kept:
+            continue
+        if module in dropped.index:
+            row = dropped.loc[module]
+            reason = (
+                f"the bridge dropped it ({row['reason']}; {row['n_members']} member(s) left, "
+                "see results/modules/dropped.tsv)"
+            )
+        elif module in known:
+            reason = "no member of it reached the expression matrix"
+        else:
+            reason = "it is not in the module file"
+        raise InputError(
+            f"config {key} names module {module!r}, but {reason}. Remove it from {key} or pick "
+            "a module listed in results/modules/membership.tsv."
+        )
 
 
 def run_bridge(

@@ -335,8 +335,15 @@ def check_config_references(config: Mapping[str, Any]) -> None:
     ):
         unknown = [n for n in listed if n not in names]
         if unknown:
+            hint = (
+                " Its default is the SJIA trial's (anakinra_D1, placebo_D1): set it to your own "
+                "comparisons, or to [] for no outline."
+                if key == "module_map.core_signature"
+                else " Set it to your own comparisons, or to null for every unpaired one."
+            )
             raise InputError(
-                f"config {key}: {_show(unknown)} is not a comparison name (names: {_show(names)})."
+                f"config {key}: {_show(unknown)} is not a comparison name (names: "
+                f"{_show(names)}).{hint}"
             )
     stats = config["statistics"]
     if stats["threshold_on"] == "q_value" and not stats["fdr"]:

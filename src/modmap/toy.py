@@ -702,10 +702,10 @@ def write_toy(files: Mapping[str, bytes], outdir: str | os.PathLike) -> None:
         _write_bytes(Path(outdir) / name, data)
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Command line: ``python -m modmap.toy --outdir resources/toy``."""
+def main(argv: Sequence[str] | None = None, *, prog: str = "python -m modmap.toy") -> None:
+    """Command line: ``python -m modmap.toy --outdir resources/toy`` (or ``modmap toy``)."""
     parser = argparse.ArgumentParser(
-        prog="python -m modmap.toy", description="Write the deterministic toy SJIA cohort."
+        prog=prog, description="Write the deterministic toy SJIA cohort."
     )
     parser.add_argument("--outdir", default="resources/toy", help="output directory")
     parser.add_argument(

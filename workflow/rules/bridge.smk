@@ -1,5 +1,5 @@
 # The probe bridge: module features -> expression features (docs/bridge.md).
-# Needs from common.smk: mem_mb_scaled, runtime_scaled.
+# Needs from common.smk: HEATMAP_MODULES, mem_mb_scaled, runtime_scaled.
 
 from modmap.bridge import config_inputs, config_params
 
@@ -26,5 +26,7 @@ rule bridge:
         runtime=runtime_scaled(10, 10),
     params:
         run=config_params(config),
+        # checked here, so a heatmap of a dropped module stops the run before the statistics
+        heatmap_modules=HEATMAP_MODULES,
     script:
         "../../scripts/bridge.py"

@@ -49,6 +49,10 @@ COMPARISONS = [c["name"] for c in config["comparisons"]]
 PAIRED = {c["name"] for c in config["comparisons"] if c.get("paired_by")}
 LABELS = {c["name"]: c.get("label") or c["name"] for c in config["comparisons"]}
 HEATMAP_MODULES = list(config["heatmaps"]["modules"])
+# heatmaps.comparisons: null (the default) = every unpaired comparison, in config order.
+HEATMAP_COMPARISONS = list(
+    config["heatmaps"]["comparisons"] or [c for c in COMPARISONS if c not in PAIRED]
+)
 
 
 wildcard_constraints:

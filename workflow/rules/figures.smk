@@ -1,5 +1,6 @@
 # Figures and report tables: module map, module x comparison dots, module heatmaps.
-# Needs from common.smk: COMPARISONS, LABELS, HEATMAP_MODULES, mem_mb_scaled, runtime_scaled.
+# Needs from common.smk: COMPARISONS, LABELS, HEATMAP_MODULES, HEATMAP_COMPARISONS,
+# mem_mb_scaled, runtime_scaled.
 # The report captions (workflow/report/*.rst) read the params below: keep their names.
 
 import re
@@ -97,7 +98,7 @@ rule heatmap:
         annotation="results/modules/annotation.tsv",
         genes=expand(
             "results/genes/{comparison}.tsv",
-            comparison=config["heatmaps"]["comparisons"],
+            comparison=HEATMAP_COMPARISONS,
         ),
     output:
         pdf=report(
@@ -127,11 +128,11 @@ rule heatmap:
         mem_mb=mem_mb_scaled(1000, 6),
         runtime=runtime_scaled(10, 30),
     params:
-        comparisons=config["heatmaps"]["comparisons"],
+        comparisons=HEATMAP_COMPARISONS,
         labels=LABELS,
         reference=config["heatmaps"]["reference"],
-        normalisation=config["heatmaps"].get("normalisation", "median"),
-        max_genes=config["heatmaps"].get("max_genes", 50),
+        normalisation=config["heatmaps"]["normalisation"],
+        max_genes=config["heatmaps"]["max_genes"],
         threshold_on=config["statistics"]["threshold_on"],
         alpha=config["statistics"]["alpha"],
     script:
