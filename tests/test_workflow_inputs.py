@@ -130,9 +130,7 @@ def test_core_signature_default_on_other_comparisons_says_what_to_set(workdir):
     del config["module_map"]["core_signature"]
     config["heatmaps"]["comparisons"] = None
     write_config(workdir, config)
-    _fails_with(
-        workdir, "module_map.core_signature", "'anakinra_D1'", "or to [] for no outline"
-    )
+    _fails_with(workdir, "module_map.core_signature", "'anakinra_D1'", "or to [] for no outline")
 
 
 def test_heatmap_comparisons_null_means_every_unpaired_comparison(workdir):
