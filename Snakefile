@@ -2,7 +2,7 @@
 
 from snakemake.utils import min_version
 
-min_version("9.0")
+min_version("9.19")
 
 
 # The toy config is the default; a config given with --configfile replaces it (a key-by-key merge

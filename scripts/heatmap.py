@@ -13,7 +13,10 @@ def main(smk) -> None:
     membership = read_tsv(inp.membership, dtype=str, keep_default_na=False)
     annotation = read_tsv(inp.annotation, dtype=str, keep_default_na=False)
     paths = zip(p.comparisons, inp.genes, strict=True)
-    genes = {c: read_tsv(path, dtype={"feature_id": str}) for c, path in paths}
+    genes = {
+        c: read_tsv(path, dtype={"feature_id": str}, keep_default_na=False, na_values=[""])
+        for c, path in paths
+    }
     columns = heatmap_columns(
         samples, comparisons, reference=p.reference, comparisons=p.comparisons, labels=p.labels
     )

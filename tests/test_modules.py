@@ -50,14 +50,27 @@ def test_bloodgen3_loads_as_382_modules_14168_pairs_with_layout() -> None:
 
 
 def test_gen2_min_genes_10_drops_exactly_the_small_modules() -> None:
+    # Oracle written out: the modules with n_genes < 10 in the upstream wide table
+    # (shared/data/modules/gen2_dc_modules_wide.tsv, column n_genes), with their gene counts.
+    small_upstream = {
+        "M8.111": 9,
+        "M8.71": 7,
+        "M8.86": 7,
+        "M8.90": 8,
+        "M8.91": 7,
+        "M8.93": 9,
+        "M8.95": 9,
+        "M8.99": 9,
+    }
+    small = set(small_upstream)
     wide = ROOT.parent / "shared" / "data" / "modules" / "gen2_dc_modules_wide.tsv"
-    if wide.is_file():
-        small = {r["module_id"] for r in _raw_rows(wide) if int(r["n_genes"]) < 10}
-    else:  # count the raw long file by hand
-        counts: dict[str, int] = {}
-        for r in _raw_rows(GEN2):
-            counts[r["module_id"]] = counts.get(r["module_id"], 0) + 1
-        small = {k for k, v in counts.items() if v < 10}
+    if wide.is_file():  # and the upstream table still says so, where it is at hand
+        upstream = {r["module_id"]: int(r["n_genes"]) for r in _raw_rows(wide)}
+        assert {k: v for k, v in upstream.items() if v < 10} == small_upstream
+    counts: dict[str, int] = {}  # the shipped long file has the same counts
+    for r in _raw_rows(GEN2):
+        counts[r["module_id"]] = counts.get(r["module_id"], 0) + 1
+    assert {k: counts[k] for k in small} == small_upstream
     assert len(small) == 8  # PROVENANCE.md: 8 modules have < 10 genes
     m = read_modules(GEN2)
     # a symbol-keyed matrix holding every Gen2 symbol: the identity bridge keeps every gene

@@ -157,3 +157,17 @@ def test_rows_are_labelled_by_symbol_and_shared_symbols_keep_the_probe():
     image = next(im for ax in fig.axes for im in ax.images if im.get_gid() == "heatmap")
     rows = {t.get_text() for t in image.axes.get_yticklabels()}
     assert rows == {"GENEC (ILMN_0000)", "GENEC (ILMN_0001)", "ILMN_0002", "STAT1"}
+
+
+def test_heatmap_draws_into_a_subfigure():
+    from matplotlib.figure import Figure
+
+    samples, comp, expr, memb, ann, genes = cohort(12)
+    cols = heatmap_columns(samples, comp, reference={"group": "healthy"}, comparisons=["c1", "c2"])
+    outer = Figure(figsize=(12, 6))
+    left, right = outer.subfigures(1, 2)
+    fig = plot_module_heatmap(expr, cols, memb, ann, genes, module="M3.1", fig=right)
+    assert fig is outer
+    images = [im for a in right.axes for im in a.images if im.get_gid() == "heatmap"]
+    assert len(images) == 1 and images[0].get_array().shape == (12, len(cols))
+    assert left.axes == []

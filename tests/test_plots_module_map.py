@@ -256,3 +256,21 @@ def test_scripts_import_without_snakemake(name):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert callable(module.main)
+
+
+def test_figures_compose_into_a_caller_figure():
+    # Dot matrix into the caller's axes, module map into one of the caller's subfigures: both
+    # draw there and return the caller's root figure.
+    from matplotlib.figure import Figure
+
+    scores, ann = planted_scores()
+    outer = Figure(figsize=(14, 8))
+    left, right = outer.subfigures(1, 2, width_ratios=[3, 1])
+    ax = right.add_subplot()
+    assert plot_module_dots(scores, ann, comparisons=COMPS, ax=ax) is outer
+    dots = next(c for c in ax.collections if c.get_gid() == "dots")
+    assert len(dots.get_offsets()) == len(UP | DOWN | {"M3.3"}) * len(COMPS)
+    assert plot_module_map(scores, ann, comparisons=COMPS, fig=left) is outer
+    spots = patches(outer, "spot")
+    assert len(spots) == len(COMPS) * (len(MODULES) - 1) - 1  # dropped + one untested cell
+    assert all(p.axes.figure.figure is outer for p in spots.values())

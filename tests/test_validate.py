@@ -44,6 +44,13 @@ def test_non_numeric_cell_names_line_feature_and_sample(tmp_path):
         prepare_expression(read_expression_table(path), sample_ids=["A", "B"], path=str(path))
 
 
+def test_column_of_true_false_is_not_numeric(tmp_path):
+    # pandas reads a column holding only TRUE/FALSE as booleans: still not expression values
+    path = _write(tmp_path, "feature_id\tA\tB\nf1\t1\tTRUE\nf2\t2\tFALSE\n")
+    with pytest.raises(InputError, match=r"line 2, feature 'f1', sample column 'B': .*True"):
+        prepare_expression(read_expression_table(path), sample_ids=["A", "B"], path=str(path))
+
+
 def test_sheet_sample_missing_from_matrix(tmp_path):
     path = _write(tmp_path, MATRIX)
     with pytest.raises(InputError, match=r"1 sample\(s\) of the sample sheet .*'D'"):
@@ -80,7 +87,8 @@ def test_unlogged_matrix_warns_with_evidence(tmp_path):
     values = 2 ** rng.normal(9, 2, size=(200, 4))
     df = pd.DataFrame(values, index=[f"g{i}" for i in range(200)], columns=list("ABCD"))
     _, warnings = prepare_expression(df, sample_ids=list("ABCD"), path="m.tsv")
-    assert any("look unlogged" in w for w in warnings)
+    (warning,) = [w for w in warnings if "look unlogged" in w]
+    assert "maximum" in warning and warning.count("set expression.scale: linear") == 1
     _, warnings = prepare_expression(np.log2(df), sample_ids=list("ABCD"), path="m.tsv")
     assert not any("look unlogged" in w for w in warnings)
 

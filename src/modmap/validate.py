@@ -107,8 +107,12 @@ def prepare_expression(
         values = matrix[column]
         if is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
             continue
-        coerced = pd.to_numeric(values, errors="coerce")
-        bad = coerced.isna() & values.notna()
+        if pd.api.types.is_bool_dtype(values):
+            bad = values.notna()  # TRUE/FALSE (pandas reads a column of them as booleans)
+        else:
+            bad = pd.to_numeric(values, errors="coerce").isna() & values.notna()
+        if not bad.any():  # e.g. object dtype holding numbers only
+            continue
         pos = int(np.flatnonzero(bad.to_numpy())[0])
         raise InputError(
             f"{path} line {pos + 2}, feature {matrix.index[pos]!r}, sample column {column!r}: "
@@ -142,7 +146,8 @@ def prepare_expression(
         if evidence:
             warnings.append(
                 f"{path}: the values look unlogged although expression.scale is log2 ({evidence}). "
-                "Set expression.scale: linear if they are intensities or counts."
+                "If the matrix holds linear intensities or counts, set expression.scale: linear so "
+                "that modmap takes log2."
             )
     n_missing = int(matrix.isna().to_numpy().sum())
     if n_missing:

@@ -17,7 +17,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from matplotlib.colors import ListedColormap
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.patches import Patch
 from scipy.cluster.hierarchy import dendrogram, leaves_list, linkage
 from scipy.spatial.distance import squareform
@@ -338,13 +338,17 @@ def prepare_heatmap(
     return HeatmapData(norm, columns.reset_index(drop=True), row_labels, z, head, scale)
 
 
-def plot_heatmap(data: HeatmapData, *, fig: Figure | None = None) -> Figure:
+def plot_heatmap(data: HeatmapData, *, fig: Figure | SubFigure | None = None) -> Figure:
     """Draw a module heatmap from :func:`prepare_heatmap`.
 
     The image (``gid="heatmap"``) holds ``data.values`` as plotted (rows top to bottom in
     clustered order, columns in ``data.columns`` order). The colour scale is symmetric around
     0: ``±`` the 99th percentile of the absolute values (at least 0.5), values beyond saturate
     (the colour bar shows arrows). Missing values are light grey.
+
+    ``fig`` is a Figure or a :class:`~matplotlib.figure.SubFigure` to draw into (default: a new
+    figure sized from the matrix); the heatmap is several axes (annotation bar, dendrogram,
+    image, colour bar), so it takes a figure rather than one ``ax``. Returns the root figure.
     """
     values = data.values.to_numpy(dtype=float)
     n_genes, n_cols = values.shape
@@ -427,7 +431,7 @@ def plot_heatmap(data: HeatmapData, *, fig: Figure | None = None) -> Figure:
         handles = [Patch(facecolor=colour_of[g], label=label_of[g]) for g in groups]
         fig.legend(handles=handles, loc="outside lower center", ncol=min(4, len(groups)))
         fig.suptitle(data.title, fontweight="bold")
-    return fig
+    return fig.figure  # the root figure (a SubFigure's .figure is its parent Figure)
 
 
 def plot_module_heatmap(
@@ -441,7 +445,7 @@ def plot_module_heatmap(
     normalisation: Normalisation = "median",
     max_genes: int = 50,
     threshold_on: str = "p_value",
-    fig: Figure | None = None,
+    fig: Figure | SubFigure | None = None,
 ) -> Figure:
     """Heatmap of one module: :func:`prepare_heatmap` on its members, then :func:`plot_heatmap`.
 

@@ -117,12 +117,14 @@ def plot_module_dots(
         the largest absolute spot value in any comparison are drawn (see :func:`top_changed`),
         in layout order, and the title says "top 60 of N changed modules".
     ax
-        Axes to draw into (default: a new figure sized from the number of rows).
+        Axes to draw into (default: a new figure sized from the number of rows); its figure (or
+        subfigure) also receives the colour bar.
 
     Returns
     -------
     matplotlib.figure.Figure
-        The dots are one scatter collection with ``gid="dots"`` (offsets = (column, row),
+        The figure drawn into (the root figure when ``ax`` is given). The dots are one
+        scatter collection with ``gid="dots"`` (offsets = (column, row),
         colour array = ``pct_net``, sizes = :func:`dot_area` of ``pct_up + pct_down``); modules not
         tested in a comparison are grey crosses (``gid="untested"``).
     """
@@ -185,6 +187,8 @@ def plot_module_dots(
         if ax is None:
             fig = new_figure(*_figure_size(row_labels, col_labels, title))
             ax = fig.add_subplot()
+        else:
+            fig = ax.figure  # a Figure or a SubFigure; the colour bar goes next to ``ax``
         dots = ax.scatter(
             xs,
             ys,
@@ -248,7 +252,7 @@ def plot_module_dots(
             labelspacing=1.0,
             alignment="left",
         )
-    return fig
+    return fig.figure  # the root figure (a SubFigure's .figure is its parent Figure)
 
 
 def _figure_size(row_labels: list[str], col_labels: list[str], title: str) -> tuple[float, float]:

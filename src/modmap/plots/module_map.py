@@ -15,9 +15,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
+from matplotlib.legend_handler import HandlerPatch
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
+from matplotlib.transforms import ScaledTranslation
 
 from modmap.errors import InputError
 from modmap.plots._base import DIVERGING, EMPTY_EDGE, NOT_TESTED, new_figure, style, text_width
@@ -191,7 +193,7 @@ def plot_module_map(
     max_cols: int = 40,
     max_titles: int = 60,
     key: Key = "auto",
-    fig: Figure | None = None,
+    fig: Figure | SubFigure | None = None,
 ) -> Figure:
     """Draw the module map: one grid of spots per comparison, as small multiples.
 
@@ -231,7 +233,9 @@ def plot_module_map(
         (default): aggregates when the layout comes from a ``position`` column and the map has
         more than ``max_titles`` modules (BloodGen3), otherwise modules.
     fig
-        Figure to draw into (default: a new figure sized from the grid).
+        Figure, or :class:`~matplotlib.figure.SubFigure` (e.g. one of ``fig.subfigures()``), to
+        draw into (default: a new figure sized from the grid). The map is several axes (a
+        panel per comparison and the key), so it takes a figure rather than one ``ax``.
 
     Returns
     -------
@@ -291,7 +295,8 @@ def plot_module_map(
     left_w = ncols * panel_w + functions_w
     with style():
         if fig is None:
-            fig = new_figure(left_w + key_w, prows * panel_h + 0.9)
+            key_h = _key_height(len(key_lines), bool(core_comparisons), kind=key_kind)
+            fig = new_figure(left_w + key_w, max(prows * panel_h + 0.9, key_h + 0.5))
         left, right = fig.subfigures(1, 2, width_ratios=[left_w, key_w], wspace=0.01)
         axes = np.atleast_1d(left.subplots(prows, ncols, squeeze=False).ravel())
         radius = 0.42
@@ -345,7 +350,7 @@ def plot_module_map(
             ax.set_visible(False)
         _colour_bar(left, axes[: len(comps)], value=value)
         _draw_key(right, key_lines, core_comparisons, labels, threshold, value, kind=key_kind)
-    return fig
+    return fig.figure  # the root figure (a SubFigure's .figure is its parent Figure)
 
 
 def _label_functions(ax, grid: pd.DataFrame, functions: dict[str, str], *, size: float) -> None:
@@ -422,12 +427,49 @@ def _key_lines(
     return lines
 
 
+def _legend_circle(*, legend, orig_handle, xdescent, ydescent, width, height, fontsize):
+    # A legend handle as a circle (the legend copies the handle's colours and hatch onto it).
+    radius = 0.6 * height  # about the size of the other markers (ms 6-7)
+    return Circle((0.5 * width - xdescent, 0.5 * height - ydescent), radius)
+
+
+# Geometry of the key, in inches from the top of its axes (legend font 7 pt, STYLE).
+_LEGEND_PT = 7.0
+
+
+def _legend_height(core: bool) -> float:
+    # borderpad 0.4 em above and below, 1.2 em per text line, labelspacing 0.5 em between entries
+    text_lines, entries = (5, 3) if core else (2, 2)
+    return (2 * 0.4 + 1.2 * text_lines + 0.5 * (entries - 1)) * _LEGEND_PT / 72
+
+
+def _key_text_size(n_lines: int) -> float:
+    return 7.0 if n_lines <= 40 else 5.5
+
+
+def _key_height(n_lines: int, core: bool, *, kind: str) -> float:
+    """Height (inches) the key needs: legend, a gap, the header and one line per module."""
+    top = _legend_height(core) + 0.12
+    if kind == "aggregates":
+        return top + 4 * 1.25 * 7 / 72
+    return top + 0.17 + n_lines * 1.25 * _key_text_size(n_lines) / 72
+
+
 def _draw_key(subfig, lines, core_comparisons, labels, threshold, value, *, kind: Key) -> None:
     ax = subfig.subplots()
     ax.axis("off")
     handles = [
         Line2D([], [], marker="o", ls="", mfc="white", mec=EMPTY_EDGE, ms=7, label="no change"),
-        Line2D([], [], marker="o", ls="", mfc="white", mec=NOT_TESTED, ms=6, label="not tested"),
+        # drawn as the map draws it: a grey hatched circle
+        Circle(
+            (0, 0),
+            1,
+            facecolor="white",
+            edgecolor=NOT_TESTED,
+            hatch="/////",
+            linewidth=0.4,
+            label="not tested",
+        ),
     ]
     if core_comparisons:
         names = " & ".join(labels.get(c, c) for c in core_comparisons)
@@ -444,31 +486,42 @@ def _draw_key(subfig, lines, core_comparisons, labels, threshold, value, *, kind
                 label=f"core signature\n({names};\n{value} >= {threshold:g} %)",
             )
         )
-    legend = ax.legend(handles=handles, loc="upper left", borderaxespad=0, handletextpad=0.4)
+    legend = ax.legend(
+        handles=handles,
+        loc="upper left",
+        borderaxespad=0,
+        handletextpad=0.4,
+        handler_map={Circle: HandlerPatch(patch_func=_legend_circle)},
+    )
     legend._legend_box.align = "left"
-    y = 0.80 if core_comparisons else 0.88
+
+    def below_top(inches: float):
+        # axes x, and y measured in inches down from the top of the axes: the key keeps its
+        # spacing whatever the figure's height
+        return ax.transAxes + ScaledTranslation(0, -inches, subfig.figure.dpi_scale_trans)
+
+    y = _legend_height(bool(core_comparisons)) + 0.12
     if kind == "aggregates":
         ax.text(
             0,
-            y,
+            1,
             "Right of each row: the most\nfrequent module titles of the\naggregate "
             "(number of modules;\nTBD/Undetermined not counted)",
             fontsize=7,
             va="top",
-            transform=ax.transAxes,
+            transform=below_top(y),
         )
         return
-    ax.text(0, y, "Modules", fontweight="bold", va="top", transform=ax.transAxes)
-    size = 7 if len(lines) <= 40 else 5.5
-    step = (y - 0.04) / max(len(lines) + 1, 30)
-    step = min(step, 0.028 if size == 7 else 0.02)
-    for i, (text, bold) in enumerate(lines, start=1):
+    ax.text(0, 1, "Modules", fontweight="bold", va="top", transform=below_top(y))
+    size = _key_text_size(len(lines))
+    step = 1.25 * size / 72
+    for i, (text, bold) in enumerate(lines):
         ax.text(
             0,
-            y - i * step - 0.01,
+            1,
             text,
             fontsize=size,
             va="top",
             fontweight="bold" if bold else "normal",
-            transform=ax.transAxes,
+            transform=below_top(y + 0.17 + i * step),
         )

@@ -42,8 +42,7 @@ def looks_unlogged(
     if vmax <= max_log2 and frac <= high_fraction:
         return None
     return (
-        f"values look unlogged: maximum {vmax:.4g} (log2 values rarely exceed {max_log2:g}), "
+        f"maximum {vmax:.4g} (log2 values rarely exceed {max_log2:g}), "
         f"{100 * frac:.1f}% of {finite.size} values are above {high:g}, median "
-        f"{float(np.median(finite)):.4g}; if the matrix holds linear intensities set "
-        "expression.scale: linear so modmap takes log2"
+        f"{float(np.median(finite)):.4g}"
     )
