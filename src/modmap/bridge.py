@@ -198,11 +198,32 @@ def resolve_key(
     side without a table carries the kind its IDs look like (90% or more RefSeq accessions ->
     refseq, digits -> entrez, else symbol). An explicit key must exist in every table given.
 
+    Parameters
+    ----------
+    key
+        Requested key (config ``bridge.key``): ``auto``, ``refseq``, ``entrez``, ``symbol`` or
+        ``identity``.
+    source, target
+        Platform tables of the module features and of the matrix features; ``None`` when the
+        side has no table (its IDs are its keys).
+    source_ids, target_ids
+        Module feature IDs and matrix feature IDs; only used under ``auto`` to guess the key
+        kind of a side without a table (empty IDs are ignored; no IDs at all -> ``symbol``).
+    update_symbols
+        Whether symbols are brought up to date with an alias table (default False). Under
+        ``auto`` without tables it makes the key ``symbol`` instead of ``identity``.
+
+    Returns
+    -------
+    str
+        ``refseq``, ``entrez``, ``symbol`` or ``identity``. Under ``auto`` the first of
+        ``refseq``, ``entrez``, ``symbol`` carried by both sides, in that order.
+
     Raises
     ------
     InputError
-        ``identity`` with a table configured, a table lacking the requested key column, or no
-        key shared by both sides.
+        ``identity`` with a table configured, a table lacking the requested key column, a key
+        that is not one of the five, or no key shared by both sides.
     """
     if key == "identity":
         if source is not None or target is not None:
@@ -734,7 +755,22 @@ EXPRESSION_CACHE = "results/validated/expression.parquet"
 
 
 def config_table(config: dict, side: Literal["source", "target"]) -> dict | None:
-    """``bridge.source`` / ``bridge.target`` of the config, or ``None`` when absent or pathless."""
+    """``bridge.source`` / ``bridge.target`` of the config, or ``None`` when absent or pathless.
+
+    Parameters
+    ----------
+    config
+        The workflow config as a plain dict; a missing or null ``bridge`` section counts as
+        empty.
+    side
+        ``"source"`` (the module features' table) or ``"target"`` (the matrix features' table).
+
+    Returns
+    -------
+    dict or None
+        A shallow copy of the section (``path``, optional ``format`` and ``columns``), or
+        ``None`` when the section is absent, null, empty or has no (or an empty) ``path``.
+    """
     spec = (config.get("bridge") or {}).get(side)
     return dict(spec) if spec and spec.get("path") else None
 

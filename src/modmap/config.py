@@ -112,6 +112,13 @@ def select_samples(
     sheet_path
         Path of the sample sheet, for messages.
 
+    Returns
+    -------
+    pandas.Series
+        Boolean, on the index of ``sheet``: True for the samples that match. Values are compared
+        as text with the sheet cells (YAML booleans as ``yes``/``no``, other values through
+        ``str``, surrounding spaces stripped). An empty selector selects every sample.
+
     Raises
     ------
     InputError

@@ -9,7 +9,28 @@ import os
 def log_to_file(path: str | os.PathLike, *, name: str = "modmap") -> logging.Logger:
     """Return the ``modmap`` logger writing INFO and above to ``path`` (created or replaced).
 
-    Warnings from :mod:`warnings` are captured into the same file.
+    Warnings from :mod:`warnings` are captured into the same file: :func:`logging.captureWarnings`
+    is switched on for the whole process and the file handler is added to the ``py.warnings``
+    logger (handlers already on that logger are kept).
+
+    Parameters
+    ----------
+    path
+        Log file (a rule's ``log``), opened in write mode with UTF-8 encoding: an existing file
+        is overwritten. Lines read ``<time> <LEVEL> <message>``.
+    name
+        Name of the logger to configure (default ``"modmap"``, the parent of every modmap
+        module's logger). Its level is set to INFO and its existing handlers are removed.
+
+    Returns
+    -------
+    logging.Logger
+        The configured logger.
+
+    Raises
+    ------
+    OSError
+        ``path`` cannot be opened for writing (e.g. its directory does not exist).
     """
     logger = logging.getLogger(name)
     logger.setLevel(logging.INFO)

@@ -121,7 +121,18 @@ def read_annotation(path: str | os.PathLike) -> pd.DataFrame:
     Parameters
     ----------
     path
-        ``resources/annotation/refseq_entrez_symbol.tsv.gz`` (org.Hs.eg.db 3.16.0 export).
+        ``resources/annotation/refseq_entrez_symbol.tsv.gz`` (org.Hs.eg.db 3.16.0 export):
+        tab-separated, gzip-compressed or plain (inferred from the name by pandas).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Every column of the file as strings, empty cells as ``""`` (no NaN), file order.
+
+    Raises
+    ------
+    InputError
+        One of the columns ``REFSEQ``, ``ENTREZID``, ``SYMBOL`` is missing.
     """
     table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
     missing = {"REFSEQ", "ENTREZID", "SYMBOL"} - set(table.columns)
@@ -134,7 +145,25 @@ def read_annotation(path: str | os.PathLike) -> pd.DataFrame:
 
 
 def read_comparisons(path: str | os.PathLike) -> list[dict[str, Any]]:
-    """Read the ``comparisons`` list of a modmap config file (YAML)."""
+    """Read the ``comparisons`` list of a modmap config file (YAML).
+
+    Parameters
+    ----------
+    path
+        Config file (UTF-8 YAML), e.g. ``config/config.yaml``. Nothing else in it is read or
+        checked.
+
+    Returns
+    -------
+    list of dict
+        The comparisons as written (``name``, ``case``, ``control``, optional ``paired_by`` and
+        ``label``), in file order.
+
+    Raises
+    ------
+    InputError
+        The file is empty or has no (or an empty) ``comparisons`` list.
+    """
     with open(path, encoding="utf-8") as handle:
         config = yaml.safe_load(handle) or {}
     comparisons = config.get("comparisons")
@@ -156,6 +185,22 @@ def make_samples(rng: np.random.Generator) -> pd.DataFrame:
     24 patients (12 anakinra: 8 responders, 4 non-responders; 12 placebo: 1 responder) at D1,
     M1 and M6 with six visits missing, then 21 healthy controls matched to 21 patients on sex and
     age (+-1 year). Patients are 15 F / 9 M, 2-17 years (mean near 8.5 as in the trial).
+
+    Parameters
+    ----------
+    rng
+        Random stream of the sample sheet (arms, sexes, ages, responders, missing visits and
+        matching); the same stream state gives the same sheet.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sample, patients first (``SJIA01_D1``, ``SJIA01_M1``, ... by subject, then
+        visit) then controls (``HC01`` ...): ``sample_id``, ``subject_id`` (the sample ID for a
+        control), ``group`` (``patient``/``healthy``), ``arm`` (``anakinra``/``placebo``),
+        ``timepoint`` (``D1``/``M1``/``M6``), ``responder`` (``yes``/``no``), ``age`` (whole
+        years, at least 2), ``sex`` (``F``/``M``); ``arm``, ``timepoint`` and ``responder`` are
+        empty for controls. 66 patient samples and 21 controls.
     """
     n = 24
     arms = np.array(["anakinra"] * 12 + ["placebo"] * 12)[rng.permutation(n)]
@@ -468,6 +513,12 @@ def planted_states(samples: pd.DataFrame) -> pd.DataFrame:
     M6; anakinra non-responders and placebo patients stay as at D1. The interferon module is +1
     in anakinra patients at M1 and M6 whatever the response, 0 otherwise. Healthy controls are 0.
 
+    Parameters
+    ----------
+    samples
+        Toy sample sheet (:func:`make_samples`): ``sample_id``, ``group``, ``arm``,
+        ``timepoint``, ``responder``.
+
     Returns
     -------
     pandas.DataFrame
@@ -514,11 +565,33 @@ def derive_truth(
     some units shift (e.g. non-responders among anakinra patients at M1); ``shift`` gives the
     sign of the units that shift and ``fraction_affected`` their share.
 
+    Parameters
+    ----------
+    states
+        Planted states, modules x samples (:func:`planted_states`); its columns must be in the
+        row order of ``samples``.
+    samples
+        Toy sample sheet (:func:`make_samples`), holding the selector and ``paired_by`` columns.
+    comparisons
+        The config's ``comparisons`` list: ``name``, ``case`` and ``control`` selectors
+        (``column: value`` or ``column: [values]``, compared as text), optional ``paired_by``.
+        In a paired comparison a case sample whose subject has no control sample is left out.
+    modules
+        Module IDs to evaluate (rows of ``states``), in output order; :func:`generate` passes
+        the modules kept by the bridge.
+
     Returns
     -------
     pandas.DataFrame
-        ``module_id``, ``comparison``, ``direction``, ``shift``, ``fraction_affected`` in
-        comparison (config) order, then module order.
+        ``module_id``, ``comparison``, ``direction`` (``up``/``down``/``none``/``partial``),
+        ``shift`` (``up``/``down``, or ``none`` when no unit shifts or shifts go both ways),
+        ``fraction_affected`` (share of units that shift, text with 3 decimals, e.g.
+        ``"0.750"``) in comparison (config) order, then module order.
+
+    Raises
+    ------
+    InputError
+        A selector naming a column that is not in the toy sample sheet, or matching no sample.
     """
     rows = []
     for k, comp in enumerate(comparisons):
@@ -570,6 +643,28 @@ def simulate_expression(
     co-expressed), residual noise, and the planted shift: state x sample activity (0.75-1.25) x
     gene effect (1.0-1.8 SD for 85 % of planted genes, 0-0.3 SD for the rest). Values are
     float64, not yet rounded, none missing.
+
+    Parameters
+    ----------
+    design
+        Platform design (:func:`build_design`): ``illumina`` gives the probes and their order,
+        ``probe_module`` the module whose biology each module probe follows (other probes carry
+        no latent factor and no shift).
+    samples
+        Toy sample sheet (:func:`make_samples`): ``subject_id`` (visits of a subject share the
+        subject effect) and ``group`` (only patients get a random activity).
+    states
+        Planted states, modules (``MODULES`` order) x samples in sheet order
+        (:func:`planted_states`); +1 shifts a module probe up by activity x gene effect (in
+        SD units), -1 down by as much, 0 not at all.
+    rng
+        Random stream of the expression values; the same stream state gives the same matrix.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Probes x samples, log2 scale: index ``feature_id`` (Illumina IDs in ``design.illumina``
+        order), columns the columns of ``states`` (sample IDs).
     """
     ids = design.illumina["ID"].to_list()
     n_p, n_s = len(ids), len(samples)
@@ -612,6 +707,20 @@ def format_expression(values: pd.DataFrame, *, rng: np.random.Generator) -> list
     A random 10 % of probes are rounded to 2 decimals (ties, as in exported array data); every
     other probe gets the fewest decimals (3 to 9) that leave it without ties. ``N_MISSING_CELLS``
     random cells are left empty.
+
+    Parameters
+    ----------
+    values
+        Probes x samples, log2 (:func:`simulate_expression`); the index gives the feature IDs.
+    rng
+        Random stream choosing the 2-decimal probes and the missing cells.
+
+    Returns
+    -------
+    list of list of str
+        One row per probe, in ``values`` order: the feature ID, then one cell per sample
+        (``""`` = missing). Ties are only checked among a probe's non-missing cells; a probe
+        still tied at 9 decimals keeps 9.
     """
     matrix = values.to_numpy()
     n_p, n_s = matrix.shape
@@ -697,13 +806,42 @@ def generate(
 
 
 def write_toy(files: Mapping[str, bytes], outdir: str | os.PathLike) -> None:
-    """Write the generated files into ``outdir`` (atomically, one by one)."""
+    """Write the generated files into ``outdir`` (atomically, one by one).
+
+    Parameters
+    ----------
+    files
+        File name -> content, as from :func:`generate`. Content of a name ending in ``.gz`` is
+        gzip-compressed on writing (level 9, ``mtime=0``, so the bytes are reproducible).
+    outdir
+        Output directory, created (with its parents) if needed. Files of the same name are
+        replaced; other files in it are left alone. Written files get mode ``0o644``.
+    """
     for name, data in files.items():
         _write_bytes(Path(outdir) / name, data)
 
 
 def main(argv: Sequence[str] | None = None, *, prog: str = "python -m modmap.toy") -> None:
-    """Command line: ``python -m modmap.toy --outdir resources/toy`` (or ``modmap toy``)."""
+    """Command line: ``python -m modmap.toy --outdir resources/toy`` (or ``modmap toy``).
+
+    Parameters
+    ----------
+    argv
+        Arguments without the program name (default ``None``: ``sys.argv[1:]``). Options:
+        ``--outdir`` (default ``resources/toy``), ``--annotation`` (default
+        ``resources/annotation/refseq_entrez_symbol.tsv.gz``), ``--config`` (default
+        ``config/config.yaml``, whose comparisons ``truth.tsv`` covers) and ``--seed`` (default
+        2011).
+    prog
+        Program name shown in usage and help messages.
+
+    Raises
+    ------
+    InputError
+        From :func:`read_annotation`, :func:`read_comparisons` or :func:`derive_truth`.
+    SystemExit
+        Invalid arguments, or ``--help``.
+    """
     parser = argparse.ArgumentParser(
         prog=prog, description="Write the deterministic toy SJIA cohort."
     )

@@ -25,7 +25,23 @@ def _show(values: Sequence[str], limit: int = 5) -> str:
 
 
 def check_header(header: Sequence[str], *, path: str) -> None:
-    """Reject duplicated or empty sample columns in the matrix header (``header[0]`` = IDs)."""
+    """Reject duplicated or empty sample columns in the matrix header (``header[0]`` = IDs).
+
+    Parameters
+    ----------
+    header
+        Column names of the expression matrix as read (:func:`modmap.io.read_header`): the
+        feature-ID column first (not checked), then one name per sample. Names are compared
+        exactly as given (case-sensitive).
+    path
+        File the header came from, for messages.
+
+    Raises
+    ------
+    InputError
+        An empty sample column name, or a sample name that appears twice; the message gives the
+        1-based column positions in the file (the ID column is column 1).
+    """
     samples = list(header[1:])
     seen: dict[str, int] = {}
     for pos, name in enumerate(samples, start=2):

@@ -50,6 +50,21 @@ def select_samples(samples: pd.DataFrame, selector: Mapping[str, object]) -> lis
     The same selector semantics as the config's comparisons (:func:`modmap.config.select_samples`:
     ``column: value`` or ``column: [values]``, compared as text, YAML booleans as yes/no).
 
+    Parameters
+    ----------
+    samples
+        ``results/validated/samples.tsv`` (``sample_id`` and the selector's columns, all cells
+        strings).
+    selector
+        Column -> value or list of values (any of them); all conditions must hold. Config
+        ``heatmaps.reference``, e.g. ``{group: healthy}``.
+
+    Returns
+    -------
+    list of str
+        IDs of the matching samples, in sample-sheet order (possibly empty when each value
+        exists but no sample meets all conditions).
+
     Raises
     ------
     InputError
@@ -197,10 +212,29 @@ def top_changed_genes(
     gene tables (``results/genes/{comparison}.tsv``); untested genes (empty value) rank last;
     ties keep the order of ``features``. With ``max_genes`` or fewer features all are returned.
 
+    Parameters
+    ----------
+    features
+        Candidate feature IDs (a module's members), in display order.
+    gene_tables
+        Comparison name -> its gene table (``feature_id`` and ``column``). A feature missing
+        from a table, or with an empty or non-numeric value, counts as untested there.
+    max_genes
+        Most features returned (default 50).
+    column
+        Gene-table column ranking the features, smaller = more changed (default ``"p_value"``;
+        config ``statistics.threshold_on``).
+
     Returns
     -------
     list of str
         Selected feature IDs, in the order of ``features``.
+
+    Raises
+    ------
+    InputError
+        A gene table without ``column`` (checked only when there are more than ``max_genes``
+        features).
     """
     features = list(features)
     if len(features) <= max_genes:
@@ -349,6 +383,25 @@ def plot_heatmap(data: HeatmapData, *, fig: Figure | SubFigure | None = None) ->
     ``fig`` is a Figure or a :class:`~matplotlib.figure.SubFigure` to draw into (default: a new
     figure sized from the matrix); the heatmap is several axes (annotation bar, dendrogram,
     image, colour bar), so it takes a figure rather than one ``ax``. Returns the root figure.
+
+    Parameters
+    ----------
+    data
+        Normalised, clustered values and their annotation (:class:`HeatmapData`, from
+        :func:`prepare_heatmap`): ``values`` on the scale named by ``scale_label`` (log2
+        difference from the reference median, or z-score), positive = above the reference
+        (red side of the diverging map); ``columns`` gives the sample labels (shown when there
+        are at most 80 columns) and the groups of the annotation bar and legend (colours from
+        ``GROUP_COLOURS`` in order of appearance); ``linkage`` (may be None) draws the
+        dendrogram.
+    fig
+        Figure or SubFigure to draw into; ``None`` (default) makes a new figure whose size grows
+        with the number of genes and columns.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The root figure (the parent Figure when ``fig`` is a SubFigure).
     """
     values = data.values.to_numpy(dtype=float)
     n_genes, n_cols = values.shape

@@ -37,7 +37,31 @@ def result_table(
     median_case: np.ndarray,
     median_control: np.ndarray,
 ) -> pd.DataFrame:
-    """Assemble a result table; genes with ``method == 'not_tested'`` get empty stats."""
+    """Assemble a result table; genes with ``method == 'not_tested'`` get empty stats.
+
+    Parameters
+    ----------
+    n_case, n_control
+        Non-missing values per group (complete pairs for paired tests), one per gene; cast to
+        int64.
+    statistic
+        Test statistic per gene (R's W or V, or t), as computed by the test.
+    p_value
+        Two-sided p-value per gene.
+    method
+        How each p-value was obtained (``exact``, ``asymptotic``, ``welch``) or ``not_tested``.
+    direction
+        ``up``/``down``/``none`` per gene (see :func:`direction_of`).
+    median_case, median_control
+        Median of each group's non-missing values per gene, on the scale of the input (log2).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per gene, in input order, columns :data:`RESULT_COLUMNS`, default integer index.
+        Genes with ``method == 'not_tested'`` get NaN ``statistic`` and ``p_value`` (empty
+        cells in the TSV) and ``direction`` ``none``; counts and medians are kept as given.
+    """
     not_tested = method == "not_tested"
     statistic = np.where(not_tested, np.nan, statistic)
     p_value = np.where(not_tested, np.nan, p_value)
