@@ -74,11 +74,13 @@ lint: $(STAMP)
 	$(BIN)/snakefmt --check .
 	$(BIN)/snakemake --lint --cores 1
 
-# Prints the JSON and keeps it in benchmarks/bench_mannwhitney.json (only when the run succeeds).
+# Prints the JSON of each benchmark and keeps it in benchmarks/<name>.json (only when it succeeds).
+BENCHMARKS := bench_mannwhitney bench_cache
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_mannwhitney.py > benchmarks/.bench_mannwhitney.json.tmp
-	mv benchmarks/.bench_mannwhitney.json.tmp benchmarks/bench_mannwhitney.json
-	cat benchmarks/bench_mannwhitney.json
+	for b in $(BENCHMARKS); do \
+		$(BIN)/python benchmarks/$$b.py > benchmarks/.$$b.json.tmp && \
+		mv benchmarks/.$$b.json.tmp benchmarks/$$b.json && cat benchmarks/$$b.json || exit 1; \
+	done
 
 toy: $(STAMP)
 	$(BIN)/python -m modmap.toy --outdir resources/toy

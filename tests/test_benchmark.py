@@ -1,4 +1,4 @@
-"""The benchmark script still runs and reports every field the docs quote (no timing asserted)."""
+"""The benchmark scripts still run and report every field the docs quote (no timing asserted)."""
 
 from __future__ import annotations
 
@@ -48,3 +48,14 @@ def test_quick_benchmark_reports_every_field() -> None:
     # the planted ties are there (2-decimal rounding of 200 normal values ties nearly every gene)
     assert runs[0]["genes_with_ties"] == 0
     assert runs[1]["genes_with_ties"] > 0.9 * runs[1]["genes"]
+
+
+def test_quick_cache_benchmark_round_trips() -> None:
+    cmd = [sys.executable, str(REPO / "benchmarks" / "bench_cache.py"), "--quick", "--repeats", "1"]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=300).stdout
+    run = json.loads(out)["run"]
+    assert run["round_trip_exact"] is True
+    assert (run["genes"], run["samples"], run["job_samples"]) == (5_000, 200, 100)
+    for key in ("tsv_read_s", "parquet_write_s", "parquet_read_all_s", "parquet_read_job_s"):
+        assert run[key] > 0, key
+    assert 0 < run["parquet_mb"] < run["tsv_mb"]

@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -86,9 +87,11 @@ def write_expression(matrix: pd.DataFrame, path: str | os.PathLike) -> None:
     path
         Destination ``.parquet`` file. The first column is ``feature_id``.
     """
-    table = pa.Table.from_pandas(
-        matrix.rename_axis(FEATURE_COLUMN).reset_index(), preserve_index=False
-    )
+    # Column by column from one column-major copy: no pandas reset_index on a wide frame.
+    values = np.asfortranarray(matrix.to_numpy(dtype=np.float64))
+    arrays = [pa.array(matrix.index.astype(str).to_numpy(dtype=object), type=pa.string())]
+    arrays += [pa.array(values[:, j]) for j in range(values.shape[1])]
+    table = pa.Table.from_arrays(arrays, names=[FEATURE_COLUMN, *map(str, matrix.columns)])
     with atomic_path(path) as tmp:
         pq.write_table(table, tmp, compression="zstd")
 
