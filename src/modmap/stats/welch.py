@@ -96,8 +96,8 @@ def paired_t(case: np.ndarray, control: np.ndarray, *, min_group_size: int = 3) 
     Returns
     -------
     pandas.DataFrame
-        The per-gene table (``statistic`` = t, ``method`` = ``welch`` as the t-test family,
-        medians over the complete pairs).
+        The per-gene table (``statistic`` = t, ``method`` = ``paired_t``, medians over the
+        complete pairs).
     """
     check_min_group_size(min_group_size)
     case = np.asarray(case, dtype=np.float64)
@@ -119,7 +119,7 @@ def paired_t(case: np.ndarray, control: np.ndarray, *, min_group_size: int = 3) 
         n_control=n,
         statistic=t,
         p_value=p,
-        method=np.where(ok, "welch", "not_tested").astype(object),
+        method=np.where(ok, "paired_t", "not_tested").astype(object),
         direction=direction_of(np.where(ok, t, np.nan)),
         median_case=medx,
         median_control=medy,
