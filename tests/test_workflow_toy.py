@@ -126,3 +126,61 @@ def test_report_is_self_contained(toy_run):
     assert f"below {config['statistics']['alpha']}" in html
     # Offline: no script or stylesheet is fetched from the network.
     assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", html)
+
+
+def test_module_map_of_the_toy_run_shows_the_planted_story(toy_run):
+    """The map drawn from the run's own tables, read from the figure objects: planted-up spots
+    red, planted-down spots blue, dropped modules hatched, the core outline exactly the modules
+    changed (>= 15 %) the same way in both arms at D1, counted here from scores.tsv by hand."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from modmap.plots import plot_module_map
+
+    config = load_config(toy_run)
+    opts = config["module_map"]
+    scores = _tsv(toy_run / "results" / "modules" / "scores.tsv")
+    annotation = pd.read_csv(
+        toy_run / "results" / "modules" / "annotation.tsv", sep="\t", dtype=str
+    )
+    comparisons = [c["name"] for c in config["comparisons"]]
+    fig = plot_module_map(
+        scores,
+        annotation,
+        comparisons=comparisons,
+        value=opts["value"],
+        min_pct=opts["min_pct"],
+        changed_pct=opts["changed_pct"],
+        core_comparisons=opts["core_signature"],
+    )
+    spots, untested, core = {}, set(), set()
+    for ax in fig.axes:
+        for p in ax.patches:
+            kind, _, rest = (p.get_gid() or "").partition("|")
+            comp, _, module = rest.partition("|")
+            if kind == "spot":
+                spots[(comp, module)] = p.get_facecolor()
+            elif kind == "untested":
+                untested.add((comp, module))
+            elif kind == "core":
+                core.add(module)
+    truth = _tsv(TOY / "truth.tsv")
+    checked = {"up": 0, "down": 0}
+    for row in truth.itertuples():
+        if row.direction in checked:
+            r, _, b, _ = spots[(row.comparison, row.module_id)]
+            assert (r > b + 0.2) if row.direction == "up" else (b > r + 0.2), row
+            checked[row.direction] += 1
+    assert checked["up"] >= 20 and checked["down"] >= 20, checked
+    dropped = set(_tsv(toy_run / "results" / "modules" / "dropped.tsv")["module_id"])
+    assert dropped == {"M2.9", "M3.6"}  # resources/toy/README.md
+    assert untested == {(c, m) for c in comparisons for m in dropped}
+    # core signature by hand: dominant % >= 15 in both D1 comparisons, same direction
+    want = None
+    for comp in opts["core_signature"]:
+        s = scores[scores["comparison"] == comp].set_index("module_id")
+        up = s.index[(s["pct_up"] > s["pct_down"]) & (s["pct_up"] >= 15)]
+        down = s.index[(s["pct_down"] > s["pct_up"]) & (s["pct_down"] >= 15)]
+        signed = {(m, "up") for m in up} | {(m, "down") for m in down}
+        want = signed if want is None else want & signed
+    assert core == {m for m, _ in want} and len(core) >= 10
