@@ -188,6 +188,9 @@ def test_alias_table(tmp_path: Path) -> None:
     )
     a = read_alias_table(p)
     assert a.values.tolist() == [["1", "A1BG", "A1B"], ["1", "A1BG", "ABG"]]
+    # gzip is recognised by content, not by the name
+    renamed = p.rename(tmp_path / "aliases.txt")
+    assert read_alias_table(renamed).values.tolist() == a.values.tolist()
     bad = _write(tmp_path / "b.tsv", "gene\talias\nA\tB\n")
     with pytest.raises(InputError, match="ENTREZID, SYMBOL, ALIAS"):
         read_alias_table(bad)

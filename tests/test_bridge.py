@@ -426,7 +426,11 @@ def test_identity_bridge(tmp_path: Path) -> None:
         ["B", "X3"],
     ]
     assert r.membership["symbol"].tolist() == ["X1", "X3", "X3"]  # symbol-like IDs
-    assert r.notes["issue"].tolist() == ["excel_date"]
+    # '9-Mar' is reported on both sides: in the module file and in the matrix
+    assert r.notes[["side", "id", "issue"]].values.tolist() == [
+        ["source", "9-Mar", "excel_date"],
+        ["target", "9-Mar", "excel_date"],
+    ]
 
 
 def test_identity_symbols_only_for_symbol_like_ids(tmp_path: Path) -> None:

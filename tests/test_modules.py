@@ -89,7 +89,11 @@ def test_bloodgen3_excel_date_reported_never_matched() -> None:
     b = r.bridge.set_index("source_id")
     assert b.loc["2-Sep", "status"] == "no_key"
     assert "2-Sep" not in set(r.membership["feature_id"])
-    assert r.notes[["id", "issue"]].values.tolist() == [["2-Sep", "excel_date"]]
+    # reported for the module file and, since this matrix carries it too, for the matrix
+    assert r.notes[["side", "id", "issue"]].values.tolist() == [
+        ["source", "2-Sep", "excel_date"],
+        ["target", "2-Sep", "excel_date"],
+    ]
     # every other distinct symbol maps to itself: 11,465 symbols, 1 rejected
     assert (b["status"] == "identity").sum() == 11_465 - 1
 

@@ -313,7 +313,8 @@ def read_alias_table(path: str | os.PathLike) -> pd.DataFrame:
     p = Path(path)
     if not p.is_file():
         raise InputError(f"bridge.alias_table: file not found: {p}")
-    df = pd.read_csv(p, sep="\t", dtype=str, keep_default_na=False)
+    with _open_text(p) as fh:  # gzip recognised by its magic bytes, whatever the file name
+        df = pd.read_csv(fh, sep="\t", dtype=str, keep_default_na=False)
     need = {"ENTREZID", "SYMBOL", "ALIAS"}
     if not need <= set(df.columns):
         raise InputError(

@@ -386,6 +386,18 @@ def bridge_modules(
                 status[s] = "identity"
             else:
                 status[s] = "no_match"
+        # A matrix symbol mangled by a spreadsheet can never match its module symbol: say so.
+        for f in feature_list:
+            if is_excel_date(f):
+                notes.append(
+                    (
+                        "target",
+                        f,
+                        "excel_date",
+                        f"matrix feature '{f}' looks like a date made by a spreadsheet; no module "
+                        "symbol can match it (fix the gene symbol in the expression matrix)",
+                    )
+                )
     else:
         if source is not None:
             in_table = set(source.table["id"])
