@@ -76,9 +76,10 @@ lint: $(STAMP)
 
 # Prints the JSON of each benchmark and keeps it in benchmarks/<name>.json (only when it succeeds).
 BENCHMARKS := bench_mannwhitney bench_cache
+BENCH_ARGS ?= --repeats 7
 bench: $(STAMP)
 	for b in $(BENCHMARKS); do \
-		$(BIN)/python benchmarks/$$b.py > benchmarks/.$$b.json.tmp && \
+		$(BIN)/python benchmarks/$$b.py $(BENCH_ARGS) > benchmarks/.$$b.json.tmp && \
 		mv benchmarks/.$$b.json.tmp benchmarks/$$b.json && cat benchmarks/$$b.json || exit 1; \
 	done
 
