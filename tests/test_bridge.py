@@ -222,14 +222,8 @@ def test_entrez_by_hand_with_an_annot_gz_target(files: dict[str, Path], tmp_path
         fh.write(TARGET_ANNOT)
     target = read_platform(annot, config_key="bridge.target")
     assert target.keys_available == ("entrez", "symbol")  # no RefSeq column in an annot file
-    r = bridge_modules(
-        read_modules(files["modules"]),
-        MATRIX,
-        source=read_platform(files["source"]),
-        target=target,
-        key="auto",  # RefSeq is not on both sides: the first key both tables carry, Entrez
-        min_genes=1,
-    )
+    # RefSeq is not on both sides: auto takes the first key both tables carry, Entrez
+    r = _run({**files, "target": annot}, key="auto", min_genes=1)
     assert r.key == "entrez"
     # by hand, as in test_entrez_by_hand: a1, a2 -> 1 -> ILMN_1 and b3 -> 2 -> ILMN_2 kept;
     # a3 (3 -> ILMN_3, ILMN_4) and b2 (8, 9 -> ILMN_8, ILMN_9) ambiguous; a5 -> ILMN_5 not in
