@@ -25,25 +25,18 @@ from matplotlib.lines import Line2D
 from modmap.errors import InputError
 from modmap.plots._base import DIVERGING, NOT_TESTED, new_figure, style, text_width
 from modmap.plots.layout import detect_layout, grid_layout
-from modmap.plots.module_map import CHANGED_PCT, Value, changed_threshold, spot_values
+from modmap.stats.changed import (
+    CHANGED_PCT,
+    Value,
+    changed_modules,
+    changed_threshold,
+    spot_values,
+)
 
 #: Marker area (points^2) of a dot whose module has 100 % of its genes changed.
 MAX_AREA = 160.0
 #: Default maximum number of rows (modules) of the dot matrix; more changed modules are ranked.
 MAX_ROWS = 60
-
-
-def changed_modules(
-    scores: pd.DataFrame, *, value: Value = "dominant", threshold: float = CHANGED_PCT
-) -> list[str]:
-    """Modules whose spot value reaches ``threshold`` percent (absolute) in some comparison.
-
-    Returned in score-table order; see :func:`modmap.plots.module_map.spot_values`.
-    """
-    spots = spot_values(scores, value=value)
-    hit = spots.loc[(spots["value"].abs() >= threshold) & (spots["value"] != 0), "module_id"]
-    hit_set = set(hit)
-    return [m for m in dict.fromkeys(spots["module_id"]) if m in hit_set]
 
 
 def top_changed(spots: pd.DataFrame, rows: Sequence[str], *, max_rows: int = MAX_ROWS) -> list[str]:
@@ -52,7 +45,7 @@ def top_changed(spots: pd.DataFrame, rows: Sequence[str], *, max_rows: int = MAX
     Parameters
     ----------
     spots
-        :func:`~modmap.plots.module_map.spot_values` of the shown comparisons.
+        :func:`~modmap.stats.changed.spot_values` of the shown comparisons.
     rows
         Candidate modules in layout order.
     max_rows

@@ -24,119 +24,13 @@ from matplotlib.transforms import ScaledTranslation
 from modmap.errors import InputError
 from modmap.plots._base import DIVERGING, EMPTY_EDGE, NOT_TESTED, new_figure, style, text_width
 from modmap.plots.layout import detect_layout, grid_layout
+from modmap.stats.changed import CHANGED_PCT, Value, changed_threshold, core_signature, spot_values
 
-Value = Literal["dominant", "net"]
 Key = Literal["auto", "modules", "aggregates"]
-
-#: Default percentage at or above which a module counts as "changed" (BloodGen3Module's 15 %).
-CHANGED_PCT = 15.0
 #: Titles that carry no information and are left out of the module key.
 UNINFORMATIVE_TITLES = frozenset({"", "tbd", "undetermined", "unknown", "na", "nan"})
 #: Number of module titles named per aggregate in the aggregate key.
 AGGREGATE_FUNCTIONS = 3
-
-SCORE_COLUMNS = ("comparison", "module_id", "n_genes", "pct_up", "pct_down")
-
-
-def spot_values(scores: pd.DataFrame, *, value: Value = "dominant") -> pd.DataFrame:
-    """Signed spot value of every (comparison, module) row of ``scores``.
-
-    Parameters
-    ----------
-    scores
-        ``results/modules/scores.tsv``: ``comparison``, ``module_id``, ``n_genes``, ``pct_up``,
-        ``pct_down`` (percentages 0-100 of the module's tested genes).
-    value
-        ``"dominant"`` (default): the larger of ``pct_up`` and ``pct_down``, positive when up
-        dominates, negative when down dominates, 0 on a tie. ``"net"``: ``pct_up - pct_down``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``comparison``, ``module_id``, ``value`` (signed %, -100..100; NaN when not tested) and
-        ``tested`` (``n_genes`` > 0 and both percentages present).
-    """
-    missing = [c for c in SCORE_COLUMNS if c not in scores.columns]
-    if missing:
-        raise InputError(
-            f"scores.tsv: missing column(s) {', '.join(missing)}; found "
-            f"{', '.join(map(str, scores.columns))}. Re-run the module_scores rule."
-        )
-    if value not in ("dominant", "net"):
-        raise ValueError(f"module_map.value must be 'dominant' or 'net', got {value!r}")
-    up = pd.to_numeric(scores["pct_up"], errors="coerce").to_numpy(float)
-    down = pd.to_numeric(scores["pct_down"], errors="coerce").to_numpy(float)
-    n = pd.to_numeric(scores["n_genes"], errors="coerce").fillna(0).to_numpy(float)
-    tested = (n > 0) & np.isfinite(up) & np.isfinite(down)
-    if value == "net":
-        signed = up - down
-    else:
-        signed = np.where(up > down, up, np.where(down > up, -down, 0.0))
-    signed = np.where(tested, signed, np.nan)
-    return pd.DataFrame(
-        {
-            "comparison": scores["comparison"].astype(str).to_numpy(),
-            "module_id": scores["module_id"].astype(str).to_numpy(),
-            "value": signed,
-            "tested": tested,
-        }
-    )
-
-
-def changed_threshold(*, min_pct: float = 0.0, changed_pct: float = CHANGED_PCT) -> float:
-    """Percentage at or above which a spot counts as changed: ``max(min_pct, changed_pct)``."""
-    return max(float(min_pct), float(changed_pct))
-
-
-def core_signature(
-    scores: pd.DataFrame,
-    comparisons: Sequence[str],
-    *,
-    value: Value = "dominant",
-    threshold: float = CHANGED_PCT,
-) -> list[str]:
-    """Modules changed in the same direction in every comparison of ``comparisons``.
-
-    A module belongs to the core signature when, in each named comparison, it was tested and its
-    spot value (see :func:`spot_values`) is non-zero with ``|value| >= threshold`` percent, and
-    the sign is the same in all of them (all up or all down).
-
-    Parameters
-    ----------
-    scores
-        The module score table.
-    comparisons
-        Names of the comparisons of the set (config ``module_map.core_signature``). Empty: no
-        core signature.
-    value
-        ``"dominant"`` or ``"net"``, as the map draws it.
-    threshold
-        Percentage of genes (0-100), see :func:`changed_threshold`.
-
-    Returns
-    -------
-    list of str
-        Module IDs in score-table order.
-    """
-    comparisons = list(comparisons)
-    if not comparisons:
-        return []
-    spots = spot_values(scores, value=value)
-    known = set(spots["comparison"])
-    unknown = [c for c in comparisons if c not in known]
-    if unknown:
-        raise InputError(
-            f"module_map.core_signature names {', '.join(unknown)}, not found in scores.tsv "
-            f"(comparisons there: {', '.join(dict.fromkeys(spots['comparison']))}). "
-            "Use comparison names from the config."
-        )
-    wide = spots.pivot(index="module_id", columns="comparison", values="value")[comparisons]
-    ok = (wide.abs() >= threshold) & (wide != 0)
-    same_sign = (np.sign(wide).nunique(axis=1) == 1).to_numpy()
-    keep = ok.all(axis=1).to_numpy() & same_sign
-    order = list(dict.fromkeys(spots["module_id"]))
-    selected = set(wide.index[keep])
-    return [m for m in order if m in selected]
 
 
 def aggregate_functions(
