@@ -547,8 +547,8 @@ def test_run_bridge_reads_the_files(files: dict[str, Path], tmp_path: Path) -> N
     r = run_bridge(
         modules_path=files["modules"],
         expression_path=expr,
-        source={"path": str(files["source"]), "format": "soft"},
-        target={"path": str(files["target"]), "format": None, "columns": {"refseq": None}},
+        source={"path": str(files["source"]), "format": "soft", "columns": {}},
+        target={"path": str(files["target"]), "format": "auto", "columns": {"refseq": None}},
         key="refseq",
         min_genes=1,
     )
@@ -605,35 +605,6 @@ def test_toy_bridge_reproduces_generator_truth() -> None:
 # ------------------------------------------------------------------------------------------
 # the workflow helpers and the adapter
 # ------------------------------------------------------------------------------------------
-
-
-def test_config_helpers_by_hand() -> None:
-    from modmap.bridge import config_inputs, config_params
-
-    cfg = {
-        "modules": {"path": "m.tsv"},
-        "bridge": {"source": {"path": "a.soft"}, "target": None, "update_symbols": True},
-    }
-    assert config_inputs(cfg) == {
-        "modules": "m.tsv",
-        "expression": "results/validated/expression.parquet",
-        "source": "a.soft",
-        "aliases": "resources/annotation/entrez_symbol_alias.tsv.gz",
-    }
-    assert config_params(cfg) == {
-        "modules_format": "auto",
-        "min_genes": 10,
-        "key": "auto",
-        "policy": "unambiguous",
-        "source": {"path": "a.soft"},
-        "target": None,
-        "update_symbols": True,
-        "alias_table": "resources/annotation/entrez_symbol_alias.tsv.gz",
-    }
-    assert config_inputs({"modules": {"path": "m.tsv"}, "bridge": None}) == {
-        "modules": "m.tsv",
-        "expression": "results/validated/expression.parquet",
-    }
 
 
 ALIAS_REAL = ROOT / "resources" / "annotation" / "entrez_symbol_alias.tsv.gz"

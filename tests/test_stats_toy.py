@@ -59,10 +59,10 @@ def scores() -> pd.DataFrame:
         {"module_id": bridge["module_id"], "title": "", "feature_id": bridge["target_id"]}
     )
     tables = {
-        c["name"]: gene_tests(expr, _design(sheet, c), comparison=c["name"])
+        c["name"]: gene_tests(expr, _design(sheet, c), comparison=c["name"], min_group_size=3)
         for c in config["comparisons"]
     }
-    return module_scores(tables, membership)
+    return module_scores(tables, membership, alpha=0.05, threshold_on="p_value")
 
 
 def test_planted_modules_rank_first(scores):

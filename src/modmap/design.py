@@ -72,7 +72,8 @@ def check_sample_sheet(
     if id_column not in sheet.columns:
         raise InputError(
             f"{path}: no column {id_column!r} with the sample IDs (columns found: "
-            f"{show_values(sheet.columns)}). Rename the column or set samples.id_column in the config."
+            f"{show_values(sheet.columns)}). Rename the column or set samples.id_column in the "
+            "config."
         )
     if sheet.empty:
         raise InputError(f"{path}: the sample sheet has a header but no samples.")
@@ -140,8 +141,10 @@ def select_samples(
         missing = [v for v in values if v not in present]
         if missing:
             raise InputError(
-                f"config {where}: {column} {show_values(missing)} is not a value of column {column!r} "
-                f"in {sheet_path} (values found: {show_values(sorted(present))}). Fix the value in the "
+                f"config {where}: {column} {show_values(missing)} is not a value of column "
+                f"{column!r} "
+                f"in {sheet_path} (values found: {show_values(sorted(present))}). Fix the value in "
+                "the "
                 "config or in the sample sheet."
             )
         mask &= sheet[column].isin(values)
@@ -196,7 +199,8 @@ def _pairs(
             samples = sub.loc[sub[column] == subject, SAMPLE_ID].tolist()
             raise InputError(
                 f"config {where}: subject {subject!r} has {len(samples)} {role} samples "
-                f"({show_values(samples)}) in comparison {name!r}; a paired comparison needs one case "
+                f"({show_values(samples)}) in comparison {name!r}; a paired comparison needs one "
+                "case "
                 f"and one control sample per subject. Narrow the {role} selector (e.g. add the "
                 "timepoint)."
             )
@@ -273,7 +277,8 @@ def resolve_comparisons(
         if len(shared):
             raise InputError(
                 f"config {where}: {len(shared)} sample(s) are selected as both case and control: "
-                f"{show_values(shared)}. Make the two selectors exclusive (e.g. add group or timepoint)."
+                f"{show_values(shared)}. Make the two selectors exclusive (e.g. add group or "
+                "timepoint)."
             )
         paired_by = comp.get("paired_by")
         if paired_by:
@@ -341,7 +346,8 @@ def comparison_design(comparisons: pd.DataFrame, comparison: str) -> pd.DataFram
     missing = {"comparison", "sample_id", "role", "pair"} - set(comparisons.columns)
     if missing:
         raise InputError(
-            f"{COMPARISONS_TABLE}: missing column(s) {sorted(missing)}; expected comparison, sample_id, "
+            f"{COMPARISONS_TABLE}: missing column(s) {sorted(missing)}; expected comparison, "
+            "sample_id, "
             "role, pair (re-run the validate step)"
         )
     rows = comparisons.loc[comparisons["comparison"] == comparison, ["sample_id", "role", "pair"]]
@@ -349,13 +355,15 @@ def comparison_design(comparisons: pd.DataFrame, comparison: str) -> pd.DataFram
     if rows.empty:
         known = ", ".join(pd.unique(comparisons["comparison"]).astype(str))
         raise InputError(
-            f"{COMPARISONS_TABLE}: no rows for comparison '{comparison}' (found: {known}); check the "
+            f"{COMPARISONS_TABLE}: no rows for comparison '{comparison}' (found: {known}); check "
+            "the "
             "comparison name in the config"
         )
     bad = rows.loc[~rows["role"].isin(["case", "control"]), "role"]
     if not bad.empty:
         raise InputError(
-            f"{COMPARISONS_TABLE}: comparison '{comparison}' has role '{bad.iloc[0]}'; roles must be "
+            f"{COMPARISONS_TABLE}: comparison '{comparison}' has role '{bad.iloc[0]}'; roles must "
+            "be "
             "'case' or 'control'"
         )
     for role in ("case", "control"):
@@ -368,7 +376,8 @@ def comparison_design(comparisons: pd.DataFrame, comparison: str) -> pd.DataFram
     if paired.any():
         if not paired.all():
             raise InputError(
-                f"{COMPARISONS_TABLE}: comparison '{comparison}' mixes rows with and without 'pair'; "
+                f"{COMPARISONS_TABLE}: comparison '{comparison}' mixes rows with and without "
+                "'pair'; "
                 "a paired comparison lists complete pairs only (re-run the validate step)"
             )
         counts = rows.groupby(["pair", "role"]).size().unstack(fill_value=0)
@@ -454,7 +463,8 @@ def heatmap_columns(
     ref = reference_samples(samples, reference)
     if not ref:
         raise InputError(
-            f"heatmaps.reference {dict(reference)} matches no sample of the sample sheet; the heatmap "
+            f"heatmaps.reference {dict(reference)} matches no sample of the sample sheet; the "
+            "heatmap "
             "needs reference samples to normalise to."
         )
     ref_label = "Reference (" + ", ".join(_flat(reference)) + ")"

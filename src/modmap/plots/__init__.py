@@ -1,7 +1,8 @@
 """Figures: module maps, module x comparison dot matrices and module heatmaps.
 
 Plot functions take tables (:class:`pandas.DataFrame`) and keyword options, draw into a new or
-given figure and return it; they never read files, and they only draw: which modules changed is decided in
+given figure and return it; they never read files, and they only draw: which modules changed is
+decided in
 :mod:`modmap.stats.changed`, which samples are shown in :mod:`modmap.design`.
 :func:`save_figure` writes PDF/PNG/SVG.
 """

@@ -4,7 +4,8 @@ The trial's Figure 3B. Values are expression (log2) minus the reference-group me
 gene (default) or the z-score against the reference mean and SD; genes are ordered by
 hierarchical clustering (average linkage on 1 - Pearson correlation, as R's
 ``hclust(as.dist(1 - cor(t(x))), "average")``) with the dendrogram drawn; samples are grouped
-(reference first, then the cases of each comparison, chosen by :func:`modmap.design.heatmap_columns`)
+(reference first, then the cases of each comparison, chosen by
+:func:`modmap.design.heatmap_columns`)
 under a coloured annotation bar.
 """
 
@@ -186,7 +187,8 @@ class HeatmapData:
     values: pd.DataFrame
     """Genes x heatmap columns (positional column labels 0..n-1), normalised, clustered order."""
     columns: pd.DataFrame
-    """``sample_id``, ``group``, ``label`` per column (see :func:`modmap.design.heatmap_columns`)."""
+    """``sample_id``, ``group``, ``label`` per column (see "
+    ":func:`modmap.design.heatmap_columns`)."""
     row_labels: list[str]
     linkage: np.ndarray | None
     title: str
@@ -213,7 +215,8 @@ def prepare_heatmap(
         Features x samples, log2 (index ``feature_id``), holding at least the samples of
         ``columns``.
     columns
-        Heatmap columns from :func:`modmap.design.heatmap_columns` (``group == "reference"`` marks the reference).
+        Heatmap columns from :func:`modmap.design.heatmap_columns` (``group == "reference"`` marks
+        the reference).
     members
         Rows of ``membership.tsv`` for the module: ``feature_id`` and optionally ``symbol``. Rows
         are labelled with the symbol, the feature ID when the symbol is empty or absent, and

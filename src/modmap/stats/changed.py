@@ -42,7 +42,8 @@ def spot_values(scores: pd.DataFrame, *, value: Value = "dominant") -> pd.DataFr
     Parameters
     ----------
     scores
-        The module scores (:func:`modmap.stats.module_scores`): ``comparison``, ``module_id``, ``n_genes``, ``pct_up``,
+        The module scores (:func:`modmap.stats.module_scores`): ``comparison``, ``module_id``,
+        ``n_genes``, ``pct_up``,
         ``pct_down`` (percentages 0-100 of the module's tested genes).
     value
         ``"dominant"`` (default): the larger of ``pct_up`` and ``pct_down``, positive when up

@@ -1,7 +1,8 @@
 """Per-comparison driver: one table of per-gene tests for one comparison.
 
 ``gene_tests`` takes the expression matrix (features x samples) and the rows of the comparisons
-table for one comparison (:func:`modmap.design.comparison_design`), picks the test (Mann-Whitney or Welch,
+table for one comparison (:func:`modmap.design.comparison_design`), picks the test (Mann-Whitney or
+Welch,
 paired variants when the comparison has pairs), adds BH q-values on request and logs what was not
 tested and why.
 """
@@ -70,7 +71,8 @@ def gene_tests(
         Features x samples (float64, log2; NaN = missing), index = feature IDs; must hold every
         sample of ``design`` (extra columns are ignored).
     design
-        Output of :func:`modmap.design.comparison_design`: ``sample_id``, ``role``, ``pair``. Non-empty
+        Output of :func:`modmap.design.comparison_design`: ``sample_id``, ``role``, ``pair``.
+        Non-empty
         ``pair`` values make the comparison paired (signed-rank or paired t-test).
     comparison
         Name used in log messages.
@@ -100,7 +102,8 @@ def gene_tests(
     absent = [s for s in pd.unique(design["sample_id"]) if s not in expression.columns]
     if absent:
         raise InputError(
-            f"comparison '{comparison}': sample(s) {absent[:5]} of {COMPARISONS_TABLE} are not columns of "
+            f"comparison '{comparison}': sample(s) {absent[:5]} of {COMPARISONS_TABLE} are not "
+            "columns of "
             "the expression matrix; re-run the validate step"
         )
     values = expression.to_numpy(dtype=np.float64, copy=False)
