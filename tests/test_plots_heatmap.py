@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from scipy.cluster.hierarchy import leaves_list, linkage
 
-from modmap.errors import InputError
 from modmap.design import heatmap_columns
+from modmap.errors import InputError
 from modmap.plots import plot_module_heatmap
 from modmap.plots.heatmap import cluster_rows, top_changed_genes
 

@@ -139,15 +139,7 @@ def plot_module_map(
         ``"core|{comparison}|{module}"`` (the outline), for tests and for SVG post-processing.
     """
     spots = spot_values(scores, value=value)
-    comps = list(dict.fromkeys(spots["comparison"])) if comparisons is None else list(comparisons)
-    if not comps:
-        raise InputError("scores.tsv has no rows: there is no comparison to draw.")
-    missing = [c for c in comps if c not in set(spots["comparison"])]
-    if missing:
-        raise InputError(
-            f"comparison(s) {', '.join(missing)} not found in scores.tsv; re-run module_scores "
-            "after changing the comparisons in the config."
-        )
+    comps = _shown_comparisons(spots, comparisons)
     labels = dict(labels or {})
     grid = grid_layout(annotation, max_cols=max_cols)
     unknown = sorted(set(spots["module_id"]) - set(grid.index))
@@ -168,13 +160,8 @@ def plot_module_map(
     cell = min(0.24, max(0.09, 3.6 / max(n_cols, 1)))
     panel_w = n_cols * cell + 0.55
     panel_h = n_rows * cell + 0.45
-    if key not in ("auto", "modules", "aggregates"):
-        raise ValueError(f"key must be 'auto', 'modules' or 'aggregates', got {key!r}")
-    key_kind = key
-    if key_kind == "auto":
-        by_position = detect_layout(annotation) == "position"
-        key_kind = "aggregates" if by_position and len(grid) > max_titles else "modules"
     row_size = 5 if n_rows > 20 else 7
+    key_kind = _key_kind(key, annotation, grid, max_titles=max_titles)
     if key_kind == "aggregates":
         functions = aggregate_functions(annotation, grid)
         key_lines = []
@@ -196,46 +183,17 @@ def plot_module_map(
         radius = 0.42
         outline_lw = 1.3 if cell >= 0.18 else 0.8
         for ax, comp in zip(axes, comps, strict=False):
-            for module_id, cell_pos in grid.iterrows():
-                xy = (cell_pos["col"], cell_pos["row"])
-                ident = (comp, module_id)
-                if ident not in tested.index or not bool(tested[ident]):
-                    ax.add_patch(
-                        Circle(
-                            xy,
-                            radius * 0.8,
-                            facecolor="white",
-                            edgecolor=NOT_TESTED,
-                            hatch="/////",
-                            linewidth=0.4,
-                            gid=f"untested|{comp}|{module_id}",
-                        )
-                    )
-                    continue
-                v = float(lookup[ident])
-                shown = v != 0 and abs(v) >= min_pct
-                colour = DIVERGING(0.5 + v / 200.0) if shown else "white"
-                ax.add_patch(
-                    Circle(
-                        xy,
-                        radius,
-                        facecolor=colour,
-                        edgecolor=EMPTY_EDGE,
-                        linewidth=0.4,
-                        gid=f"spot|{comp}|{module_id}",
-                    )
-                )
-                if module_id in core:
-                    ax.add_patch(
-                        Circle(
-                            xy,
-                            radius + 0.04,
-                            fill=False,
-                            edgecolor="black",
-                            linewidth=outline_lw,
-                            gid=f"core|{comp}|{module_id}",
-                        )
-                    )
+            _draw_spots(
+                ax,
+                grid,
+                comp,
+                lookup=lookup,
+                tested=tested,
+                core=core,
+                min_pct=min_pct,
+                radius=radius,
+                outline_lw=outline_lw,
+            )
             _format_panel(ax, grid, n_rows, n_cols, title=labels.get(comp, comp))
         if functions:  # right of the panels of the last column (all columns stay equal)
             for ax in axes[ncols - 1 : len(comps) : ncols]:
@@ -245,6 +203,85 @@ def plot_module_map(
         _colour_bar(left, axes[: len(comps)], value=value)
         _draw_key(right, key_lines, core_comparisons, labels, threshold, value, kind=key_kind)
     return fig.figure  # the root figure (a SubFigure's .figure is its parent Figure)
+
+
+def _shown_comparisons(spots: pd.DataFrame, comparisons: Sequence[str] | None) -> list[str]:
+    """The comparisons to draw (default: score-table order), each checked to be in the scores."""
+    comps = list(dict.fromkeys(spots["comparison"])) if comparisons is None else list(comparisons)
+    if not comps:
+        raise InputError("scores.tsv has no rows: there is no comparison to draw.")
+    missing = [c for c in comps if c not in set(spots["comparison"])]
+    if missing:
+        raise InputError(
+            f"comparison(s) {', '.join(missing)} not found in scores.tsv; re-run module_scores "
+            "after changing the comparisons in the config."
+        )
+    return comps
+
+
+def _key_kind(key: Key, annotation: pd.DataFrame, grid: pd.DataFrame, *, max_titles: int) -> str:
+    """``modules`` or ``aggregates``: what the key on the right shows (:func:`plot_module_map`)."""
+    if key not in ("auto", "modules", "aggregates"):
+        raise ValueError(f"key must be 'auto', 'modules' or 'aggregates', got {key!r}")
+    if key != "auto":
+        return key
+    by_position = detect_layout(annotation) == "position"
+    return "aggregates" if by_position and len(grid) > max_titles else "modules"
+
+
+def _draw_spots(
+    ax,
+    grid: pd.DataFrame,
+    comp: str,
+    *,
+    lookup: pd.Series,
+    tested: pd.Series,
+    core: set[str],
+    min_pct: float,
+    radius: float,
+    outline_lw: float,
+) -> None:
+    """One panel's spots: hatched when untested, coloured by value, outlined when core."""
+    for module_id, cell_pos in grid.iterrows():
+        xy = (cell_pos["col"], cell_pos["row"])
+        ident = (comp, module_id)
+        if ident not in tested.index or not bool(tested[ident]):
+            ax.add_patch(
+                Circle(
+                    xy,
+                    radius * 0.8,
+                    facecolor="white",
+                    edgecolor=NOT_TESTED,
+                    hatch="/////",
+                    linewidth=0.4,
+                    gid=f"untested|{comp}|{module_id}",
+                )
+            )
+            continue
+        v = float(lookup[ident])
+        shown = v != 0 and abs(v) >= min_pct
+        colour = DIVERGING(0.5 + v / 200.0) if shown else "white"
+        ax.add_patch(
+            Circle(
+                xy,
+                radius,
+                facecolor=colour,
+                edgecolor=EMPTY_EDGE,
+                linewidth=0.4,
+                gid=f"spot|{comp}|{module_id}",
+            )
+        )
+        if module_id in core:
+            ax.add_patch(
+                Circle(
+                    xy,
+                    radius + 0.04,
+                    fill=False,
+                    edgecolor="black",
+                    linewidth=outline_lw,
+                    gid=f"core|{comp}|{module_id}",
+                )
+            )
 
 
 def _label_functions(ax, grid: pd.DataFrame, functions: dict[str, str], *, size: float) -> None:
@@ -380,14 +417,14 @@ def _draw_key(subfig, lines, core_comparisons, labels, threshold, value, *, kind
                 label=f"core signature\n({names};\n{value} >= {threshold:g} %)",
             )
         )
-    legend = ax.legend(
+    ax.legend(
         handles=handles,
         loc="upper left",
         borderaxespad=0,
         handletextpad=0.4,
         handler_map={Circle: HandlerPatch(patch_func=_legend_circle)},
+        alignment="left",
     )
-    legend._legend_box.align = "left"
 
     def below_top(inches: float):
         # axes x, and y measured in inches down from the top of the axes: the key keeps its
