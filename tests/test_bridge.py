@@ -544,6 +544,12 @@ def test_min_genes_must_be_positive_int(files: dict[str, Path], bad) -> None:
 def test_run_bridge_reads_the_files(files: dict[str, Path], tmp_path: Path) -> None:
     expr = tmp_path / "expression.parquet"
     write_expression(pd.DataFrame({"s1": [1.0] * len(MATRIX)}, index=MATRIX), expr)
+    options = {
+        "modules_format": "auto",
+        "policy": "unambiguous",
+        "update_symbols": False,
+        "alias_table": None,
+    }
     r = run_bridge(
         modules_path=files["modules"],
         expression_path=expr,
@@ -551,10 +557,19 @@ def test_run_bridge_reads_the_files(files: dict[str, Path], tmp_path: Path) -> N
         target={"path": str(files["target"]), "format": "auto", "columns": {"refseq": None}},
         key="refseq",
         min_genes=1,
+        **options,
     )
     assert _counts(r)["kept"] == 3
     with pytest.raises(InputError, match="alias_table is not set"):
-        run_bridge(modules_path=files["modules"], expression_path=expr, update_symbols=True)
+        run_bridge(
+            modules_path=files["modules"],
+            expression_path=expr,
+            source=None,
+            target=None,
+            key="auto",
+            min_genes=1,
+            **{**options, "update_symbols": True},
+        )
 
 
 # ------------------------------------------------------------------------------------------

@@ -739,16 +739,19 @@ def run_bridge(
     *,
     modules_path: str | os.PathLike,
     expression_path: str | os.PathLike,
-    modules_format: ModuleFormat = "auto",
-    source: dict | None = None,
-    target: dict | None = None,
-    key: BridgeKey = "auto",
-    policy: Policy = "unambiguous",
-    min_genes: int = 10,
-    update_symbols: bool = False,
-    alias_table: str | os.PathLike | None = None,
+    modules_format: ModuleFormat,
+    source: dict | None,
+    target: dict | None,
+    key: BridgeKey,
+    policy: Policy,
+    min_genes: int,
+    update_symbols: bool,
+    alias_table: str | os.PathLike | None,
 ) -> BridgeResult:
     """Read the bridge's inputs and run :func:`bridge_modules` (the rule's entry point).
+
+    Every option is required: the workflow passes the schema-validated config
+    (:func:`modmap.settings.rule_params`), so no default is restated here.
 
     Parameters
     ----------
@@ -762,7 +765,7 @@ def run_bridge(
     key, policy, min_genes
         As in :func:`bridge_modules`.
     update_symbols, alias_table
-        ``bridge.update_symbols`` (default false) and ``bridge.alias_table``.
+        ``bridge.update_symbols`` and ``bridge.alias_table``.
     """
     mods = read_modules(modules_path, format=modules_format)
     features = list(read_feature_ids(expression_path))

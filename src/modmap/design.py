@@ -84,17 +84,17 @@ def check_sample_sheet(
     empty = ids == ""
     if empty.any():
         raise InputError(
-            f"{path} line {lines[empty].iloc[0]}: empty sample ID in column {id_column!r}. "
-            "Every row needs the sample ID used as column header in the expression matrix."
+            f"{path} line {lines[empty].iloc[0]}: empty sample ID in column {id_column!r}. Every "
+            "row needs the sample ID used as column header in the expression matrix."
         )
     dup = ids.duplicated(keep=False)
     if dup.any():
         first = ids[dup].iloc[0]
         where = ", ".join(str(n) for n in lines[ids == first])
         raise InputError(
-            f"{path}: sample ID {first!r} appears on lines {where} "
-            f"({ids[dup].nunique()} duplicated ID(s) in all). Sample IDs must be unique: "
-            "remove the repeated rows or give technical replicates their own IDs."
+            f"{path}: sample ID {first!r} appears on lines {where} ({ids[dup].nunique()} "
+            "duplicated ID(s) in all). Sample IDs must be unique: remove the repeated rows or "
+            "give technical replicates their own IDs."
         )
     sheet = sheet.rename(columns={id_column: SAMPLE_ID})
     return sheet[[SAMPLE_ID, *[c for c in sheet.columns if c != SAMPLE_ID]]].reset_index(drop=True)
@@ -142,10 +142,8 @@ def select_samples(
         if missing:
             raise InputError(
                 f"config {where}: {column} {show_values(missing)} is not a value of column "
-                f"{column!r} "
-                f"in {sheet_path} (values found: {show_values(sorted(present))}). Fix the value in "
-                "the "
-                "config or in the sample sheet."
+                f"{column!r} in {sheet_path} (values found: {show_values(sorted(present))}). Fix "
+                "the value in the config or in the sample sheet."
             )
         mask &= sheet[column].isin(values)
     return mask
@@ -191,7 +189,7 @@ def _pairs(
             bad = sub.loc[sub[column] == "", SAMPLE_ID].iloc[0]
             raise InputError(
                 f"config {where}: sample {bad!r} ({role}) has an empty {column!r} in {sheet_path}; "
-                f"a paired comparison needs the subject of every sample."
+                "a paired comparison needs the subject of every sample."
             )
         dup = sub[column].duplicated(keep=False)
         if dup.any():
@@ -200,9 +198,8 @@ def _pairs(
             raise InputError(
                 f"config {where}: subject {subject!r} has {len(samples)} {role} samples "
                 f"({show_values(samples)}) in comparison {name!r}; a paired comparison needs one "
-                "case "
-                f"and one control sample per subject. Narrow the {role} selector (e.g. add the "
-                "timepoint)."
+                f"case and one control sample per subject. Narrow the {role} selector (e.g. add "
+                "the timepoint)."
             )
         sides[role] = sub.set_index(column)[SAMPLE_ID]
     common = sides["case"].index.intersection(sides["control"].index, sort=False)
@@ -210,8 +207,8 @@ def _pairs(
         alone = sides[role].index.difference(sides[other].index, sort=False)
         if len(alone):
             warnings.append(
-                f"comparison {name!r}: {len(alone)} subject(s) with a {role} sample but no "
-                f"{other} sample left out: {show_values(alone)}"
+                f"comparison {name!r}: {len(alone)} subject(s) with a {role} sample but no {other} "
+                f"sample left out: {show_values(alone)}"
             )
     rows = []
     for role in ("case", "control"):
@@ -268,8 +265,8 @@ def resolve_comparisons(
             n = int(mask.sum())
             if n < min_group_size:
                 raise InputError(
-                    f"config {where}.{role}: selector {dict(comp[role])} matches {n} sample(s) "
-                    f"in {sheet_path}; at least {min_group_size} are needed "
+                    f"config {where}.{role}: selector {dict(comp[role])} matches {n} sample(s) in "
+                    f"{sheet_path}; at least {min_group_size} are needed "
                     "(statistics.min_group_size). Widen the selector or drop the comparison."
                 )
             masks[role] = mask
@@ -347,8 +344,7 @@ def comparison_design(comparisons: pd.DataFrame, comparison: str) -> pd.DataFram
     if missing:
         raise InputError(
             f"{COMPARISONS_TABLE}: missing column(s) {sorted(missing)}; expected comparison, "
-            "sample_id, "
-            "role, pair (re-run the validate step)"
+            "sample_id, role, pair (re-run the validate step)"
         )
     rows = comparisons.loc[comparisons["comparison"] == comparison, ["sample_id", "role", "pair"]]
     rows = rows.fillna({"pair": ""}).astype(str).reset_index(drop=True)
@@ -356,15 +352,13 @@ def comparison_design(comparisons: pd.DataFrame, comparison: str) -> pd.DataFram
         known = ", ".join(pd.unique(comparisons["comparison"]).astype(str))
         raise InputError(
             f"{COMPARISONS_TABLE}: no rows for comparison '{comparison}' (found: {known}); check "
-            "the "
-            "comparison name in the config"
+            "the comparison name in the config"
         )
     bad = rows.loc[~rows["role"].isin(["case", "control"]), "role"]
     if not bad.empty:
         raise InputError(
             f"{COMPARISONS_TABLE}: comparison '{comparison}' has role '{bad.iloc[0]}'; roles must "
-            "be "
-            "'case' or 'control'"
+            "be 'case' or 'control'"
         )
     for role in ("case", "control"):
         if not (rows["role"] == role).any():
@@ -377,8 +371,7 @@ def comparison_design(comparisons: pd.DataFrame, comparison: str) -> pd.DataFram
         if not paired.all():
             raise InputError(
                 f"{COMPARISONS_TABLE}: comparison '{comparison}' mixes rows with and without "
-                "'pair'; "
-                "a paired comparison lists complete pairs only (re-run the validate step)"
+                "'pair'; a paired comparison lists complete pairs only (re-run the validate step)"
             )
         counts = rows.groupby(["pair", "role"]).size().unstack(fill_value=0)
         counts = counts.reindex(columns=["case", "control"], fill_value=0)
@@ -387,8 +380,8 @@ def comparison_design(comparisons: pd.DataFrame, comparison: str) -> pd.DataFram
             pair = wrong.index[0]
             raise InputError(
                 f"{COMPARISONS_TABLE}: comparison '{comparison}', pair '{pair}' has "
-                f"{wrong.loc[pair, 'case']} case and {wrong.loc[pair, 'control']} control "
-                "samples; each pair needs exactly one of each (check paired_by and the sheet)"
+                f"{wrong.loc[pair, 'case']} case and {wrong.loc[pair, 'control']} control samples; "
+                "each pair needs exactly one of each (check paired_by and the sheet)"
             )
     return rows
 
@@ -464,8 +457,7 @@ def heatmap_columns(
     if not ref:
         raise InputError(
             f"heatmaps.reference {dict(reference)} matches no sample of the sample sheet; the "
-            "heatmap "
-            "needs reference samples to normalise to."
+            "heatmap needs reference samples to normalise to."
         )
     ref_label = "Reference (" + ", ".join(_flat(reference)) + ")"
     frames = [pd.DataFrame({"sample_id": ref, "group": REFERENCE_GROUP, "label": ref_label})]

@@ -103,8 +103,7 @@ def gene_tests(
     if absent:
         raise InputError(
             f"comparison '{comparison}': sample(s) {absent[:5]} of {COMPARISONS_TABLE} are not "
-            "columns of "
-            "the expression matrix; re-run the validate step"
+            "columns of the expression matrix; re-run the validate step"
         )
     values = expression.to_numpy(dtype=np.float64, copy=False)
     col = pd.Index(expression.columns)

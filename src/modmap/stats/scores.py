@@ -71,8 +71,8 @@ def module_scores(
     missing = {"module_id", "title", "feature_id"} - set(membership.columns)
     if missing:
         raise InputError(
-            f"module membership table: missing column(s) {sorted(missing)}; expected "
-            "module_id, title, feature_id"
+            f"module membership table: missing column(s) {sorted(missing)}; expected module_id, "
+            "title, feature_id"
         )
     members = (
         membership[["module_id", "title", "feature_id"]]
