@@ -36,8 +36,9 @@ def run_snakemake(
     config) is added unless ``args`` name a config file.
     """
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    if "--configfile" not in args:
-        args = ("--configfile", "config/config.yaml", *args)
+    if not any(a.startswith("--configfile") for a in args):
+        # last: the option takes several values and would swallow a target that followed it
+        args = (*args, "--configfile", "config/config.yaml")
     proc = subprocess.run(
         [sys.executable, "-m", "snakemake", "--cores", "2", "--nolock", *args],
         cwd=workdir,
