@@ -1,12 +1,15 @@
 """Deterministic generator of the toy SJIA cohort shipped in ``resources/toy/``.
 
 The toy cohort mimics the anakinra trial in systemic-onset juvenile idiopathic arthritis (Quartier
-et al., Ann Rheum Dis 2011): 12 anakinra and 12 placebo patients sampled at D1, M1 and M6 (a few
-visits missing), 21 age/sex-matched healthy controls, an Illumina-style expression matrix, 28
-first-generation modules keyed on Affymetrix-style probe sets, and the two platform tables that
-bridge them through RefSeq. Everything that is planted (bridge outcome of every module probe set,
-module sizes after the bridge, direction of every module in every comparison) is written next to
-the data so tests can check the pipeline against it. See ``docs/toy.md``.
+et al., Ann Rheum Dis 2011) and its design (placebo patients switch to open-label anakinra at M1):
+12 anakinra and 12 placebo patients sampled at D1, M1 and M6 (a few visits missing), 21
+age/sex-matched healthy controls, an Illumina-style expression matrix, 28 first-generation modules
+keyed on Affymetrix-style probe sets, the two platform tables that bridge them through RefSeq, and
+the trial's clinical tables (:mod:`modmap.toy_trial`). Everything that is planted (bridge outcome
+of every module probe set, module sizes after the bridge, direction of every module in every
+comparison, every patient's response by every Table 2 definition, the direction of SOCS3, IP10
+and TRAIL) is written next to the data so tests can check the pipeline against it. See
+``docs/toy.md``.
 
 Run ``python -m modmap.toy --outdir resources/toy`` from the repository root. The output is
 byte-identical on every run: seeded :func:`numpy.random.default_rng` streams, fixed float
