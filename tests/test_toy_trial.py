@@ -56,6 +56,16 @@ def _responses(clinical: pd.DataFrame, *, crp_normal: float, esr_normal: float) 
         crp_ok = v["crp"] <= d1["crp"] / 2 or v["crp"] < crp_normal
         esr_ok = v["esr"] <= d1["esr"] / 2 or v["esr"] < esr_normal
         systemic = no_fever and crp_ok and esr_ok
+        # inactive disease (Wallace, what the table has) under prednisone < 0.3 mg/kg, < 10 mg
+        inactive = (
+            v["active_joints"] == 0
+            and no_fever
+            and v["systemic_symptoms"] == "no"
+            and (v["crp"] <= crp_normal or v["esr"] <= esr_normal)
+            and v["physician_global"] == 0
+            and v["prednisone_mg_kg_day"] < 0.3
+            and v["prednisone_mg_kg_day"] * v["weight_kg"] < 10
+        )
         rows.append(
             {
                 "subject_id": subject,
@@ -63,14 +73,11 @@ def _responses(clinical: pd.DataFrame, *, crp_normal: float, esr_normal: float) 
                 "arm": v["arm"],
                 "primary": acr[30] and systemic,
                 "systemic": systemic,
-                "acrpedi30": acr[30],
+                **{f"acrpedi{p}": acr[p] for p in (30, 50, 70, 100)},
+                **{f"modified_acrpedi{p}": acr[p] and systemic for p in (50, 70, 100)},
                 "acrpedi30_no_fever": acr[30] and no_fever,
-                "acrpedi30_no_fever_crp15": acr[30] and no_fever and v["crp"] < 15,
-                "acrpedi50": acr[50] and systemic,
-                "acrpedi70": acr[70] and systemic,
-                "acrpedi100": acr[100] and systemic,
-                "plain50": acr[50],
-                "plain70": acr[70],
+                "acrpedi30_no_fever_crp": acr[30] and no_fever and v["crp"] < 15,
+                "inactive": inactive,
             }
         )
     return pd.DataFrame(rows).set_index(["subject_id", "visit"])
@@ -113,8 +120,8 @@ def test_table2_at_m1_has_the_papers_counts(derived):
     """Quartier 2011 Table 2 (12 vs 12 patients), recomputed from clinical.tsv."""
     paper = {
         "primary": (8, 1), "systemic": (8, 1), "acrpedi30": (11, 7),
-        "acrpedi30_no_fever": (11, 6), "acrpedi30_no_fever_crp15": (10, 3),
-        "acrpedi50": (7, 0), "acrpedi70": (5, 0), "acrpedi100": (0, 0),
+        "acrpedi30_no_fever": (11, 6), "acrpedi30_no_fever_crp": (10, 3),
+        "modified_acrpedi50": (7, 0), "modified_acrpedi70": (5, 0), "modified_acrpedi100": (0, 0),
     }  # fmt: skip
     m1 = derived.xs("M1", level="visit")
     counts = {d: tuple(int(m1.loc[m1["arm"] == a, d].sum()) for a in ("anakinra", "placebo"))
@@ -129,7 +136,7 @@ def test_table2_at_m1_has_the_papers_counts(derived):
 def test_clinical_truth_file_matches_the_table(derived):
     truth = _read("clinical_truth.tsv")
     assert list(truth.columns) == ["definition", "visit", "arm", "n_responders", "n"]
-    assert len(truth) == 8 * 2 * 2
+    assert len(truth) == 12 * 2 * 2
     for row in truth.itertuples():
         sub = derived.xs(row.visit, level="visit")
         sub = sub[sub["arm"] == row.arm]
@@ -139,12 +146,16 @@ def test_clinical_truth_file_matches_the_table(derived):
 
 def test_every_subject_gets_its_planted_response(derived, planted):
     definitions = [c for c in planted.columns if c not in ("arm", "profile", "fever", "crp")]
-    assert len(definitions) == 8
+    assert len(definitions) == 12
     want = planted[definitions] == "yes"
     assert want.sort_index().equals(derived[definitions].sort_index())
     # the modified ACRpedi 50/70 (+ no fever, CRP/ESR) equal the plain ones in the toy
-    assert (derived["plain50"] == derived["acrpedi50"]).all()
-    assert (derived["plain70"] == derived["acrpedi70"]).all()
+    for p in (50, 70, 100):
+        assert (derived[f"acrpedi{p}"] == derived[f"modified_acrpedi{p}"]).all()
+    # inactive disease: a few M6 responders, nobody at M1
+    inactive = derived.loc[derived["inactive"]]
+    assert set(inactive.index.get_level_values("visit")) == {"M6"} and 2 <= len(inactive) <= 4
+    assert derived.loc[inactive.index, "primary"].all()
 
 
 def test_responders_do_not_depend_on_the_normal_limits(clinical, derived):
@@ -159,12 +170,17 @@ def test_no_value_sits_near_a_threshold(clinical):
         if visit == "D1":
             continue
         d1 = by.loc[(subject, "D1")]
-        for c in CORE:
-            x = (d1[c] - v[c]) / d1[c]
-            assert min(abs(x - t) for t in (0.3, 0.5, 0.7, 1.0, -0.3)) > 0.03, (subject, visit, c)
+        change = {c: (d1[c] - v[c]) / d1[c] for c in CORE}
+        # exactly 100 % only for active joints and physician global (inactive disease): 2 < 3
+        full = [c for c, x in change.items() if x == 1.0]
+        assert set(full) <= {"active_joints", "physician_global"}, (subject, visit)
+        for c, x in change.items():
+            if c not in full:
+                assert min(abs(x - t) for t in (0.3, 0.5, 0.7, 1.0, -0.3)) > 0.03, (subject, visit)
         for c in ("crp", "esr"):
             assert not 0.4 < (d1[c] - v[c]) / d1[c] < 0.55, (subject, visit, c)
         assert not 12.5 < v["crp"] < 17.5, (subject, visit)
+        assert not 5.5 < v["crp"] < 10.5 or v["active_joints"] > 0, (subject, visit)
 
 
 def test_sample_sheet_responders_are_the_m6_primary_endpoint(derived):

@@ -22,7 +22,9 @@ planted answer, with margins that leave no borderline case:
   ============  =============================================================================
 
   So ACRpedi 30 holds for every profile but ``none``, ACRpedi 50 for ``acr70``/``acr50``, ACRpedi
-  70 for ``acr70``, ACRpedi 100 never, and no criterion ever worsens by 30 %.
+  70 for ``acr70``, ACRpedi 100 never, and no criterion ever worsens by 30 %. An ``acr70`` course
+  may be *inactive* (3 patients at M6): no active joint and a physician global of 0 (exactly
+  100 %, two criteria only), CRP 1-5 mg/l; no other visit has 0 active joints.
 - CRP: ``low`` at the visit is 1.0-12.0 mg/l with a decrease >= 60 % (baselines are >= 30
   mg/l); ``high`` is a change of -20 to +35 % (so >= 19.5 mg/l). The CRP and ESR rule (each
   decreased >= 50 % or normal) therefore holds for the ``acr*`` profiles (always ``low``) under any
@@ -32,11 +34,12 @@ planted answer, with margins that leave no borderline case:
 - Fever: ``fever_days`` is 0 when afebrile, 2-6 days when febrile at a follow-up visit.
 
 Primary endpoint (modified ACRpedi 30) = ACRpedi 30 + no fever + the CRP/ESR rule: met exactly by
-the ``acr*`` profiles. Table 2 at M1 then has the paper's counts (:data:`COURSES`, checked by
-:func:`planted_responses`): primary 8/12 vs 1/12, ACRpedi 30 11 vs 7, + no fever 11 vs 6,
+the ``acr*`` profiles. Table 2 at M1 then has the paper's counts (:data:`COURSES`; written by
+:func:`responder_counts`): primary 8/12 vs 1/12, ACRpedi 30 11 vs 7, + no fever 11 vs 6,
 + CRP < 15 mg/l 10 vs 3, modified ACRpedi 50 7 vs 0, 70 5 vs 0, 100 0 vs 0. Responders at M6
-(the sample sheet's ``responder``): 7 anakinra, 4 placebo. Lab values, IP10/TRAIL and the
-adverse events are drawn alongside; every choice is stated in ``resources/toy/README.md``.
+(the sample sheet's ``responder``): 7 anakinra, 4 placebo; inactive disease at M6: 2 and 1. Lab
+values, IP10/TRAIL and the adverse events are drawn alongside; every choice is stated in
+``resources/toy/README.md``.
 """
 
 from __future__ import annotations
@@ -79,17 +82,24 @@ CLINICAL_COLUMNS: tuple[str, ...] = (
     "systemic_symptoms",
     "diary_score",
 )
-#: Table 2 definitions written to ``clinical_truth.tsv`` (the ``acrpedi50/70/100`` rows are the
-#: modified ones: + no fever + CRP/ESR rule; in the toy they equal the plain ones by construction).
+#: Definitions written to ``response_truth.tsv`` and ``clinical_truth.tsv`` (names of the clinical
+#: stage, ``modmap.clinical.definitions``): ``modified_acrpedi50/70/100`` add no fever and the
+#: CRP/ESR rule (Table 2, footnote dagger); in the toy they equal the plain ones by construction.
+#: ``acrpedi30_no_fever_crp``: + CRP < 15 mg/l. ``inactive``: inactive disease (Wallace criteria
+#: computable from the table) under prednisone < 0.3 mg/kg/day and < 10 mg/day.
 DEFINITIONS: tuple[str, ...] = (
     "primary",
     "systemic",
     "acrpedi30",
-    "acrpedi30_no_fever",
-    "acrpedi30_no_fever_crp15",
     "acrpedi50",
     "acrpedi70",
     "acrpedi100",
+    "modified_acrpedi50",
+    "modified_acrpedi70",
+    "modified_acrpedi100",
+    "acrpedi30_no_fever",
+    "acrpedi30_no_fever_crp",
+    "inactive",
 )
 
 #: Improvement bands ``(low, high)`` of ``(D1 - visit) / D1`` (fractions).
@@ -104,6 +114,7 @@ BANDS: dict[str, tuple[float, float]] = {
     "crp_high": (-0.20, 0.35),
 }
 CRP_LOW_RANGE = (1.0, 12.0)  # mg/l at the visit, for a ``low`` course
+CRP_INACTIVE_RANGE = (1.0, 5.0)  # mg/l, normal under any limit >= 6 mg/l
 #: Patients febrile at D1 per arm (the paper's Table 1: 4 and 5).
 FEVER_AT_D1: dict[str, int] = {"anakinra": 4, "placebo": 5}
 N_MISSING_CLINICAL = 6  # empty cells among saa, ferritin and diary_score
@@ -123,29 +134,41 @@ class Course:
 
     ``profile`` sets the ACRpedi core-criterion changes (see the module docstring), ``fever``
     whether the patient is febrile (``fever_days`` > 0) and ``crp`` whether CRP is ``low``
-    (< 12 mg/l, >= 60 % down) or ``high`` (>= 19.5 mg/l, at most 35 % down).
+    (< 12 mg/l, >= 60 % down) or ``high`` (>= 19.5 mg/l, at most 35 % down). ``inactive``
+    (``acr70`` only): inactive disease, i.e. no active joint and a physician global of 0 (two
+    criteria at 100 %, so still not ACRpedi 100), CRP 1-5 mg/l, no fever or systemic symptom.
     """
 
     profile: Profile
     fever: bool = False
     crp: Literal["low", "high"] = "low"
+    inactive: bool = False
 
     def __post_init__(self) -> None:
+        if self.inactive and self.profile != "acr70":
+            raise ValueError(f"{self}: inactive disease is planted on an acr70 course only")
         if self.profile.startswith("acr") and (self.fever or self.crp != "low"):
             raise ValueError(f"{self}: an ACRpedi profile is planted afebrile with CRP low")
         if self.profile == "none" and self.crp != "high":
             raise ValueError(f"{self}: profile 'none' keeps CRP high")
 
 
-def _c(profile: Profile, *, fever: bool = False, crp: Literal["low", "high"] = "low") -> Course:
-    return Course(profile, fever, crp)
+def _c(
+    profile: Profile,
+    *,
+    fever: bool = False,
+    crp: Literal["low", "high"] = "low",
+    inactive: bool = False,
+) -> Course:
+    return Course(profile, fever, crp, inactive)
 
 
 _HIGH: Literal["high"] = "high"
 #: Per arm, the (M1, M6) course of each of its 12 patients (assigned to subjects at random).
 COURSES: dict[str, tuple[tuple[Course, Course], ...]] = {
     "anakinra": (
-        *((_c("acr70"), _c("acr70")),) * 4,
+        *((_c("acr70"), _c("acr70", inactive=True)),) * 2,
+        *((_c("acr70"), _c("acr70")),) * 2,
         (_c("acr70"), _c("acr50")),
         (_c("acr50"), _c("acr70")),
         (_c("acr50"), _c("acr50")),
@@ -158,7 +181,7 @@ COURSES: dict[str, tuple[tuple[Course, Course], ...]] = {
     "placebo": (
         (_c("acr30"), _c("acr70")),  # the placebo responder at M1
         (_c("partial"), _c("acr50")),
-        (_c("partial"), _c("acr70")),
+        (_c("partial"), _c("acr70", inactive=True)),
         (_c("partial", crp=_HIGH), _c("acr30")),
         (_c("partial", crp=_HIGH), _c("partial", crp=_HIGH)),
         (_c("partial", crp=_HIGH), _c("none", crp=_HIGH)),
@@ -199,15 +222,20 @@ def _definitions(course: Course) -> dict[str, bool]:
     acr50 = course.profile in ("acr70", "acr50")
     crp_esr = course.profile.startswith("acr")  # ESR passes only for these; CRP low there
     no_fever = not course.fever
+    acr70 = course.profile == "acr70"
     return {
         "primary": acr30 and no_fever and crp_esr,
         "systemic": no_fever and crp_esr,
         "acrpedi30": acr30,
-        "acrpedi30_no_fever": acr30 and no_fever,
-        "acrpedi30_no_fever_crp15": acr30 and no_fever and course.crp == "low",
-        "acrpedi50": acr50 and no_fever and crp_esr,
-        "acrpedi70": course.profile == "acr70" and no_fever and crp_esr,
+        "acrpedi50": acr50,
+        "acrpedi70": acr70,
         "acrpedi100": False,
+        "modified_acrpedi50": acr50 and no_fever and crp_esr,
+        "modified_acrpedi70": acr70 and no_fever and crp_esr,
+        "modified_acrpedi100": False,
+        "acrpedi30_no_fever": acr30 and no_fever,
+        "acrpedi30_no_fever_crp": acr30 and no_fever and course.crp == "low",
+        "inactive": course.inactive,
     }
 
 
@@ -386,12 +414,14 @@ def _visit_values(
 ) -> dict[str, float]:
     bands: dict[str, tuple[float, float]] = {}
     others = [c for c in CORE if c != "esr"]
+    if course.inactive:  # active joints and physician global go to 0: not the slight one
+        others = [c for c in others if c not in ("active_joints", "physician_global")]
     slight = others[int(rng.integers(len(others)))]
     if course.profile == "none":
         bands = {c: BANDS["flat"] for c in CORE}
     else:
         level = course.profile if course.profile in ("acr70", "acr50") else "acr30"
-        bands = {c: BANDS[level] for c in others}
+        bands = {c: BANDS[level] for c in CORE if c != "esr"}
         bands[slight] = BANDS["slight"]
         bands["esr"] = {
             "acr70": BANDS["acr70"],
@@ -409,7 +439,11 @@ def _visit_values(
         )
         for c in CORE
     }
-    if course.crp == "low":
+    if course.inactive:
+        values["active_joints"] = values["physician_global"] = 0
+        lo, hi = CRP_INACTIVE_RANGE
+        values["crp"] = int(rng.integers(round(lo * 10), round(hi * 10) + 1)) / 10
+    elif course.crp == "low":
         hi = min(CRP_LOW_RANGE[1], 0.4 * base["crp"])
         values["crp"] = int(rng.integers(round(CRP_LOW_RANGE[0] * 10), round(hi * 10) + 1)) / 10
     else:
@@ -513,9 +547,10 @@ def check_margins(clinical: pd.DataFrame, responses: pd.DataFrame) -> None:
 
     A guard run by the generator on the formatted table (the independent check is in
     ``tests/test_toy_trial.py``): every core improvement is at least 3.5 percentage points away
-    from 30, 50, 70 and 100 % (and from a 30 % worsening), CRP at a follow-up visit is < 13 or
-    > 17 mg/l, ESR and CRP decreases are >= 55 % or <= 40 %, and ``fever_days`` is 0 exactly
-    when the course is afebrile.
+    from 30, 50, 70 and 100 % (and from a 30 % worsening) except the exact 100 % of active
+    joints and physician global in an inactive course, CRP at a follow-up visit is < 13 or > 17
+    mg/l, ESR and CRP decreases are >= 55 % or <= 40 %, and ``fever_days`` is 0 exactly when
+    the course is afebrile.
 
     Raises
     ------
@@ -528,6 +563,10 @@ def check_margins(clinical: pd.DataFrame, responses: pd.DataFrame) -> None:
         where = f"{row.subject_id} {row.visit}"
         for c in CORE:
             improvement = (float(d1[c]) - float(v[c])) / float(d1[c])
+            if row.inactive == "yes" and c in ("active_joints", "physician_global"):
+                if float(v[c]) != 0:
+                    raise RuntimeError(f"{where}: {c} {v[c]} in an inactive course")
+                continue
             for threshold in (0.3, 0.5, 0.7, 1.0, -0.3):
                 if abs(improvement - threshold) < 0.035:
                     raise RuntimeError(
