@@ -207,10 +207,8 @@ def make_subjects(rng: np.random.Generator) -> pd.DataFrame:
     arms = np.array(["anakinra"] * 12 + ["placebo"] * 12)[rng.permutation(n)]
     sexes = np.array(["F"] * 15 + ["M"] * 9)[rng.permutation(n)]
     ages = np.clip(np.rint(rng.normal(8.5, 4.5, size=n)), 2, 17).astype(int)
-    return pd.DataFrame(
-        {"subject_id": [f"SJIA{i + 1:02d}" for i in range(n)], "arm": arms, "sex": sexes,
-         "age": ages}
-    )  # fmt: skip
+    ids = [f"SJIA{i + 1:02d}" for i in range(n)]
+    return pd.DataFrame({"subject_id": ids, "arm": arms, "sex": sexes, "age": ages})
 
 
 def make_samples(
@@ -557,12 +555,8 @@ def planted_states(samples: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFra
         Modules (rows, ``MODULES`` order) x samples (sample-sheet order), int.
     """
     treated = treated_mask(samples)
-    met = set(
-        zip(
-            *responses.loc[responses["primary"] == "yes", ["subject_id", "visit"]].T.values,
-            strict=True,
-        )
-    )
+    yes = responses[responses["primary"] == "yes"]
+    met = set(zip(yes["subject_id"], yes["visit"], strict=True))
     responded = np.array(
         [(s, v) in met for s, v in zip(samples["subject_id"], samples["timepoint"], strict=True)]
     )
