@@ -59,3 +59,45 @@ def test_quick_cache_benchmark_round_trips() -> None:
     for key in ("tsv_read_s", "parquet_write_s", "parquet_read_all_s", "parquet_read_job_s"):
         assert run[key] > 0, key
     assert 0 < run["parquet_mb"] < run["tsv_mb"]
+
+
+def test_pipeline_benchmark_reports_every_rule(tmp_path: Path) -> None:
+    """A tiny cohort through the whole workflow: every rule timed, measured and its request read."""
+    cmd = [
+        sys.executable,
+        str(REPO / "benchmarks" / "bench_pipeline.py"),
+        "--sizes",
+        "1200x12:1",
+        "--no-report",
+        "--keep",
+        str(tmp_path),
+    ]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=900).stdout
+    report = json.loads(out)
+    assert len(report["load"]["before"]) == 3
+    (run,) = report["runs"]
+    assert (run["genes"], run["samples"], run["comparisons"]) == (1200, 12, 1)
+    assert run["floor"]["floor_s"]["min"] > 0
+    rules = run["rules"]
+    assert set(rules) == {
+        "validate",
+        "bridge",
+        "gene_tests",
+        "module_scores",
+        "module_map",
+        "module_dots",
+        "heatmap",
+        "report_table",
+    }
+    assert rules["heatmap"]["jobs"] == 2 and rules["report_table"]["jobs"] == 2
+    for name, rule in rules.items():
+        assert rule["s"]["min"] > 0, name
+        # a Python job holds at least the interpreter and numpy/pandas
+        assert rule["max_rss_mb"] > 20, name
+        assert rule["mem_mb"] >= 1, name
+        assert rule["mem_over_rss"] == round(rule["mem_mb"] / rule["max_rss_mb"], 2), name
+    # the cohort: generated matrix of 1,200 features, BloodGen3 symbols first
+    (cohort,) = tmp_path.iterdir()
+    lines = (cohort / "expression.tsv").read_text().splitlines()
+    assert len(lines) == 1201 and lines[1].split("\t")[0] == "ALPP"
+    assert len(lines[0].split("\t")) == 13

@@ -34,6 +34,8 @@ rule module_map:
         ),
     log:
         "results/logs/figures/module_map.log",
+    benchmark:
+        "results/benchmarks/module_map.tsv"
     conda:
         "../envs/modmap.yaml"
     threads: 1
@@ -67,6 +69,8 @@ rule module_dots:
         ),
     log:
         "results/logs/figures/module_dots.log",
+    benchmark:
+        "results/benchmarks/module_dots.tsv"
     conda:
         "../envs/modmap.yaml"
     threads: 1
@@ -107,7 +111,7 @@ rule heatmap:
     log:
         "results/logs/figures/heatmap_{module}.log",
     benchmark:
-        "results/benchmarks/figures/heatmap_{module}.tsv"
+        "results/benchmarks/heatmap/{module}.tsv"
     wildcard_constraints:
         module="|".join(re.escape(m) for m in HEATMAP_MODULES) or "(?!)",
     conda:
@@ -134,6 +138,8 @@ rule report_table:
         ),
     log:
         "results/logs/report/module_scores.log",
+    benchmark:
+        "results/benchmarks/report_table/module_scores.tsv"
     conda:
         "../envs/modmap.yaml"
     threads: 1
@@ -158,5 +164,7 @@ use rule report_table as report_bridge_summary with:
         ),
     log:
         "results/logs/report/bridge_summary.log",
+    benchmark:
+        "results/benchmarks/report_table/bridge_summary.tsv"
     params:
         run={"title": "Bridge summary: source features by translation status"},

@@ -34,6 +34,8 @@ rule module_scores:
         scores="results/modules/scores.tsv",
     log:
         "results/logs/module_scores.log",
+    benchmark:
+        "results/benchmarks/module_scores.tsv"
     conda:
         "../envs/modmap.yaml"
     threads: 1
