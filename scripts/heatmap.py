@@ -21,7 +21,12 @@ def main(smk) -> None:
         for c, path in paths
     }
     columns = heatmap_columns(samples, comparisons, **shown)
-    expression = read_expression(inp.expression, samples=list(dict.fromkeys(columns["sample_id"])))
+    # Only the module's rows: the cache is filtered one row group at a time while it is read.
+    expression = read_expression(
+        inp.expression,
+        samples=list(dict.fromkeys(columns["sample_id"])),
+        features=membership.loc[membership["module_id"] == module, "feature_id"].tolist(),
+    )
     fig = plot_module_heatmap(
         expression,
         columns,

@@ -16,9 +16,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 FEATURE_COLUMN = "feature_id"
+#: Rows per parquet row group of the expression cache: a job that reads a few features (a
+#: heatmap's module) decodes one row group at a time, never the whole matrix at once.
+ROW_GROUP_ROWS = 4096
 
 
 @contextlib.contextmanager
@@ -93,13 +97,16 @@ def write_expression(matrix: pd.DataFrame, path: str | os.PathLike) -> None:
     arrays += [pa.array(values[:, j]) for j in range(values.shape[1])]
     table = pa.Table.from_arrays(arrays, names=[FEATURE_COLUMN, *map(str, matrix.columns)])
     with atomic_path(path) as tmp:
-        pq.write_table(table, tmp, compression="zstd")
+        pq.write_table(table, tmp, compression="zstd", row_group_size=ROW_GROUP_ROWS)
 
 
 def read_expression(
-    path: str | os.PathLike, *, samples: Sequence[str] | None = None
+    path: str | os.PathLike,
+    *,
+    samples: Sequence[str] | None = None,
+    features: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Read the parquet expression cache, optionally only some samples.
+    """Read the parquet expression cache, optionally only some samples and features.
 
     Parameters
     ----------
@@ -108,6 +115,10 @@ def read_expression(
     samples
         Sample IDs to load, in the order wanted. ``None`` loads all samples. Only these columns
         are read from disk, so a comparison job on a large cohort reads only its own samples.
+    features
+        Feature IDs to keep (``None`` = all). Rows are filtered one row group at a time while
+        reading, so a heatmap of one module holds only the module's rows; they come back in
+        cache order, and IDs absent from the cache are simply not returned.
 
     Returns
     -------
@@ -115,7 +126,11 @@ def read_expression(
         Features x samples (float64, log2 scale), index named ``feature_id``.
     """
     columns = None if samples is None else [FEATURE_COLUMN, *samples]
-    table = pq.read_table(path, columns=columns)
+    if features is None:
+        table = pq.read_table(path, columns=columns)
+    else:
+        wanted = pa.array(list(dict.fromkeys(map(str, features))), type=pa.string())
+        table = pq.read_table(path, columns=columns, filters=pc.field(FEATURE_COLUMN).isin(wanted))
     df = table.to_pandas()
     return df.set_index(FEATURE_COLUMN)
 
