@@ -30,7 +30,8 @@ the first attempt) and ``mem_over_rss`` = mem_mb / max_rss_mb (must stay >= 1).
 The floor, measured in the same run on the same TSV: ``pyarrow.csv`` parse of the matrix plus one
 ``numpy.sort`` per comparison of the comparison's columns (each row sorted), i.e. reading the data
 once and the least work any rank test must do. ``ratio_*`` are job times over the floor.
-Timings are min and median over the repeats; ``load`` is ``os.getloadavg()`` before and after.
+Timings are min and median over the repeats; ``load`` is ``os.getloadavg()`` before and after
+(on a loaded machine wall times stretch: compare ``cpu_s``, ``data_path_cpu_s``, ``figures_cpu_s``).
 """
 
 from __future__ import annotations
@@ -264,6 +265,8 @@ def summarise(runs: list[dict], floors: list[dict], matrix_mb: float) -> dict:
     job_s = [sum(j["s"] for j in run["jobs"]) for run in runs]
     data_s = [sum(j["s"] for j in run["jobs"] if j["rule"] in DATA_RULES) for run in runs]
     fig_s = [sum(j["s"] for j in run["jobs"] if j["rule"] in FIGURE_RULES) for run in runs]
+    data_cpu = [sum(j["cpu_s"] for j in run["jobs"] if j["rule"] in DATA_RULES) for run in runs]
+    fig_cpu = [sum(j["cpu_s"] for j in run["jobs"] if j["rule"] in FIGURE_RULES) for run in runs]
     peak = max((j["max_rss_mb"] or 0) for run in runs for j in run["jobs"])
     summary = {
         "floor": {k: _stat([f[k] for f in floors]) for k in ("parse_s", "sort_s", "floor_s")},
@@ -271,6 +274,8 @@ def summarise(runs: list[dict], floors: list[dict], matrix_mb: float) -> dict:
         "job_s": _stat(job_s),
         "data_path_s": _stat(data_s),
         "figures_s": _stat(fig_s),
+        "data_path_cpu_s": _stat(data_cpu),
+        "figures_cpu_s": _stat(fig_cpu),
         "ratio_data_path_to_floor": round(statistics.median(data_s) / floor, 2),
         "ratio_jobs_to_floor": round(statistics.median(job_s) / floor, 2),
         "peak_rss_mb": peak,

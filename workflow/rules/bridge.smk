@@ -1,5 +1,5 @@
 # The probe bridge: module features -> expression features (docs/bridge.md).
-# Needs from common.smk: PARAMS, mem_mb_scaled, runtime_scaled.
+# Needs from common.smk: PARAMS, mem_mb_reads, runtime_scaled.
 
 from modmap.settings import bridge_inputs
 
@@ -23,7 +23,8 @@ rule bridge:
         "../envs/modmap.yaml"
     threads: 1
     resources:
-        mem_mb=mem_mb_scaled(1000, 20),
+        # the tables it parses and the cache's feature IDs, never the cache's values
+        mem_mb=mem_mb_reads(mb_per_text_mb=20, bytes_per_feature=500),
         runtime=runtime_scaled(10, 10),
     params:
         run=PARAMS["bridge"],

@@ -12,8 +12,18 @@ import re
 from snakemake.utils import validate
 
 from modmap import settings
-from modmap.design import check_sample_sheet, resolve_comparisons, select_samples
+from modmap.design import (
+    check_sample_sheet,
+    reference_samples,
+    resolve_comparisons,
+    select_samples,
+)
 from modmap.io import read_sample_sheet
+
+# Numba's compiled kernels (modmap.stats, cache=True) are cached in the working directory, which
+# every job of a run shares (also on a cluster's shared filesystem), instead of next to the
+# installed package (often read-only there). Set NUMBA_CACHE_DIR yourself to put it elsewhere.
+os.environ.setdefault("NUMBA_CACHE_DIR", os.path.abspath(".snakemake/numba-cache"))
 
 settings.check_required(config)
 validate(config, workflow.source_path("../schemas/config.schema.yaml"))
@@ -70,6 +80,89 @@ def mem_mb_scaled(base_mb, mb_per_input_mb):
 
     def mem_mb(wildcards, input, attempt):
         return int((base_mb + mb_per_input_mb * _input_mb(input)) * attempt)
+
+    return mem_mb
+
+
+# Memory requests from what each job reads (issue 16; checked against the peaks measured by
+# benchmarks/bench_pipeline.py in tests/test_benchmark.py). A Python job that imports pandas,
+# pyarrow and the workflow's script wrapper holds ~350-400 MB before reading anything, so every
+# request starts at JOB_BASE_MB; the factors below are the measured peak bytes per byte read.
+JOB_BASE_MB = 800
+# A gzipped text matrix is counted at this many times its size (numbers compress ~2.5-4x).
+GZ_RATIO = 4
+
+# Samples each gene_tests job reads, per comparison (the resolved comparisons table).
+COMPARISON_SAMPLES = (
+    RESOLVED.table.groupby("comparison", sort=False)["sample_id"].nunique().to_dict()
+)
+
+# Samples each heatmap job reads: the reference samples and the cases of heatmaps.comparisons.
+HEATMAP_SAMPLES = (
+    len(
+        set(reference_samples(SAMPLES, config["heatmaps"]["reference"]))
+        | set(
+            RESOLVED.table.loc[
+                RESOLVED.table["comparison"].isin(HEATMAP_COMPARISONS)
+                & (RESOLVED.table["role"] == "case"),
+                "sample_id",
+            ]
+        )
+    )
+    if HEATMAP_MODULES
+    else 0
+)
+
+
+def _features(input):
+    """Rows (features) of the job's parquet expression cache, from its footer (0 before it exists)."""
+    path = getattr(input, "expression", None)
+    if path is None or not os.path.exists(path):
+        return 0
+    import pyarrow.parquet as pq
+
+    return pq.read_metadata(path).num_rows
+
+
+def _text_mb(input):
+    """MB of the job's inputs other than the parquet cache, a gzipped file counted unpacked."""
+    sizes = [
+        os.path.getsize(f) * (GZ_RATIO if f.endswith(".gz") else 1)
+        for f in input
+        if not f.endswith(".parquet") and os.path.exists(f)
+    ]
+    return sum(sizes) / 1e6
+
+
+def mem_mb_reads(
+    *,
+    base_mb=JOB_BASE_MB,
+    mb_per_text_mb=0.0,
+    samples=None,
+    bytes_per_value=0.0,
+    bytes_per_feature=0.0,
+    max_rows=None,
+):
+    """Memory in MB from what the job reads, growing with the attempt.
+
+    ``base_mb``, plus ``mb_per_text_mb`` per MB of the job's text inputs (every input but the
+    parquet cache; see ``_text_mb``), plus ``bytes_per_value`` per value of the features x
+    ``samples(wildcards)`` block it reads from the cache (``input.expression``), plus
+    ``bytes_per_feature`` per feature of the cache; times the attempt number so that
+    ``--retries`` rescues an out-of-memory kill with more memory. ``max_rows`` caps the features
+    counted in the block (a job that filters rows while reading holds a few row groups at most).
+    """
+
+    def mem_mb(wildcards, input, attempt):
+        features = _features(input) if (samples or bytes_per_feature) else 0
+        rows = features if max_rows is None else min(features, max_rows)
+        values = rows * (samples(wildcards) if samples else 0)
+        mb = (
+            base_mb
+            + mb_per_text_mb * _text_mb(input)
+            + (bytes_per_value * values + bytes_per_feature * features) / 1e6
+        )
+        return int(mb * attempt)
 
     return mem_mb
 

@@ -1,9 +1,11 @@
 # Figures and report tables: module map, module x comparison dots, module heatmaps.
 # Needs from common.smk: PARAMS, HEATMAP_MODULES, HEATMAP_COMPARISONS, figure_report,
-# mem_mb_scaled, runtime_scaled.
+# HEATMAP_SAMPLES, mem_mb_reads, runtime_scaled.
 # The report captions (workflow/report/*.rst) read params.run and the config: keep their names.
 
 import re
+
+from modmap.io import ROW_GROUP_ROWS
 
 
 rule module_map:
@@ -40,7 +42,7 @@ rule module_map:
         "../envs/modmap.yaml"
     threads: 1
     resources:
-        mem_mb=mem_mb_scaled(1000, 2),
+        mem_mb=mem_mb_reads(mb_per_text_mb=5),
         runtime=runtime_scaled(10, 10),
     params:
         run=PARAMS["module_map"],
@@ -75,7 +77,7 @@ rule module_dots:
         "../envs/modmap.yaml"
     threads: 1
     resources:
-        mem_mb=mem_mb_scaled(1000, 2),
+        mem_mb=mem_mb_reads(mb_per_text_mb=5),
         runtime=runtime_scaled(10, 10),
     params:
         run=PARAMS["module_dots"],
@@ -118,7 +120,13 @@ rule heatmap:
         "../envs/modmap.yaml"
     threads: 1
     resources:
-        mem_mb=mem_mb_scaled(1000, 6),
+        # the module's rows only (filtered one row group at a time) and the shown gene tables
+        mem_mb=mem_mb_reads(
+            mb_per_text_mb=5,
+            samples=lambda wildcards: HEATMAP_SAMPLES,
+            bytes_per_value=30,
+            max_rows=2 * ROW_GROUP_ROWS,
+        ),
         runtime=runtime_scaled(10, 30),
     params:
         run=PARAMS["heatmap"],
@@ -144,7 +152,7 @@ rule report_table:
         "../envs/modmap.yaml"
     threads: 1
     resources:
-        mem_mb=mem_mb_scaled(500, 10),
+        mem_mb=mem_mb_reads(mb_per_text_mb=10),
         runtime=runtime_scaled(5, 10),
     params:
         run={"title": "Module scores (% of tested genes changed, per comparison)"},

@@ -1,5 +1,5 @@
 # Per-gene tests and module scores (docs/statistics.md).
-# Needs from common.smk: PARAMS, COMPARISONS, mem_mb_scaled, runtime_scaled.
+# Needs from common.smk: PARAMS, COMPARISONS, COMPARISON_SAMPLES, mem_mb_reads, runtime_scaled.
 
 
 rule gene_tests:
@@ -16,8 +16,11 @@ rule gene_tests:
         "../envs/modmap.yaml"
     threads: 2
     resources:
-        # The parquet cache expands ~2-4x in memory; only this comparison's samples are read.
-        mem_mb=mem_mb_scaled(1000, 6),
+        # Only this comparison's samples are read: measured ~21 bytes per value at peak.
+        mem_mb=mem_mb_reads(
+            samples=lambda wildcards: COMPARISON_SAMPLES[wildcards.comparison],
+            bytes_per_value=28,
+        ),
         runtime=runtime_scaled(10, 20),
     params:
         run=PARAMS["gene_tests"],
@@ -40,7 +43,8 @@ rule module_scores:
         "../envs/modmap.yaml"
     threads: 1
     resources:
-        mem_mb=mem_mb_scaled(500, 5),
+        # the gene tables, one after the other
+        mem_mb=mem_mb_reads(mb_per_text_mb=5),
         runtime=runtime_scaled(5, 10),
     params:
         run=PARAMS["module_scores"],

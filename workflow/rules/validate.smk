@@ -1,5 +1,5 @@
 # Check the matrix against the sample sheet, resolve the comparisons, write the parquet cache.
-# Needs from common.smk: PARAMS, mem_mb_scaled, runtime_scaled.
+# Needs from common.smk: PARAMS, mem_mb_reads, runtime_scaled.
 
 
 rule validate:
@@ -19,7 +19,8 @@ rule validate:
         "../envs/modmap.yaml"
     threads: 1
     resources:
-        mem_mb=mem_mb_scaled(1000, 12),
+        # the parsed matrix, its float64 copy and the arrow table written: ~4x the text
+        mem_mb=mem_mb_reads(mb_per_text_mb=6),
         runtime=runtime_scaled(10, 10),
     params:
         run=PARAMS["validate"],
