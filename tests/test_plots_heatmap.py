@@ -14,7 +14,7 @@ from scipy.cluster.hierarchy import leaves_list, linkage
 from modmap.design import heatmap_columns
 from modmap.errors import InputError
 from modmap.plots import plot_module_heatmap
-from modmap.plots.heatmap import cluster_rows, top_changed_genes
+from modmap.plots.heatmap import aggregate_columns, cluster_rows, top_changed_genes
 
 GROUPS = {"healthy": 9, "c1": 6, "c2": 5}
 
@@ -175,3 +175,31 @@ def test_heatmap_draws_into_a_subfigure():
     images = [im for a in right.axes for im in a.images if im.get_gid() == "heatmap"]
     assert len(images) == 1 and images[0].get_array().shape == (12, len(cols))
     assert left.axes == []
+
+
+def test_many_samples_are_drawn_as_group_medians_of_consecutive_runs():
+    samples, comp, expr, memb, ann, genes = cohort(30, nan=True)
+    cols = heatmap_columns(samples, comp, reference={"group": "healthy"}, comparisons=["c1", "c2"])
+    # 20 columns: 9 reference, 6 c1, 5 c2 -> k = ceil(20 / (8 - 3)) = 4 samples per column
+    fig = plot_module_heatmap(
+        expr, cols, memb, ann, genes, module="M3.1", max_columns=8, threshold_on="p_value"
+    )
+    image = next(im for ax in fig.axes for im in ax.images if im.get_gid() == "heatmap")
+    values = np.ma.filled(image.get_array().astype(float), np.nan)
+    assert values.shape == (30, 3 + 2 + 2)
+    rows = [t.get_text() for t in image.axes.get_yticklabels()]
+    runs = [list(range(0, 4)), [4, 5, 6, 7], [8], [9, 10, 11, 12], [13, 14], [15, 16, 17, 18], [19]]
+    ids = cols["sample_id"].tolist()
+    for i, gene in enumerate(rows):
+        raw = expr.loc[gene, ids].to_numpy(float)
+        norm = raw - np.nanmedian(raw[:9])  # normalised on every reference sample first
+        want = [np.nanmedian(norm[r]) if np.isfinite(norm[r]).any() else np.nan for r in runs]
+        np.testing.assert_allclose(values[i], want, atol=1e-12)
+    assert any("20 samples as 7 columns" in t.get_text() for t in fig.texts)
+
+
+def test_aggregate_columns_leaves_small_heatmaps_alone():
+    values = pd.DataFrame(np.arange(6.0).reshape(2, 3))
+    cols = pd.DataFrame({"sample_id": ["a", "b", "c"], "group": "reference", "label": "R"})
+    out, shown, k = aggregate_columns(values, cols, max_columns=3)
+    assert k == 1 and out is values and shown is cols

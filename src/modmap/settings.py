@@ -242,6 +242,7 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
             "reference": heat["reference"],
             "normalisation": heat["normalisation"],
             "max_genes": heat["max_genes"],
+            "max_columns": heat["max_columns"],
             "threshold_on": stats["threshold_on"],
         },
     }

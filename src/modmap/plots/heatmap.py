@@ -11,6 +11,7 @@ under a coloured annotation bar.
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,10 @@ from scipy.spatial.distance import squareform
 from modmap.design import REFERENCE_GROUP
 from modmap.errors import InputError
 from modmap.plots._base import DIVERGING, new_figure, style
+
+#: Most columns a heatmap draws (config ``heatmaps.max_columns``); above it each group's
+#: consecutive samples are shown as medians (:func:`aggregate_columns`).
+MAX_COLUMNS = 200
 
 Normalisation = Literal["median", "zscore"]
 
@@ -195,6 +200,59 @@ class HeatmapData:
     scale_label: str
 
 
+def aggregate_columns(
+    values: pd.DataFrame, columns: pd.DataFrame, *, max_columns: int = MAX_COLUMNS
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Shrink a heatmap to at most ``max_columns`` columns by group medians of consecutive samples.
+
+    With ``len(columns) <= max_columns`` nothing changes. Otherwise every group (reference, then
+    each comparison) is cut, in its order, into runs of ``k`` consecutive samples (the last run
+    may be shorter), ``k = ceil(n_columns / (max_columns - n_groups))`` (one run per group when
+    there are at least ``max_columns`` groups), and each run is drawn as one column holding each
+    gene's median (NaN ignored) of the run's normalised values. The total is at most
+    ``max_columns`` columns when there are fewer groups than that.
+
+    Parameters
+    ----------
+    values
+        Genes x columns (positional labels), already normalised to the reference.
+    columns
+        ``sample_id``, ``group``, ``label`` per column, grouped (groups contiguous).
+    max_columns
+        Most columns kept (config ``heatmaps.max_columns``).
+
+    Returns
+    -------
+    values, columns, k
+        The aggregated values (positional labels), their columns (``sample_id`` names the run:
+        ``first..last (n)``) and ``k`` (1 when nothing was aggregated).
+    """
+    n = len(columns)
+    if n <= max_columns:
+        return values, columns, 1
+    groups = list(dict.fromkeys(columns["group"]))
+    sizes = columns["group"].value_counts()
+    k = (
+        max(int(sizes.max()), 1)
+        if len(groups) >= max_columns
+        else -(-n // (max_columns - len(groups)))
+    )
+    arr = values.to_numpy(dtype=float)
+    out, rows = [], []
+    for g in groups:
+        idx = np.flatnonzero((columns["group"] == g).to_numpy())
+        label = columns["label"].iloc[idx[0]]
+        for start in range(0, len(idx), k):
+            run = idx[start : start + k]
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN run -> NaN
+                out.append(np.nanmedian(arr[:, run], axis=1))
+            first, last = columns["sample_id"].iloc[run[0]], columns["sample_id"].iloc[run[-1]]
+            rows.append({"sample_id": f"{first}..{last} ({len(run)})", "group": g, "label": label})
+    agg = pd.DataFrame(np.column_stack(out), index=values.index)
+    return agg, pd.DataFrame(rows), k
+
+
 def prepare_heatmap(
     expression: pd.DataFrame,
     columns: pd.DataFrame,
@@ -205,6 +263,7 @@ def prepare_heatmap(
     title: str = "",
     normalisation: Normalisation = "median",
     max_genes: int = 50,
+    max_columns: int = MAX_COLUMNS,
     threshold_on: Literal["p_value", "q_value"],
 ) -> HeatmapData:
     """Select, normalise and cluster a module's genes for :func:`plot_heatmap`.
@@ -229,6 +288,10 @@ def prepare_heatmap(
         ``"median"`` (default) or ``"zscore"``; see :func:`normalise_to_reference`.
     max_genes
         Most genes shown (default 50); see :func:`top_changed_genes`.
+    max_columns
+        Most columns drawn; with more samples, medians of consecutive samples of each group
+        (:func:`aggregate_columns`, after normalising and clustering on every sample; the title
+        says so).
     threshold_on
         Gene-table column ranking the genes (config ``statistics.threshold_on``).
     """
@@ -268,12 +331,21 @@ def prepare_heatmap(
         )
     else:
         head += f": {len(chosen)} genes"
+    n_samples = len(columns)
+    norm, shown, k = aggregate_columns(
+        norm, columns.reset_index(drop=True), max_columns=max_columns
+    )
+    if k > 1:
+        head += (
+            f"\n{n_samples} samples as {len(shown)} columns: each the median of up to {k} "
+            "consecutive samples of its group"
+        )
     ref_label = columns.loc[columns["group"] == REFERENCE_GROUP, "label"].iloc[0]
     if normalisation == "median":
         scale = f"log2 difference from\n{ref_label.lower()} median"
     else:
         scale = f"z-score vs\n{ref_label.lower()} mean/SD"
-    return HeatmapData(norm, columns.reset_index(drop=True), row_labels, z, head, scale)
+    return HeatmapData(norm, shown, row_labels, z, head, scale)
 
 
 def plot_heatmap(data: HeatmapData, *, fig: Figure | SubFigure | None = None) -> Figure:
@@ -401,6 +473,7 @@ def plot_module_heatmap(
     module: str,
     normalisation: Normalisation = "median",
     max_genes: int = 50,
+    max_columns: int = MAX_COLUMNS,
     threshold_on: Literal["p_value", "q_value"],
     fig: Figure | SubFigure | None = None,
 ) -> Figure:
@@ -413,7 +486,7 @@ def plot_module_heatmap(
         members and title are taken from them.
     module
         Module ID (config ``heatmaps.modules``).
-    expression, columns, gene_tables, normalisation, max_genes, threshold_on
+    expression, columns, gene_tables, normalisation, max_genes, max_columns, threshold_on
         See :func:`prepare_heatmap`.
     """
     members = membership[membership["module_id"].astype(str) == module]
@@ -438,6 +511,7 @@ def plot_module_heatmap(
         title=title,
         normalisation=normalisation,
         max_genes=max_genes,
+        max_columns=max_columns,
         threshold_on=threshold_on,
     )
     return plot_heatmap(data, fig=fig)
