@@ -201,3 +201,25 @@ def test_module_map_with_two_rows_of_panels_fits(bloodgen3):
     keyed = [ax.get_title() for ax in fig.axes if ax.child_axes]
     assert keyed == ["c3"]  # the panels of the last column
     assert_inside(fig)
+
+
+def test_many_comparisons_make_a_compact_grid_and_a_capped_png(bloodgen3, tmp_path):
+    """12 panels: 4 per row (ceil(sqrt(12))), 3 rows; a PNG's longest side is capped."""
+    from PIL import Image
+
+    from modmap.plots import save_figure
+
+    few = bloodgen3.head(30)
+    comps = [f"c{i:02d}" for i in range(12)]
+    fig = plot_module_map(planted_scores(few, comps), few, comparisons=comps)
+    panels = [ax for ax in fig.axes if ax.get_title() in comps]
+    assert len(panels) == 12
+    lefts = sorted({round(ax.get_position().x0, 3) for ax in panels})
+    bottoms = sorted({round(ax.get_position().y0, 3) for ax in panels})
+    assert (len(lefts), len(bottoms)) == (4, 3)
+    save_figure(fig, tmp_path / "map.png", dpi=200, max_pixels=800)
+    with Image.open(tmp_path / "map.png") as image:
+        size = image.size
+    assert 700 <= max(size) <= 800  # capped at 800 px, not shrunk further
+    longest_in = max(fig.get_size_inches())
+    assert longest_in * 200 > 800  # the cap was what limited it

@@ -87,7 +87,14 @@ def text_width(texts: Iterable[str], *, size: float, weight: str = "normal") -> 
     return widest / 72.0
 
 
-def save_figure(fig: Figure, *paths: str | os.PathLike, dpi: int = 200) -> None:
+#: Longest side of a raster output in pixels: larger figures (a module map of 50 comparisons)
+#: are written at a lower dpi so the PNG and the report stay light.
+MAX_PNG_PIXELS = 6000
+
+
+def save_figure(
+    fig: Figure, *paths: str | os.PathLike, dpi: int = 200, max_pixels: int = MAX_PNG_PIXELS
+) -> None:
     """Save ``fig`` to each of ``paths`` atomically; the format comes from each suffix.
 
     Parameters
@@ -97,8 +104,13 @@ def save_figure(fig: Figure, *paths: str | os.PathLike, dpi: int = 200) -> None:
     *paths
         Destinations such as ``module_map.pdf``, ``module_map.png``, ``module_map.svg``.
     dpi
-        Resolution of raster outputs (PNG), dots per inch (default 200).
+        Resolution of raster outputs (PNG), dots per inch (default 200), lowered when the figure
+        would exceed ``max_pixels``.
+    max_pixels
+        Longest side of a raster output, pixels (default :data:`MAX_PNG_PIXELS`).
     """
+    longest = max(fig.get_size_inches())
+    dpi = min(dpi, max(10, int(max_pixels / longest))) if longest > 0 else dpi
     for path in paths:
         with atomic_path(path) as tmp:
             fig.savefig(tmp, dpi=dpi, metadata=_metadata(str(path)))

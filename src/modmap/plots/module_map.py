@@ -114,7 +114,8 @@ def plot_module_map(
         Percent of genes for a module to count as changed (default 15); the core-signature
         threshold is ``max(min_pct, changed_pct)``.
     ncols
-        Panels per row (default ``min(3, number of comparisons)``).
+        Panels per row (default ``min(3, number of comparisons)``; with more than 9 comparisons
+        ``ceil(sqrt(number of comparisons))``, a compact grid).
     max_cols
         Grid columns before a round/aggregate wraps (default 40).
     max_titles
@@ -155,7 +156,9 @@ def plot_module_map(
 
     n_rows = int(grid["row"].max()) + 1
     n_cols = int(grid["col"].max()) + 1
-    ncols = min(3, len(comps)) if ncols is None else max(1, int(ncols))
+    if ncols is None:  # 3 panels a row, a compact square-ish grid above 9 comparisons
+        ncols = min(3, len(comps)) if len(comps) <= 9 else math.ceil(math.sqrt(len(comps)))
+    ncols = max(1, int(ncols))
     prows = math.ceil(len(comps) / ncols)
     cell = min(0.24, max(0.09, 3.6 / max(n_cols, 1)))
     panel_w = n_cols * cell + 0.55
