@@ -2,7 +2,7 @@
 
 from modmap.io import read_expression, read_tsv, write_tsv
 from modmap.logs import log_to_file
-from modmap.stats import comparison_design, gene_tests
+from modmap.stats import comparison_design, gene_tests, module_multiplicity
 
 
 def main(smk) -> None:
@@ -12,7 +12,18 @@ def main(smk) -> None:
     design = comparison_design(comparisons, name)
     samples = list(dict.fromkeys(design["sample_id"]))
     expression = read_expression(smk.input.expression, samples=samples)
-    table = gene_tests(expression, design, comparison=name, threads=smk.threads, **smk.params.run)
+    members = None
+    if smk.input.get("membership"):  # statistics.fdr_over: module_members
+        membership = read_tsv(smk.input.membership, dtype=str, keep_default_na=False)
+        members = module_multiplicity(membership)
+    table = gene_tests(
+        expression,
+        design,
+        comparison=name,
+        threads=smk.threads,
+        fdr_members=members,
+        **smk.params.run,
+    )
     write_tsv(table, smk.output.table)
 
 

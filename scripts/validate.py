@@ -31,6 +31,7 @@ def main(smk) -> None:
         sample_ids=list(sheet["sample_id"]),
         path=matrix_path,
         scale=smk.params.scale,
+        offset=smk.params.offset,
     )
     warnings = resolved.warnings + warnings
     for warning in warnings:

@@ -103,3 +103,24 @@ def test_parquet_cache_round_trip_reads_only_requested_samples(tmp_path):
     back = read_expression(path, samples=["C", "A"])
     assert back.columns.tolist() == ["C", "A"]
     pd.testing.assert_frame_equal(back, df[["C", "A"]])
+
+
+def test_linear_scale_with_offset_takes_log2_x_plus_offset(tmp_path):
+    path = _write(tmp_path, "id\tA\tB\nf1\t0\t1023\nf2\t7\t3\n")
+    matrix, _ = prepare_expression(
+        read_expression_table(path), sample_ids=["A", "B"], path=str(path), scale="linear", offset=1
+    )
+    assert matrix.loc["f1"].tolist() == [0.0, 10.0] and matrix.loc["f2"].tolist() == [3.0, 2.0]
+    bad = _write(tmp_path, "id\tA\tB\nf1\t8\t-1\n", "bad.tsv")
+    with pytest.raises(InputError, match=r"value -1.0 \+ offset 1.0 <= 0"):
+        prepare_expression(
+            read_expression_table(bad),
+            sample_ids=["A", "B"],
+            path=str(bad),
+            scale="linear",
+            offset=1.0,
+        )
+    with pytest.raises(InputError, match="expression.offset is 1 but expression.scale is 'log2'"):
+        prepare_expression(
+            read_expression_table(path), sample_ids=["A", "B"], path=str(path), offset=1
+        )

@@ -61,6 +61,7 @@ def prepare_expression(
     sample_ids: Sequence[str],
     path: str,
     scale: Literal["log2", "linear"] = "log2",
+    offset: float = 0.0,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Check and subset an expression matrix for the samples of the sample sheet.
 
@@ -75,7 +76,10 @@ def prepare_expression(
         File the matrix came from, for messages.
     scale
         ``log2``: values are used as they are, with a warning when they look unlogged.
-        ``linear``: values must be > 0 and are log2-transformed.
+        ``linear``: values must be > ``-offset`` and are transformed to ``log2(x + offset)``.
+    offset
+        Added before the log2 of linear values (``expression.offset``; default 0 = ``log2(x)``;
+        1 = ``log2(x + 1)`` as BloodGen3Module, which allows zeros). Must be 0 with ``log2``.
 
     Returns
     -------
@@ -88,8 +92,19 @@ def prepare_expression(
     ------
     InputError
         Empty or duplicated feature IDs, a non-numeric cell (named by feature, line and sample),
-        a sheet sample that is not a matrix column, non-positive values with ``scale: linear``.
+        a sheet sample that is not a matrix column, values ``x + offset <= 0`` with
+        ``scale: linear``, a non-zero offset with ``scale: log2``.
     """
+    if not (np.isfinite(offset) and offset >= 0):
+        raise InputError(
+            f"expression.offset is {offset!r}; use 0 (log2(x)) or a positive number such as 1 "
+            "(log2(x + 1))"
+        )
+    if offset and scale != "linear":
+        raise InputError(
+            f"expression.offset is {offset} but expression.scale is {scale!r}: the offset is "
+            "added to linear values before log2. Set expression.scale: linear, or offset: 0."
+        )
     warnings: list[str] = []
     ids = pd.Series(raw.index.astype(str), index=range(len(raw)))
     empty = raw.index.isna() | (ids.str.strip() == "").to_numpy()
@@ -147,16 +162,18 @@ def prepare_expression(
             f"{matrix.columns[col]!r}: infinite value. Replace it with a number or leave it empty."
         )
     if scale == "linear":
-        nonpos = values <= 0
+        nonpos = values + offset <= 0
         if nonpos.any():
             row, col = (int(i[0]) for i in np.nonzero(nonpos))
+            shown = f"value {values[row, col]}" + (f" + offset {offset}" if offset else "")
             raise InputError(
                 f"{path} line {row + 2}, feature {matrix.index[row]!r}, sample column "
-                f"{matrix.columns[col]!r}: value {values[row, col]} <= 0 cannot be "
-                "log2-transformed (expression.scale: linear). Floor the intensities (e.g. at 10) "
-                "or give log2 values with expression.scale: log2."
+                f"{matrix.columns[col]!r}: {shown} <= 0 cannot be log2-transformed "
+                "(expression.scale: linear). Floor the intensities (e.g. at 10), set "
+                "expression.offset: 1 for log2(x + 1) of counts with zeros, or give log2 values "
+                "with expression.scale: log2."
             )
-        matrix = np.log2(matrix)
+        matrix = np.log2(matrix + offset) if offset else np.log2(matrix)
     else:
         evidence = looks_unlogged(matrix)
         if evidence:

@@ -16,8 +16,16 @@ from modmap.config import (
     select_samples,
 )
 from modmap.io import read_sample_sheet
+from modmap.presets import apply_preset
 
+# statistics.preset fills only the keys the config does not set: before the schema defaults.
+_PRESET_KEYS = apply_preset(config)
 validate(config, workflow.source_path("../schemas/config.schema.yaml"))
+if _PRESET_KEYS:
+    logger.info(
+        f"modmap: statistics.preset {config['statistics']['preset']} set "
+        + ", ".join(_PRESET_KEYS)
+    )
 
 SAMPLE_SHEET = config["samples"]["path"]
 check_config_references(config)

@@ -6,6 +6,12 @@ rule gene_tests:
     input:
         expression="results/validated/expression.parquet",
         comparisons="results/validated/comparisons.tsv",
+        # Only when BH runs over module-gene pairs (statistics.fdr_over: module_members).
+        membership=(
+            "results/modules/membership.tsv"
+            if config["statistics"]["fdr_over"] == "module_members"
+            else []
+        ),
     output:
         table="results/genes/{comparison}.tsv",
     log:
@@ -25,6 +31,12 @@ rule gene_tests:
             "fdr": config["statistics"]["fdr"],
             "min_group_size": config["statistics"]["min_group_size"],
             "exact_with_ties": config["statistics"]["exact_with_ties"],
+            "untestable": config["statistics"]["untestable"],
+            "linear_offset": (
+                config["expression"]["offset"]
+                if config["expression"]["scale"] == "linear"
+                else None
+            ),
         },
     script:
         "../../scripts/gene_tests.py"
@@ -50,6 +62,11 @@ rule module_scores:
         run={
             "alpha": config["statistics"]["alpha"],
             "threshold_on": config["statistics"]["threshold_on"],
+            "fold_change_cutoff": config["statistics"]["fold_change_cutoff"],
+            "fold_change_on": config["statistics"]["fold_change_on"],
+            "direction_from": config["statistics"]["direction_from"],
+            "percent_of": config["statistics"]["percent_of"],
+            "untestable": config["statistics"]["untestable"],
         },
     script:
         "../../scripts/module_scores.py"

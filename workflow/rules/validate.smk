@@ -22,5 +22,6 @@ rule validate:
         comparisons=config["comparisons"],
         min_group_size=config["statistics"]["min_group_size"],
         scale=config["expression"]["scale"],
+        offset=config["expression"]["offset"],
     script:
         "../../scripts/validate.py"
