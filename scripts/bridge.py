@@ -11,7 +11,7 @@ def main(smk) -> None:
         modules_path=smk.input.modules, expression_path=smk.input.expression, **smk.params.run
     )
     check_kept_modules(result, smk.params.heatmap_modules, key="heatmaps.modules")
-    for name in ("bridge", "summary", "notes", "membership", "dropped", "annotation"):
+    for name in ("bridge", "summary", "notes", "membership", "dropped", "annotation", "collapsed"):
         write_tsv(getattr(result, name), smk.output[name])
 
 

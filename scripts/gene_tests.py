@@ -2,7 +2,7 @@
 
 from modmap.io import read_expression, read_tsv, write_tsv
 from modmap.logs import log_to_file
-from modmap.stats import comparison_design, gene_tests, module_multiplicity
+from modmap.stats import collapse_rows, comparison_design, gene_tests, module_multiplicity
 
 
 def main(smk) -> None:
@@ -12,6 +12,9 @@ def main(smk) -> None:
     design = comparison_design(comparisons, name)
     samples = list(dict.fromkeys(design["sample_id"]))
     expression = read_expression(smk.input.expression, samples=samples)
+    if smk.input.get("collapsed"):  # bridge.collapse: mean
+        collapsed = read_tsv(smk.input.collapsed, dtype=str, keep_default_na=False)
+        expression = collapse_rows(expression, collapsed)
     members = None
     if smk.input.get("membership"):  # statistics.fdr_over: module_members
         membership = read_tsv(smk.input.membership, dtype=str, keep_default_na=False)

@@ -629,6 +629,7 @@ def test_config_helpers_by_hand() -> None:
         "target": None,
         "update_symbols": True,
         "alias_table": "resources/annotation/entrez_symbol_alias.tsv.gz",
+        "collapse": "none",
     }
     assert config_inputs({"modules": {"path": "m.tsv"}, "bridge": None}) == {
         "modules": "m.tsv",

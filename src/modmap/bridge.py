@@ -17,6 +17,10 @@ the overlap is the repertoire's, not the bridge's.
 ``policy="all"`` keeps every target reached (ambiguous sources included, with all their
 targets) and has no conflict rule.
 
+``collapse`` (``bridge.collapse``, default ``none``) keeps an ambiguous source as ONE feature
+instead (:mod:`modmap.stats.collapse`: the probe with the highest mean or IQR, or the mean of the
+probes): its status is ``collapsed`` and the conflict rule sees all the probes it reached.
+
 When the modules and the matrix share an ID space (no annotation tables, ``key`` ``auto`` or
 ``identity``, no symbol update) the bridge is the identity: a module feature present in the
 matrix has status ``identity`` and maps to itself.
@@ -34,7 +38,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -51,8 +55,15 @@ from modmap.annotation import (
     split_keys,
 )
 from modmap.errors import InputError
-from modmap.io import read_feature_ids
+from modmap.io import read_expression, read_feature_ids
 from modmap.modules import ModuleFormat, ModuleSet, read_modules
+from modmap.stats.collapse import (
+    COLLAPSE_METHODS,
+    Collapse,
+    mean_feature_id,
+    pick_probe,
+    probe_scores,
+)
 
 __all__ = [
     "STATUSES",
@@ -117,6 +128,10 @@ class BridgeResult:
         ``alias_ambiguous``), ``detail``: every Excel-mangled symbol and every renaming.
     key
         The key used (``refseq``, ``entrez``, ``symbol``) or ``identity``.
+    collapsed
+        ``feature_id`` (the feature the source is kept as), ``source_id``, ``probes``
+        (``;``-joined, matrix order), ``method``: one row per collapsed source (empty unless
+        ``bridge.collapse`` is set).
     """
 
     bridge: pd.DataFrame
@@ -126,6 +141,7 @@ class BridgeResult:
     annotation: pd.DataFrame
     notes: pd.DataFrame
     key: str
+    collapsed: pd.DataFrame = None  # type: ignore[assignment]
 
     def kept_line(self) -> str:
         """``kept N of M source features (key: K)``, with thousands separators."""
@@ -310,6 +326,8 @@ def bridge_modules(
     policy: Policy = "unambiguous",
     min_genes: int = 10,
     aliases: pd.DataFrame | None = None,
+    collapse: Collapse = "none",
+    scores: Mapping[str, float] | None = None,
 ) -> BridgeResult:
     """Translate modules into expression features and apply the policy.
 
@@ -334,6 +352,13 @@ def bridge_modules(
         Alias table (``entrez``, ``symbol``, ``alias``). When given and the key is ``symbol``,
         symbols on both sides are brought up to date (:class:`SymbolUpdater`), every renaming
         reported in ``notes``. ``None`` (default) renames nothing.
+    collapse
+        ``none`` (default): an ambiguous source is dropped (``policy="unambiguous"``) or kept
+        with all its targets (``all``). ``mean``, ``max_mean``, ``max_iqr``: it is kept as one
+        feature, status ``collapsed`` (:mod:`modmap.stats.collapse`).
+    scores
+        Feature ID -> mean or IQR over all samples (:func:`modmap.stats.collapse.probe_scores`);
+        needed for ``max_mean`` and ``max_iqr``.
 
     Returns
     -------
@@ -351,6 +376,12 @@ def bridge_modules(
         raise ValueError(f"modules.min_genes must be an integer >= 1; got {min_genes!r}.")
     if policy not in ("unambiguous", "all"):
         raise ValueError(f"bridge.policy: '{policy}' is not one of unambiguous, all.")
+    if collapse not in COLLAPSE_METHODS:
+        raise ValueError(
+            f"bridge.collapse: '{collapse}' is not one of {', '.join(COLLAPSE_METHODS)}."
+        )
+    if collapse in ("max_mean", "max_iqr") and scores is None:
+        raise ValueError(f"bridge.collapse: {collapse} needs the probe scores (see run_bridge).")
     source_ids = list(dict.fromkeys(modules.members["feature_id"]))
     feature_list = [str(f) for f in features]
     feature_set = set(feature_list)
@@ -429,6 +460,10 @@ def bridge_modules(
             hit = list(dict.fromkeys(t for k in ks for t in index.get(k, ())))
             if not hit:
                 status[s] = "no_match"
+            elif len(hit) > 1 and collapse != "none":
+                status[s] = "collapsed"
+                order = {t: i for i, t in enumerate(tgt_ids)}
+                reach[s] = sorted(hit, key=order.__getitem__)  # matrix (target) order
             elif len(hit) > 1:
                 status[s] = "ambiguous"
                 if policy == "all":
@@ -438,6 +473,28 @@ def bridge_modules(
                 reach[s] = hit
         if policy == "unambiguous":
             _apply_conflicts(modules.members, reach, status)
+    symbols = feature_symbols(
+        reach,
+        source=source,
+        target=target,
+        ids_are_symbols=source is None and target is None,
+    )
+    collapsed_rows = []
+    for s in source_ids:
+        if status[s] != "collapsed":
+            continue
+        probes = reach[s]
+        if collapse == "mean":
+            feature = mean_feature_id(probes)
+            names = [p for t in probes for p in symbols.get(t, "").split("/") if p]
+            symbols[feature] = "/".join(dict.fromkeys(names))
+        else:
+            feature = pick_probe(probes, scores)  # type: ignore[arg-type]
+        collapsed_rows.append((feature, s, ";".join(probes), collapse))
+        reach[s] = [feature]
+    collapsed = pd.DataFrame(
+        collapsed_rows, columns=["feature_id", "source_id", "probes", "method"]
+    )
 
     bridge = pd.DataFrame(
         {
@@ -449,10 +506,11 @@ def bridge_modules(
     )
     counts = bridge["status"].value_counts()
     n_kept = int((bridge["target_id"] != "").sum())
+    shown = [*STATUSES, "collapsed"] if collapse != "none" else list(STATUSES)
     summary = pd.DataFrame(
         {
-            "status": [*STATUSES, "source_total", "kept"],
-            "count": [int(counts.get(s, 0)) for s in STATUSES] + [len(source_ids), n_kept],
+            "status": [*shown, "source_total", "kept"],
+            "count": [int(counts.get(s, 0)) for s in shown] + [len(source_ids), n_kept],
         }
     )
     if n_kept == 0:
@@ -466,12 +524,6 @@ def bridge_modules(
             + f"; matrix features look like {', '.join(feature_list[:3])}). Check modules.path, "
             "bridge.key and the bridge.source/bridge.target tables."
         )
-    symbols = feature_symbols(
-        reach,
-        source=source,
-        target=target,
-        ids_are_symbols=source is None and target is None,
-    )
     membership, annotation, dropped = _assemble(modules, reach, symbols, min_genes)
     notes_df = pd.DataFrame(notes, columns=["side", "id", "issue", "detail"]).drop_duplicates()
     result = BridgeResult(
@@ -482,10 +534,12 @@ def bridge_modules(
         annotation=annotation,
         notes=notes_df.reset_index(drop=True),
         key=kind,
+        collapsed=collapsed,
     )
     log.info("bridge: %s", result.kept_line())
     for row in summary.itertuples():
         log.info("  %-12s %d", row.status, row.count)
+    _log_collapse(bridge, collapsed, collapse=collapse, policy=policy)
     log.info(
         "modules: %d in file, %d kept, %d dropped (min_genes %d)",
         len(annotation),
@@ -501,6 +555,30 @@ def bridge_modules(
     for n in notes_df.itertuples():
         log.info("note: %s %s: %s: %s", n.side, n.id, n.issue, n.detail)
     return result
+
+
+def _log_collapse(
+    bridge: pd.DataFrame, collapsed: pd.DataFrame, *, collapse: str, policy: str
+) -> None:
+    """Say how many features were collapsed, or warn how many were dropped as ambiguous."""
+    if len(collapsed):
+        n_probes = sum(len(p.split(";")) for p in collapsed["probes"])
+        log.info(
+            "collapse (bridge.collapse: %s): %d module features reaching several matrix features "
+            "kept as one each (%d matrix features involved; results/bridge/collapsed.tsv)",
+            collapse,
+            len(collapsed),
+            n_probes,
+        )
+    ambiguous = bridge.loc[bridge["status"] == "ambiguous", "source_id"]
+    if len(ambiguous) and policy == "unambiguous":
+        log.warning(
+            "%d module features dropped as ambiguous: each reaches several matrix features "
+            "(e.g. probes of one gene: %s). bridge.collapse: max_mean (or max_iqr, mean) would "
+            "keep each as one feature; bridge.policy: all would keep all of them.",
+            len(ambiguous),
+            ", ".join(ambiguous.head(5)),
+        )
 
 
 def _symbol_tokens(cell: str) -> list[str]:
@@ -575,20 +653,23 @@ def feature_symbols(
 def _apply_conflicts(
     members: pd.DataFrame, reach: dict[str, list[str]], status: dict[str, str]
 ) -> None:
-    """Mark as ``conflict`` the kept sources whose target is claimed by several modules."""
+    """Mark as ``conflict`` the kept sources whose target is claimed by several modules.
+
+    Unambiguous sources claim their target, collapsed sources every probe they reached.
+    """
     claim_modules: dict[str, set[str]] = {}
     claim_sources: dict[str, set[str]] = {}
     for m, s in zip(members["module_id"], members["feature_id"], strict=True):
-        if status.get(s) != "unambiguous":
+        if status.get(s) not in ("unambiguous", "collapsed"):
             continue
-        t = reach[s][0]
-        claim_modules.setdefault(t, set()).add(m)
-        claim_sources.setdefault(t, set()).add(s)
+        for t in reach[s]:  # one target, or every probe of a collapsed source
+            claim_modules.setdefault(t, set()).add(m)
+            claim_sources.setdefault(t, set()).add(s)
     for t, mods in claim_modules.items():
         if len(mods) >= 2 and len(claim_sources[t]) >= 2:
             for s in claim_sources[t]:
                 status[s] = "conflict"
-                del reach[s]
+                reach.pop(s, None)
 
 
 def _assemble(
@@ -703,6 +784,7 @@ def run_bridge(
     min_genes: int = 10,
     update_symbols: bool = False,
     alias_table: str | os.PathLike | None = None,
+    collapse: Collapse = "none",
 ) -> BridgeResult:
     """Read the bridge's inputs and run :func:`bridge_modules` (the rule's entry point).
 
@@ -719,9 +801,18 @@ def run_bridge(
         As in :func:`bridge_modules`.
     update_symbols, alias_table
         ``bridge.update_symbols`` (default false) and ``bridge.alias_table``.
+    collapse
+        ``bridge.collapse``; ``max_mean`` and ``max_iqr`` read the whole matrix for the scores.
     """
     mods = read_modules(modules_path, format=modules_format)
-    features = list(read_feature_ids(expression_path))
+    scores = None
+    if collapse in ("max_mean", "max_iqr"):
+        matrix = read_expression(expression_path)
+        features = [str(f) for f in matrix.index]
+        scores = probe_scores(matrix, collapse).to_dict()
+        del matrix
+    else:
+        features = list(read_feature_ids(expression_path))
     tables: dict[str, PlatformTable | None] = {}
     for side, spec in (("source", _table_opts(source)), ("target", _table_opts(target))):
         tables[side] = (
@@ -755,6 +846,8 @@ def run_bridge(
         policy=policy,
         min_genes=min_genes,
         aliases=aliases,
+        collapse=collapse,
+        scores=scores,
     )
 
 
@@ -813,4 +906,5 @@ def config_params(config: dict) -> dict:
         "target": config_table(config, "target"),
         "update_symbols": bridge.get("update_symbols", False),
         "alias_table": bridge.get("alias_table") or ALIAS_TABLE_DEFAULT,
+        "collapse": bridge.get("collapse", "none"),
     }

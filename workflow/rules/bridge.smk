@@ -14,6 +14,7 @@ rule bridge:
         membership="results/modules/membership.tsv",
         dropped="results/modules/dropped.tsv",
         annotation="results/modules/annotation.tsv",
+        collapsed="results/bridge/collapsed.tsv",
     log:
         "results/logs/bridge.log",
     benchmark:

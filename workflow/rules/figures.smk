@@ -100,6 +100,12 @@ rule heatmap:
             "results/genes/{comparison}.tsv",
             comparison=HEATMAP_COMPARISONS,
         ),
+        # Only with bridge.collapse: mean (the averaged probe rows are built on reading).
+        collapsed=(
+            "results/bridge/collapsed.tsv"
+            if config["bridge"]["collapse"] == "mean"
+            else []
+        ),
     output:
         pdf=report(
             "results/figures/heatmap_{module}.pdf",

@@ -12,6 +12,12 @@ rule gene_tests:
             if config["statistics"]["fdr_over"] == "module_members"
             else []
         ),
+        # Only with bridge.collapse: mean (the averaged probe rows are built on reading).
+        collapsed=(
+            "results/bridge/collapsed.tsv"
+            if config["bridge"]["collapse"] == "mean"
+            else []
+        ),
     output:
         table="results/genes/{comparison}.tsv",
     log:

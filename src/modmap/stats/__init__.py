@@ -2,6 +2,7 @@
 
 from modmap.stats.calls import gene_calls
 from modmap.stats.checks import looks_unlogged
+from modmap.stats.collapse import collapse_rows, probe_scores
 from modmap.stats.fdr import bh_qvalues, module_multiplicity
 from modmap.stats.foldchange import fold_changes, gtools_foldchange
 from modmap.stats.genes import comparison_design, gene_tests
@@ -14,6 +15,7 @@ from modmap.stats.welch import paired_t, welch
 
 __all__ = [
     "bh_qvalues",
+    "collapse_rows",
     "comparison_design",
     "fold_changes",
     "gene_calls",
@@ -24,6 +26,7 @@ __all__ = [
     "module_multiplicity",
     "module_scores",
     "paired_t",
+    "probe_scores",
     "rank_sums",
     "signed_rank",
     "signed_ranks",
