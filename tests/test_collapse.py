@@ -122,3 +122,46 @@ def test_run_bridge_reads_the_matrix_for_the_scores(files, tmp_path, caplog):  #
     assert list(result.collapsed["feature_id"]) == ["ILMN_4", "ILMN_9"]
     assert any("2 module features reaching several" in r.getMessage() for r in caplog.records)
     assert MATRIX == list(VALUES)
+
+
+@pytest.mark.e2e
+def test_workflow_collapse_mean_on_the_toy_cohort(tmp_path):
+    """A real run with bridge.collapse: mean: the averaged rows are tested and drawn."""
+    from conftest import copy_workflow, load_config, run_snakemake, write_config
+    from scipy.stats import mannwhitneyu
+
+    wd = copy_workflow(tmp_path / "wf")
+    config = load_config(wd)
+    config["bridge"]["collapse"] = "mean"
+    write_config(wd, config)
+    run_snakemake(
+        wd,
+        "results/modules/scores.tsv",
+        "results/figures/heatmap_M3.1.png",
+        check=True,
+    )
+    res = wd / "results"
+    collapsed = pd.read_csv(res / "bridge" / "collapsed.tsv", sep="\t", dtype=str)
+    summary = pd.read_csv(res / "bridge" / "summary.tsv", sep="\t").set_index("status")["count"]
+    assert len(collapsed) > 0 and summary["collapsed"] == len(collapsed)
+    assert summary["ambiguous"] == 0
+    log = (res / "logs" / "bridge.log").read_text()
+    assert f"{len(collapsed)} module features reaching several matrix features" in log
+    # Oracle: the raw toy matrix, probes averaged here per sample, and scipy's Mann-Whitney.
+    raw = pd.read_csv(wd / "resources" / "toy" / "expression.tsv.gz", sep="\t", index_col=0)
+    long = pd.read_csv(res / "validated" / "comparisons.tsv", sep="\t", dtype=str)
+    design = long[long["comparison"] == "anakinra_D1"]
+    genes = pd.read_csv(res / "genes" / "anakinra_D1.tsv", sep="\t", index_col="feature_id")
+    row = collapsed.iloc[0]
+    averaged = raw.loc[row["probes"].split(";")].mean(axis=0, skipna=True)
+    x = averaged[design.loc[design["role"] == "case", "sample_id"]].dropna()
+    y = averaged[design.loc[design["role"] == "control", "sample_id"]].dropna()
+    got = genes.loc[row["feature_id"]]
+    assert got["median_case"] == pytest.approx(np.median(x), rel=1e-12)
+    assert got["median_control"] == pytest.approx(np.median(y), rel=1e-12)
+    assert (got["n_case"], got["n_control"]) == (len(x), len(y))
+    w = mannwhitneyu(x, y, alternative="two-sided")
+    assert got["statistic"] == w.statistic
+    membership = pd.read_csv(res / "modules" / "membership.tsv", sep="\t", dtype=str)
+    assert set(collapsed["feature_id"]) <= set(membership["feature_id"])
+    assert (res / "figures" / "heatmap_M3.1.png").stat().st_size > 0
