@@ -9,7 +9,8 @@ rule gene_tests:
         # Only when BH runs over module-gene pairs (statistics.fdr_over: module_members).
         membership=(
             "results/modules/membership.tsv"
-            if config["statistics"]["fdr_over"] == "module_members"
+            if config["statistics"]["fdr"]
+            and config["statistics"]["fdr_over"] == "module_members"
             else []
         ),
         # Only with bridge.collapse: mean (the averaged probe rows are built on reading).

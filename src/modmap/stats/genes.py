@@ -133,6 +133,13 @@ def _log_summary(comparison: str, table: pd.DataFrame, min_group_size: int) -> N
         n,
         ", ".join(f"{k} {v}" for k, v in methods.items()),
     )
+    constant = int((table["method"] == "constant").sum())
+    if constant:
+        log.info(
+            "%s: %d features without variation kept with p = 1 (statistics.untestable: p_one)",
+            comparison,
+            constant,
+        )
     not_tested = table["method"] == "not_tested"
     empty = not_tested & ((table["n_case"] == 0) | (table["n_control"] == 0))
     few = not_tested & ~empty & (table[["n_case", "n_control"]].min(axis=1) < min_group_size)
