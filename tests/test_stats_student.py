@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -93,3 +94,29 @@ def test_gene_tests_student_unpaired_and_paired():
     assert set(paired["method"]) == {"paired_t"}  # R ignores var.equal when paired
     d = expr.iloc[0, [0, 2, 4, 6]].to_numpy() - expr.iloc[0, [1, 3, 5, 7]].to_numpy()
     assert paired.loc[0, "statistic"] == pytest.approx(d.mean() / (d.std(ddof=1) / 2), rel=1e-10)
+
+
+def test_row_moments_equal_numpy_nan_functions():
+    from modmap.stats.welch import _moments
+
+    rng = np.random.default_rng(11)
+    a = rng.normal(size=(300, 17))
+    a[rng.random(a.shape) < 0.2] = np.nan
+    a[0] = np.nan  # no value
+    a[1, 1:] = np.nan  # one value
+    a[2, :] = 3.0  # constant
+    clean = rng.normal(size=(50, 16))  # even width, no missing value (the fast path)
+    for m, chunk in ((a, 64), (clean, 7), (a, 2048)):
+        n, mean, var, median = _moments(m, chunk=chunk)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # numpy warns on the empty rows
+            expected = (
+                np.sum(~np.isnan(m), axis=1),
+                np.nanmean(m, axis=1),
+                np.nanvar(m, axis=1, ddof=1),
+                np.nanmedian(m, axis=1),
+            )
+        np.testing.assert_array_equal(n, expected[0])
+        np.testing.assert_allclose(mean, expected[1], rtol=1e-14)
+        np.testing.assert_allclose(var, expected[2], rtol=1e-12)
+        np.testing.assert_array_equal(median, expected[3])
