@@ -164,7 +164,10 @@ def main() -> None:
             "gene_tests": t_job,
             "scipy_loop_extrapolated": t_loop,
         },
-        "targets": {"speedup_vs_loop": ">= 50", "peak_rss_over_matrix": "< 4"},
+        "targets": {
+            "vectorised": "no per-gene Python loop (issue 13); no timing target is set",
+            "peak_rss_over_matrix": "< 4 (the job copies the two groups once)",
+        },
         "machine": {
             "cpu": _cpu_model(),
             "cores": os.cpu_count(),
