@@ -164,9 +164,12 @@ rule report_table:
         mem_mb=mem_mb_scaled(500, 10),
         runtime=runtime_scaled(5, 10),
     params:
-        title="Module scores (% of tested genes changed, per comparison)",
+        title=f"Module scores (% of {config['statistics']['percent_of']} genes changed, per comparison)",
         alpha=config["statistics"]["alpha"],
         threshold_on=config["statistics"]["threshold_on"],
+        fold_change_cutoff=config["statistics"]["fold_change_cutoff"],
+        direction_from=config["statistics"]["direction_from"],
+        percent_of=config["statistics"]["percent_of"],
     script:
         "../../scripts/report_table.py"
 
