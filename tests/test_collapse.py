@@ -114,9 +114,14 @@ def test_run_bridge_reads_the_matrix_for_the_scores(files, tmp_path, caplog):  #
         result = run_bridge(
             modules_path=files["modules"],
             expression_path=parquet,
-            source={"path": str(files["source"])},
-            target={"path": str(files["target"])},
+            modules_format="auto",
+            source={"path": str(files["source"]), "format": "auto", "columns": {}},
+            target={"path": str(files["target"]), "format": "auto", "columns": {}},
+            key="auto",
+            policy="unambiguous",
             min_genes=1,
+            update_symbols=False,
+            alias_table=None,
             collapse="max_iqr",
         )
     assert list(result.collapsed["feature_id"]) == ["ILMN_4", "ILMN_9"]

@@ -45,7 +45,7 @@ def comparisons():
 
 def test_unpaired_table_contract_and_fdr():
     expr = expression()
-    out = gene_tests(expr, comparison_design(comparisons(), "u"), fdr=True)
+    out = gene_tests(expr, comparison_design(comparisons(), "u"), fdr=True, min_group_size=3)
     assert list(out.columns) == [*COLUMNS, "q_value"]
     assert list(out["feature_id"]) == ["g1", "g2", "g3", "g4"]
     # g2: all 4 cases above all 4 controls -> W = 16, exact p = 2 / C(8, 4).
@@ -53,12 +53,15 @@ def test_unpaired_table_contract_and_fdr():
     assert out.loc[1, "p_value"] == pytest.approx(2 / 70)
     assert out.loc[1, "direction"] == "up"
     assert out.loc[1, "median_case"] == pytest.approx(np.median(expr.iloc[1, :4]))
-    assert "q_value" not in gene_tests(expr, comparison_design(comparisons(), "u")).columns
+    assert (
+        "q_value"
+        not in gene_tests(expr, comparison_design(comparisons(), "u"), min_group_size=3).columns
+    )
 
 
 def test_pairs_matched_by_pair_label_not_row_order():
     expr = expression()
-    out = gene_tests(expr, comparison_design(comparisons(), "p"))
+    out = gene_tests(expr, comparison_design(comparisons(), "p"), min_group_size=3)
     # pairs: A = (case s0, control s5), C = (case s4, control s1), B = (case s6, control s2)
     d = expr["s0"] - expr["s5"], expr["s4"] - expr["s1"], expr["s6"] - expr["s2"]
     d = np.stack([v.to_numpy() for v in d], axis=1)
@@ -70,7 +73,7 @@ def test_pairs_matched_by_pair_label_not_row_order():
 
 def test_welch_option_and_design_errors():
     expr = expression()
-    out = gene_tests(expr, comparison_design(comparisons(), "u"), test="welch")
+    out = gene_tests(expr, comparison_design(comparisons(), "u"), test="welch", min_group_size=3)
     assert set(out["method"]) == {"welch"}
     with pytest.raises(InputError, match="no rows for comparison 'zzz'"):
         comparison_design(comparisons(), "zzz")
@@ -79,9 +82,9 @@ def test_welch_option_and_design_errors():
     with pytest.raises(InputError, match="pair 'A'"):
         comparison_design(bad, "p")
     with pytest.raises(InputError, match="not columns of the expression matrix"):
-        gene_tests(expr.drop(columns="s3"), comparison_design(comparisons(), "u"))
+        gene_tests(expr.drop(columns="s3"), comparison_design(comparisons(), "u"), min_group_size=3)
     with pytest.raises(InputError, match="statistics.test"):
-        gene_tests(expr, comparison_design(comparisons(), "u"), test="limma")
+        gene_tests(expr, comparison_design(comparisons(), "u"), test="limma", min_group_size=3)
 
 
 def test_not_tested_features_are_logged(caplog):
@@ -89,7 +92,9 @@ def test_not_tested_features_are_logged(caplog):
     expr.iloc[0] = 3.0
     expr.iloc[2, :4] = np.nan
     with caplog.at_level("WARNING", logger="modmap.stats.genes"):
-        out = gene_tests(expr, comparison_design(comparisons(), "u"), comparison="u")
+        out = gene_tests(
+            expr, comparison_design(comparisons(), "u"), comparison="u", min_group_size=3
+        )
     assert list(out["method"])[:3] == ["not_tested", "exact", "not_tested"]
     text = caplog.text
     assert "constant" in text and "g1" in text
@@ -100,9 +105,9 @@ def test_untestable_p_one_keeps_constant_genes_in_bh():
     expr = expression()
     expr.loc["g3"] = 7.0  # no variation at all in the comparison
     design = comparison_design(comparisons(), "u")
-    default = gene_tests(expr, design, test="student", fdr=True)
+    default = gene_tests(expr, design, test="student", fdr=True, min_group_size=3)
     assert default.loc[2, "method"] == "not_tested" and np.isnan(default.loc[2, "q_value"])
-    kept = gene_tests(expr, design, test="student", fdr=True, untestable="p_one")
+    kept = gene_tests(expr, design, test="student", fdr=True, untestable="p_one", min_group_size=3)
     assert kept.loc[2, "method"] == "constant" and kept.loc[2, "p_value"] == 1.0
     assert kept.loc[2, "direction"] == "none"
     # BH over 4 p-values now: the smallest p gets q = p * 4 / 1 (if that is the running min).
@@ -115,13 +120,15 @@ def test_untestable_p_one_keeps_constant_genes_in_bh():
 def test_fold_change_columns_and_fdr_members():
     expr = expression()
     design = comparison_design(comparisons(), "u")
-    out = gene_tests(expr, design, fdr=True, fdr_members={"g1": 2, "g2": 1, "g4": 1})
+    out = gene_tests(
+        expr, design, fdr=True, fdr_members={"g1": 2, "g2": 1, "g4": 1}, min_group_size=3
+    )
     means = expr.iloc[:, :4].mean(axis=1) - expr.iloc[:, 4:].mean(axis=1)
     np.testing.assert_allclose(out["log2_fc"], means.to_numpy(), rtol=1e-13)
     assert out["fold_change"].isna().all()  # log2 input
     assert np.isnan(out.loc[2, "q_value"])  # g3 in no module: no q-value
     # Linear input (log2(x + 0)): the ratio of the untransformed means, gtools-signed.
-    linear = gene_tests(expr, design, linear_offset=0)
+    linear = gene_tests(expr, design, linear_offset=0, min_group_size=3)
     untransformed = 2.0**expr
     ratio = untransformed.iloc[:, :4].mean(axis=1) / untransformed.iloc[:, 4:].mean(axis=1)
     expected = np.where(ratio >= 1, ratio, -1 / ratio)

@@ -35,7 +35,7 @@ MEMBERS = pd.DataFrame(
 
 
 def test_counts_by_hand_on_p_values():
-    out = module_scores({"cmp": GENES}, MEMBERS)
+    out = module_scores({"cmp": GENES}, MEMBERS, alpha=0.05, threshold_on="p_value")
     assert list(out["module_id"]) == ["M2", "M1", "M3"]  # membership order
     m2, m1, m3 = (out.iloc[i] for i in range(3))
     # M2: a, b, c tested (e not tested; a listed twice counts once); up a, b; down c.
@@ -60,16 +60,25 @@ def test_q_value_threshold_and_two_comparisons():
 
 def test_annotation_titles_and_errors():
     ann = pd.DataFrame({"module_id": ["M1", "M2", "M3"], "title": ["One", "Two", "Three"]})
-    out = module_scores({"x": GENES}, MEMBERS, ann)
+    out = module_scores({"x": GENES}, MEMBERS, ann, alpha=0.05, threshold_on="p_value")
     assert list(out["title"]) == ["Two", "One", "Three"]
-    with pytest.raises(InputError, match="statistics.fdr"):
-        module_scores({"x": GENES.drop(columns="q_value")}, MEMBERS, threshold_on="q_value")
+    with pytest.raises(InputError, match="has no 'q_value' column"):
+        module_scores(
+            {"x": GENES.drop(columns="q_value")}, MEMBERS, alpha=0.05, threshold_on="q_value"
+        )
     with pytest.raises(InputError, match="alpha"):
-        module_scores({"x": GENES}, MEMBERS, alpha=5)
+        module_scores({"x": GENES}, MEMBERS, alpha=5, threshold_on="p_value")
 
 
 def test_percent_of_present_counts_untested_members():
-    out = module_scores({"cmp": GENES}, MEMBERS, percent_of="present", untestable="p_one")
+    out = module_scores(
+        {"cmp": GENES},
+        MEMBERS,
+        alpha=0.05,
+        threshold_on="p_value",
+        percent_of="present",
+        untestable="p_one",
+    )
     m2, m1, m3 = (out.iloc[i] for i in range(3))
     # M2: members a, b, c, e present (e not tested); up a, b; down c -> of 4.
     assert (m2["n_present"], m2["n_genes"]) == (4, 3)
@@ -78,14 +87,16 @@ def test_percent_of_present_counts_untested_members():
     # M3: one member present, untested -> 0 %, not empty.
     assert m3["n_present"] == 1 and m3["pct_up"] == 0.0
     assert set(out["percent_of"]) == {"present"} and set(out["untestable"]) == {"p_one"}
-    default = module_scores({"cmp": GENES}, MEMBERS)
+    default = module_scores({"cmp": GENES}, MEMBERS, alpha=0.05, threshold_on="p_value")
     assert set(default["percent_of"]) == {"tested"} and set(default["untestable"]) == {"exclude"}
     assert list(default["n_present"]) == [4, 3, 1]
 
 
 def test_fold_change_cut_off_in_scores():
     folded = GENES.assign(log2_fc=[2.0, 0.1, -2.0, 0.0, np.nan, -0.2, 1.0])
-    out = module_scores({"cmp": folded}, MEMBERS, fold_change_cutoff=1.5)
+    out = module_scores(
+        {"cmp": folded}, MEMBERS, alpha=0.05, threshold_on="p_value", fold_change_cutoff=1.5
+    )
     m2, m1 = out.iloc[0], out.iloc[1]
     # M2: a up (fold 4), b up by p but fold 2^0.1 < 1.5 -> no; c down (fold 1/4).
     assert (m2["n_up"], m2["n_down"]) == (1, 1)

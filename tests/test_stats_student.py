@@ -86,11 +86,11 @@ def test_gene_tests_student_unpaired_and_paired():
             "pair": [""] * 10 + ["A", "A", "B", "B", "C", "C", "D", "D"],
         }
     )
-    out = gene_tests(expr, comparison_design(long, "u"), test="student")
+    out = gene_tests(expr, comparison_design(long, "u"), test="student", min_group_size=3)
     t, p = textbook_student(list(expr.iloc[1, :5]), list(expr.iloc[1, 5:]))
     assert out.loc[1, "statistic"] == pytest.approx(t, rel=1e-10)
     assert out.loc[1, "p_value"] == pytest.approx(p, rel=1e-8)
-    paired = gene_tests(expr, comparison_design(long, "p"), test="student")
+    paired = gene_tests(expr, comparison_design(long, "p"), test="student", min_group_size=3)
     assert set(paired["method"]) == {"paired_t"}  # R ignores var.equal when paired
     d = expr.iloc[0, [0, 2, 4, 6]].to_numpy() - expr.iloc[0, [1, 3, 5, 7]].to_numpy()
     assert paired.loc[0, "statistic"] == pytest.approx(d.mean() / (d.std(ddof=1) / 2), rel=1e-10)

@@ -1,11 +1,16 @@
-"""Per-gene rank tests at R parity, exact null distributions and module scores."""
+"""Per-gene rank tests at R parity, exact null distributions, module scores and "changed" modules.
 
+``comparison_design`` lives in :mod:`modmap.design` and is re-exported here for the scripts.
+"""
+
+from modmap.design import comparison_design
 from modmap.stats.calls import gene_calls
+from modmap.stats.changed import changed_modules, changed_threshold, core_signature, spot_values
 from modmap.stats.checks import looks_unlogged
 from modmap.stats.collapse import collapse_rows, probe_scores
 from modmap.stats.fdr import bh_qvalues, module_multiplicity
 from modmap.stats.foldchange import fold_changes, gtools_foldchange
-from modmap.stats.genes import comparison_design, gene_tests
+from modmap.stats.genes import gene_tests
 from modmap.stats.mannwhitney import mann_whitney
 from modmap.stats.ranks import rank_sums, signed_ranks
 from modmap.stats.scores import module_scores
@@ -15,8 +20,11 @@ from modmap.stats.welch import paired_t, welch
 
 __all__ = [
     "bh_qvalues",
+    "changed_modules",
+    "changed_threshold",
     "collapse_rows",
     "comparison_design",
+    "core_signature",
     "fold_changes",
     "gene_calls",
     "gene_tests",
@@ -30,6 +38,7 @@ __all__ = [
     "rank_sums",
     "signed_rank",
     "signed_ranks",
+    "spot_values",
     "student",
     "welch",
 ]

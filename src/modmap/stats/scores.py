@@ -38,8 +38,8 @@ def module_scores(
     membership: pd.DataFrame,
     annotation: pd.DataFrame | None = None,
     *,
-    alpha: float = 0.05,
-    threshold_on: Literal["p_value", "q_value"] = "p_value",
+    alpha: float,
+    threshold_on: Literal["p_value", "q_value"],
     fold_change_cutoff: float = 0.0,
     fold_change_on: Literal["log2_fc", "fold_change"] = "log2_fc",
     direction_from: Literal["statistic", "fold_change"] = "statistic",
@@ -59,11 +59,12 @@ def module_scores(
         Optional ``results/modules/annotation.tsv`` (``module_id``, ``title``, ...): when given,
         module titles are taken from it (the module file's own titles).
     alpha
-        Significance level (default 0.05): a gene counts as up when its ``threshold_on`` value
+        Significance level (config ``statistics.alpha``): a gene counts as up when its
+        ``threshold_on`` value
         is ``< alpha`` and its direction is ``up`` (down likewise).
     threshold_on
-        ``p_value`` (default, as the SJIA trial analysis) or ``q_value`` (needs
-        ``statistics.fdr: true``).
+        ``p_value`` or ``q_value`` (config ``statistics.threshold_on``); the gene tables must
+        have that column.
     fold_change_cutoff, fold_change_on, direction_from
         The fold-change part of a call (:func:`modmap.stats.calls.gene_calls`); defaults: no
         cut-off, direction from the test statistic.
@@ -92,8 +93,8 @@ def module_scores(
     missing = {"module_id", "title", "feature_id"} - set(membership.columns)
     if missing:
         raise InputError(
-            f"results/modules/membership.tsv: missing column(s) {sorted(missing)}; expected "
-            "module_id, title, feature_id"
+            f"module membership table: missing column(s) {sorted(missing)}; expected module_id, "
+            "title, feature_id"
         )
     members = (
         membership[["module_id", "title", "feature_id"]]
