@@ -129,6 +129,7 @@ def main() -> None:
             fdr=True,
             untestable="p_one",
             linear_offset=1,
+            min_group_size=3,
         )
 
     t_job = _times(job, args.repeats)
