@@ -22,5 +22,6 @@ rule validate:
         comparisons=config["comparisons"],
         min_group_size=config["statistics"]["min_group_size"],
         scale=config["expression"]["scale"],
+        duplicate_headers=config["expression"]["duplicate_headers"],
     script:
         "../../scripts/validate.py"
