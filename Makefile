@@ -32,6 +32,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/modmap check-config $(CONFIG)
 	$(BIN)/snakemake --profile profiles/default --cores $(CORES) --configfile $(CONFIG) $(ARGS)
 	$(BIN)/snakemake --profile profiles/default --cores $(CORES) --configfile $(CONFIG) $(ARGS) \
 		--report results/report.html

@@ -91,6 +91,12 @@ _NOT_SYMBOL = re.compile(
 )
 
 
+def looks_like_probe(feature_id: str) -> bool:
+    """True when ``feature_id`` is a probe or accession ID (Illumina, Affymetrix, Agilent, RefSeq,
+    Ensembl, all digits), False when it may be a gene symbol."""
+    return bool(_NOT_SYMBOL.match(str(feature_id).strip()))
+
+
 @dataclass(frozen=True)
 class BridgeResult:
     """Everything the bridge rule writes.
