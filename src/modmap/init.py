@@ -349,7 +349,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "modmap init") -> int
     existing = [str(p) for p in targets if p.exists()]
     if existing and not args.force:
         raise InputError(
-            f"modmap init: {', '.join(existing)} already exist(s); choose other names with "
+            f"{', '.join(existing)} already exist(s); choose other names with "
             "--config / --sheet-out, or overwrite with --force."
         )
     numbers = read.values.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=np.float64)
