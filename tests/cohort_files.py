@@ -58,9 +58,7 @@ def write_series_matrix(
     return path
 
 
-def write_gct(
-    matrix: pd.DataFrame, path: Path, *, version: str = "1.2", annotations=None
-) -> Path:
+def write_gct(matrix: pd.DataFrame, path: Path, *, version: str = "1.2", annotations=None) -> Path:
     """A GCT file; 1.3 with one row annotation (``symbol``) and the column ``annotations``."""
     n, m = matrix.shape
     if version == "1.2":

@@ -77,9 +77,7 @@ def detect_scale(values: np.ndarray) -> tuple[Literal["log2", "linear"], str]:
         return "log2", "no numeric values"
     vmax, p99 = float(finite.max()), float(np.percentile(finite, 99))
     nonpos = int((finite <= 0).sum())
-    scale: Literal["log2", "linear"] = (
-        "linear" if vmax > LINEAR_MAX or p99 > LINEAR_P99 else "log2"
-    )
+    scale: Literal["log2", "linear"] = "linear" if vmax > LINEAR_MAX or p99 > LINEAR_P99 else "log2"
     evidence = f"maximum {vmax:.4g}, 99th percentile {p99:.4g}"
     if nonpos:
         evidence += f", {nonpos} value(s) <= 0"
@@ -227,15 +225,15 @@ def draft_config(
     else:
         url = platform_annot_url(platform_id) if platform_id else None
         if platform_path:
-            lines.append(f"  # The platform table maps the probes to symbols ({platform_evidence}).")
+            lines.append(
+                f"  # The platform table maps the probes to symbols ({platform_evidence})."
+            )
             target = platform_path
         else:
             lines += [
                 "  # Probe IDs need the platform's annotation table to reach the symbols of the",
                 "  # modules: download it and put its path below (REQUIRED; the run stops until",
-                "  # the file exists)"
-                + (f", e.g. {url}" if url else "")
-                + ".",
+                "  # the file exists)" + (f", e.g. {url}" if url else "") + ".",
             ]
             target = f"{platform_id or 'GPLxxxx'}.annot.gz"
         lines += [
@@ -264,8 +262,9 @@ def draft_config(
         "  # with heatmaps.reference: a selector of the samples each gene is normalised to.",
         "  modules: []",
         "",
-        "# REQUIRED: the comparisons (each a name used in file names, a case and a control selector",
-        "# over the sample sheet's columns; optional label and paired_by). Replace [] by yours.",
+        "# REQUIRED: the comparisons (each a name used in file names, a case and a control",
+        "# selector over the sample sheet's columns; optional label and paired_by). Replace []",
+        "# by yours.",
     ]
     example = example_comparison(sheet, id_column=id_column) if sheet is not None else None
     if example is not None:
@@ -280,7 +279,9 @@ def draft_config(
     if sheet is not None:
         found = _candidates(sheet, id_column)
         if found:
-            lines.append("# Columns of the sample sheet with few values (value: number of samples):")
+            lines.append(
+                "# Columns of the sample sheet with few values (value: number of samples):"
+            )
             for column, counts in found[:12]:
                 shown = ", ".join(f"{v}: {n}" for v, n in counts.items())
                 lines.append(f"#   {column}: {shown}")

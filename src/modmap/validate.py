@@ -19,7 +19,6 @@ from pandas.api.types import is_numeric_dtype
 from modmap.errors import InputError
 from modmap.stats.checks import looks_unlogged
 
-
 _DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+(?:[eE][+-]?\d+)?")
 
 

@@ -69,7 +69,7 @@ class SeriesMatrix:
 
 
 def column_name(key: str) -> str:
-    """Sample-table column name for a characteristics key (``Disease State`` -> ``disease_state``)."""
+    """Column name of a characteristics key (``Disease State`` -> ``disease_state``)."""
     return re.sub(r"[^0-9a-z]+", "_", key.strip().lower()).strip("_")
 
 
