@@ -169,6 +169,13 @@ BAD: list[tuple[str, str, object, Callable, list[str]]] = [
         _validate,
         ["'case' appears twice (columns 2 and 3)", "duplicate_headers: sheet_order"],
     ),
+    (
+        "geo_soft_file",
+        "GSE1_family.soft",
+        "^DATABASE = GeoMiame\n!Database_name = Gene Expression Omnibus (GEO)\n",
+        _validate,
+        ["GEO SOFT file", "series matrix"],
+    ),
     ("xlsx_workbook", "m.tsv", _xlsx, _validate, ["Excel workbook", "tab-separated text"]),
     ("zip_two_tables", "m.zip", _two_member_zip, _validate, ["exactly one table", "2 file(s)"]),
     (

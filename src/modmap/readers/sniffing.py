@@ -335,6 +335,12 @@ def sniff(path: str | os.PathLike, *, what: str = "table", numeric: bool = False
         )
     lines = _split_lines(_decode(path, head, complete), complete)
     first = next((line.strip() for line in lines if line.strip()), "")
+    if first.startswith(("^DATABASE", "^SERIES", "^PLATFORM", "^SAMPLE")):
+        raise InputError(
+            f"{path}: this is a GEO SOFT file, not a table. For a series, download its series "
+            "matrix (GSExxx_series_matrix.txt.gz, GEO's 'Series Matrix File(s)' link) and give "
+            "that; a platform SOFT file belongs in bridge.source / bridge.target."
+        )
     if first.startswith(("!Series_", "!Sample_", "!series_matrix_table_begin")):
         return Sniffed(path, compression, "series_matrix", "\t", tuple(notes))
     if _GCT.fullmatch(first.split("\t")[0].strip()):
