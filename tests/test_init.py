@@ -135,3 +135,27 @@ def test_help_lists_every_command():
             check=False,
         )
         assert sub.returncode == 0 and f"modmap {command}" in sub.stdout
+
+
+def test_init_on_repeated_headers_writes_a_sheet_that_names_them_by_order(tmp_path, monkeypatch):
+    from modmap.config import check_sample_sheet
+    from modmap.io import read_sample_sheet
+    from modmap.readers import read_matrix
+    from modmap.validate import resolve_headers
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m.tsv").write_text("gene\tTB\tTB\tNID\tNID\nMX1\t9\t8\t5\t4\nIFI27\t7\t7\t3\t2\n")
+    assert main(["init", "m.tsv", "--config", "c.yaml", "--sheet-out", "s.tsv"]) == 0
+    config = yaml.safe_load((tmp_path / "c.yaml").read_text())
+    assert config["expression"]["duplicate_headers"] == "sheet_order"
+    assert config["expression"]["scale"] == "log2"
+    sheet = check_sample_sheet(read_sample_sheet("s.tsv"), path="s.tsv")
+    assert sheet.to_dict("list") == {
+        "sample_id": ["TB_1", "TB_2", "NID_1", "NID_2"],
+        "matrix_header": ["TB", "TB", "NID", "NID"],
+    }
+    header, note = resolve_headers(
+        read_matrix("m.tsv").header, sheet, policy="sheet_order", path="m.tsv", sheet_path="s.tsv"
+    )
+    assert header == ["gene", "TB_1", "TB_2", "NID_1", "NID_2"] and "matrix_header" in note
+    assert "#     case: {matrix_header: " in (tmp_path / "c.yaml").read_text()

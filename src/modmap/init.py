@@ -178,6 +178,7 @@ def draft_config(
     platform_evidence: str | None = None,
     modules_path: str = DEFAULT_MODULES,
     sheet: pd.DataFrame | None = None,
+    duplicate_headers: str | None = None,
     source: str = "",
 ) -> str:
     """The text of a commented starter config (YAML) for ``modmap``.
@@ -198,6 +199,14 @@ def draft_config(
         "  # Rule: linear when the maximum is above 50 or the 99th percentile above 20, else",
         "  # log2. linear values must be > 0 (modmap applies log2).",
         f"  scale: {scale}",
+    ]
+    if duplicate_headers:
+        lines += [
+            "  # The matrix's sample headers repeat: its columns are named by the sample sheet's",
+            "  # order (the sheet's matrix_header column repeats them; docs/formats.md).",
+            f"  duplicate_headers: {duplicate_headers}",
+        ]
+    lines += [
         "",
         "samples:",
         f"  path: {_yaml_scalar(sheet_path)}",
@@ -289,6 +298,26 @@ def draft_config(
     return "\n".join(lines) + "\n"
 
 
+def starter_sheet(headers: Sequence[str]) -> pd.DataFrame:
+    """A sample sheet with one row per matrix column, for a matrix that carries no annotations.
+
+    ``sample_id`` is the header; when headers repeat (``TB, TB, NID``), ``sample_id`` numbers
+    them (``TB_1, TB_2, NID_1``) and ``matrix_header`` keeps the header as written, so that
+    ``expression.duplicate_headers: sheet_order`` can name the columns by the sheet's order.
+    """
+    headers = [str(h) for h in headers]
+    if len(set(headers)) == len(headers):
+        return pd.DataFrame({"sample_id": headers})
+    seen: dict[str, int] = {}
+    ids = []
+    for header in headers:
+        seen[header] = seen.get(header, 0) + 1
+        ids.append(f"{header}_{seen[header]}")
+    if len(set(ids)) < len(ids):  # e.g. headers "A_1" and "A" twice
+        ids = [f"sample_{k}" for k in range(1, len(headers) + 1)]
+    return pd.DataFrame({"sample_id": ids, "matrix_header": headers})
+
+
 def _id_column(sheet: pd.DataFrame, samples: Sequence[str], path: str) -> str:
     wanted = set(samples)
     overlap = {c: int(sheet[c].isin(wanted).sum()) for c in sheet.columns}
@@ -337,15 +366,22 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "modmap init") -> int
     if args.samples:
         sheet = read_sample_sheet(args.samples)
         sheet_path = args.samples
-        id_column = _id_column(sheet, samples, args.samples)
+        if len(set(samples)) < len(samples):  # named by the sheet's order: its unique IDs
+            id_column = next(
+                (c for c in sheet.columns if sheet[c].is_unique and (sheet[c] != "").all()),
+                str(sheet.columns[0]),
+            )
+        else:
+            id_column = _id_column(sheet, samples, args.samples)
     else:
         sheet = read.samples
         if sheet is None:
-            sheet = pd.DataFrame({"sample_id": samples})
+            sheet = starter_sheet(samples)
             id_column = "sample_id"
         else:
             id_column = "geo_accession" if "geo_accession" in sheet.columns else sheet.columns[0]
         sheet_path = args.sheet_out or f"config/{name}_samples.tsv"
+    repeated = len(set(samples)) < len(samples)
     targets = [config_path] + ([] if args.samples else [Path(sheet_path)])
     existing = [str(p) for p in targets if p.exists()]
     if existing and not args.force:
@@ -381,6 +417,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "modmap init") -> int
         platform_evidence=platform_evidence,
         modules_path=args.modules,
         sheet=sheet,
+        duplicate_headers="sheet_order" if repeated else None,
         source=os.path.basename(args.matrix),
     )
     if not args.samples:
