@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -133,3 +134,29 @@ def test_csv_named_txt_gives_the_same_scores(workdir, baseline):
     config["expression"]["path"] = "matrix.txt"
     config["samples"]["path"] = "samples.txt"
     pd.testing.assert_frame_equal(_run(workdir, config), baseline)
+
+
+def test_repeated_headers_named_by_the_sheet_order_through_the_workflow(workdir):
+    # A matrix whose columns are headed by the group only (Sepsis, Sepsis, ..., Control) and a
+    # sheet in the matrix's column order: the validated cache has the sheet's IDs on the right
+    # columns (oracle: the shipped matrix, whose headers are the IDs).
+    from modmap.io import read_expression
+
+    matrix, sheet = _raw()
+    matrix = matrix.loc[:, list(sheet["GEO_ID"])]
+    anonymous = matrix.copy()
+    anonymous.columns = [g.strip() for g in sheet["Group_test"]]
+    anonymous.to_csv(workdir / "grouped.tsv", sep="\t")
+    config = _base_config()
+    config["expression"]["path"] = "grouped.tsv"
+    config["expression"]["duplicate_headers"] = "sheet_order"
+    (workdir / "config" / "cohort.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    target = "results/validated/expression.parquet"
+    run_snakemake(workdir, target, "--configfile", "config/cohort.yaml", check=True)
+    cached = read_expression(workdir / target)
+    assert list(cached.columns) == list(sheet["GEO_ID"])
+    pd.testing.assert_frame_equal(
+        cached, np.log2(matrix).rename_axis("feature_id"), check_names=False
+    )
+    log = (workdir / "results" / "logs" / "validate.log").read_text()
+    assert "its column 'Group_test' repeats the headers" in log
