@@ -62,6 +62,16 @@ def _big_gzip(lines: int = 100_000) -> bytes:
     return gzip.compress(("ID\tS1\tS2\tS3\n" + body).encode())
 
 
+def _truncated_series_matrix(path: Path) -> None:
+    rows = "".join(f'"f{i}"\t{i}.25\t{i}.5\n' for i in range(100_000))
+    text = (
+        '!Series_title\t"x"\n!Sample_geo_accession\t"S1"\t"S2"\n!series_matrix_table_begin\n'
+        f'"ID_REF"\t"S1"\t"S2"\n{rows}!series_matrix_table_end\n'
+    )
+    data = gzip.compress(text.encode())
+    path.write_bytes(data[: len(data) // 2])
+
+
 def _xlsx(path: Path) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -178,6 +188,13 @@ BAD: list[tuple[str, str, object, Callable, list[str]]] = [
     ),
     ("xlsx_workbook", "m.tsv", _xlsx, _validate, ["Excel workbook", "tab-separated text"]),
     ("zip_two_tables", "m.zip", _two_member_zip, _validate, ["exactly one table", "2 file(s)"]),
+    (
+        "series_matrix_truncated_gzip",
+        "GSE1_series_matrix.txt.gz",
+        _truncated_series_matrix,
+        _validate,
+        ["gzip stream is cut short"],
+    ),
     (
         "series_matrix_cut_short",
         "GSE1_series_matrix.txt",

@@ -15,6 +15,8 @@ The stated dimensions are checked against what the file holds, so a truncated fi
 from __future__ import annotations
 
 import csv
+import lzma
+import zlib
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -108,7 +110,7 @@ def read_gct(sniffed: Sniffed) -> GCT:
                 values = pd.DataFrame(index=pd.Index([], dtype=object))
     except UnicodeDecodeError:
         raise InputError(find_decode_error(sniffed)) from None
-    except (EOFError, OSError) as err:
+    except (EOFError, OSError, zlib.error, lzma.LZMAError) as err:
         raise truncated(sniffed, err) from None
     except pd.errors.ParserError as err:
         raise parse_error(sniffed, err, what="GCT file", first_line=first_line) from None

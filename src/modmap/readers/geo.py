@@ -18,7 +18,9 @@ key met twice for one sample keeps both values joined by ``"; "``.
 from __future__ import annotations
 
 import csv
+import lzma
 import re
+import zlib
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -153,7 +155,7 @@ def read_series_samples(sniffed: Sniffed) -> tuple[pd.DataFrame, dict[str, str]]
             lines, _ = _read_header_block(sniffed, handle)
     except UnicodeDecodeError:
         raise InputError(find_decode_error(sniffed)) from None
-    except (EOFError, OSError) as err:
+    except (EOFError, OSError, zlib.error, lzma.LZMAError) as err:
         raise truncated(sniffed, err) from None
     return _sample_table(sniffed.path, lines), _series(lines)
 
@@ -192,7 +194,7 @@ def read_series_matrix(sniffed: Sniffed) -> SeriesMatrix:
                 values = pd.DataFrame(index=pd.Index([], dtype=object))
     except UnicodeDecodeError:
         raise InputError(find_decode_error(sniffed)) from None
-    except (EOFError, OSError) as err:
+    except (EOFError, OSError, zlib.error, lzma.LZMAError) as err:
         raise truncated(sniffed, err) from None
     except pd.errors.ParserError as err:
         raise parse_error(sniffed, err, what="series matrix", first_line=begin + 2) from None
