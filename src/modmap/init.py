@@ -27,8 +27,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from modmap.annotation import read_platform
 from modmap.bridge import looks_like_probe
 from modmap.errors import InputError
+from modmap.io import read_sample_sheet, write_tsv
+from modmap.readers import read_matrix
 
 __all__ = [
     "Example",
@@ -332,11 +335,14 @@ def _id_column(sheet: pd.DataFrame, samples: Sequence[str], path: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None, *, prog: str = "modmap init") -> int:
-    """Command line of ``modmap init`` (see ``modmap init --help``); returns the exit status."""
-    from modmap.annotation import read_platform
-    from modmap.io import read_sample_sheet, write_tsv
-    from modmap.readers import read_matrix
+    """Command line of ``modmap init`` (see ``modmap init --help``); returns the exit status.
 
+    Raises
+    ------
+    InputError
+        An unreadable matrix, sheet or platform table, a sheet none of whose columns holds the
+        matrix's sample headers, or output files that exist (without ``--force``).
+    """
     parser = argparse.ArgumentParser(
         prog=prog,
         description="Write a starter sample sheet and a commented config for a new cohort, "

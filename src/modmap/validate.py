@@ -115,7 +115,7 @@ def resolve_headers(
     header: Sequence[str],
     sheet: pd.DataFrame,
     *,
-    policy: Literal["error", "sheet_order"] = "error",
+    policy: Literal["error", "sheet_order"],
     path: str,
     sheet_path: str,
 ) -> tuple[list[str], str | None]:
@@ -128,9 +128,10 @@ def resolve_headers(
     sheet
         The checked sample sheet, in file order.
     policy
-        ``error`` (default): repeated sample headers are an error (:func:`check_header`).
-        ``sheet_order``: repeated headers are replaced by the sheet's sample IDs in order
-        (:func:`headers_from_sheet`); unique headers are used as they are.
+        Config ``expression.duplicate_headers``. ``error``: repeated sample headers are an
+        error (:func:`check_header`). ``sheet_order``: repeated headers are replaced by the
+        sheet's sample IDs in order (:func:`headers_from_sheet`); unique headers are used as
+        they are.
     path, sheet_path
         The matrix and the sheet, for messages.
 
