@@ -1,6 +1,6 @@
 """Adapter for rule validate: check the matrix against the sample sheet, write the parquet cache."""
 
-from modmap.config import check_sample_sheet, resolve_comparisons
+from modmap.design import check_sample_sheet, resolve_comparisons
 from modmap.io import atomic_path, read_sample_sheet, write_expression, write_tsv
 from modmap.logs import log_to_file
 from modmap.readers import read_matrix
@@ -9,15 +9,13 @@ from modmap.validate import prepare_expression, resolve_headers
 
 def main(smk) -> None:
     log = log_to_file(smk.log[0])
+    run = smk.params.run
     sheet_path, matrix_path = smk.input.samples, smk.input.expression
     sheet = check_sample_sheet(
-        read_sample_sheet(sheet_path), path=sheet_path, id_column=smk.params.id_column
+        read_sample_sheet(sheet_path), path=sheet_path, id_column=run["id_column"]
     )
     resolved = resolve_comparisons(
-        sheet,
-        smk.params.comparisons,
-        sheet_path=sheet_path,
-        min_group_size=smk.params.min_group_size,
+        sheet, run["comparisons"], sheet_path=sheet_path, min_group_size=run["min_group_size"]
     )
     read = read_matrix(matrix_path)
     for note in read.notes:
@@ -25,7 +23,7 @@ def main(smk) -> None:
     header, note = resolve_headers(
         read.header,
         sheet,
-        policy=smk.params.duplicate_headers,
+        policy=run["duplicate_headers"],
         path=matrix_path,
         sheet_path=sheet_path,
     )
@@ -36,7 +34,7 @@ def main(smk) -> None:
         read.values,
         sample_ids=list(sheet["sample_id"]),
         path=matrix_path,
-        scale=smk.params.scale,
+        scale=run["scale"],
         first_line=read.first_line or 2,
     )
     warnings = resolved.warnings + warnings

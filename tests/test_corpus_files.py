@@ -22,8 +22,8 @@ import numpy as np
 import pytest
 from conftest import load_config, run_snakemake, write_config
 
-from modmap.config import check_sample_sheet
 from modmap.configfile import load_config_file
+from modmap.design import check_sample_sheet
 from modmap.errors import InputError
 from modmap.io import read_sample_sheet
 from modmap.readers import read_matrix
@@ -322,7 +322,8 @@ def test_labels_with_dollars_are_drawn_as_plain_text(tmp_path):
 def test_label_dollars_in_the_heatmap(tmp_path):
     from test_plots_heatmap import cohort
 
-    from modmap.plots import heatmap_columns, plot_module_heatmap, save_figure
+    from modmap.design import heatmap_columns
+    from modmap.plots import plot_module_heatmap, save_figure
 
     samples, comp, expr, memb, ann, genes = cohort()
     ann["title"] = r"Interferon $\frac{$"
@@ -330,7 +331,7 @@ def test_label_dollars_in_the_heatmap(tmp_path):
     cols = heatmap_columns(
         samples, comp, reference={"group": "healthy"}, comparisons=["c1", "c2"], labels=labels
     )
-    fig = plot_module_heatmap(expr, cols, memb, ann, genes, module="M3.1")
+    fig = plot_module_heatmap(expr, cols, memb, ann, genes, module="M3.1", threshold_on="p_value")
     save_figure(fig, tmp_path / "h.png", tmp_path / "h.pdf")
     texts = " ".join(t.get_text() for t in fig.findobj(matplotlib.text.Text))
     assert r"Interferon $\frac{$" in texts and r"c1 $\frac{$" in texts

@@ -138,7 +138,7 @@ def test_help_lists_every_command():
 
 
 def test_init_on_repeated_headers_writes_a_sheet_that_names_them_by_order(tmp_path, monkeypatch):
-    from modmap.config import check_sample_sheet
+    from modmap.design import check_sample_sheet
     from modmap.io import read_sample_sheet
     from modmap.readers import read_matrix
     from modmap.validate import resolve_headers

@@ -77,7 +77,7 @@ def headers_from_sheet(
     header
         The matrix header as written (ID column first).
     sheet
-        The checked sample sheet (:func:`modmap.config.check_sample_sheet`), in file order.
+        The checked sample sheet (:func:`modmap.design.check_sample_sheet`), in file order.
     path, sheet_path
         The matrix and the sheet, for messages.
 
