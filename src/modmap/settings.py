@@ -226,6 +226,7 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
             "min_group_size": stats["min_group_size"],
             "scale": config["expression"]["scale"],
             "offset": config["expression"]["offset"],
+            "duplicate_headers": config["expression"]["duplicate_headers"],
         },
         "bridge": {
             "modules_format": modules["format"],
