@@ -37,6 +37,7 @@ def main(smk) -> None:
         scale=run["scale"],
         offset=run["offset"],
         first_line=read.first_line or 2,
+        collapse=run["collapse"],
     )
     warnings = resolved.warnings + warnings
     for warning in warnings:

@@ -102,7 +102,7 @@ def test_every_rule_dict_binds_to_the_library_call_of_its_script(config):
     )
     _accepts(
         prepare_expression,
-        {"scale": run["scale"], "offset": run["offset"]},
+        {"scale": run["scale"], "offset": run["offset"], "collapse": run["collapse"]},
         given={"sample_ids", "path", "first_line"},
     )
     _accepts(resolve_headers, {"policy": run["duplicate_headers"]}, given={"path", "sheet_path"})

@@ -124,3 +124,27 @@ def test_linear_scale_with_offset_takes_log2_x_plus_offset(tmp_path):
         prepare_expression(
             read_expression_table(path), sample_ids=["A", "B"], path=str(path), offset=1
         )
+
+
+@pytest.mark.parametrize(
+    ("method", "expected"),
+    [
+        # TP53 rows: means 2.0 (a) and 4.0 (b); IQRs (type 7) 2.5 (a) and 0.0 (b)
+        ("max_mean", {"TP53": [4.0, 4.0, 4.0, 4.0], "GATA1": [1.0, 2.0, 3.0, 4.0]}),
+        ("max_iqr", {"TP53": [0.0, 1.0, 3.0, 4.0], "GATA1": [1.0, 2.0, 3.0, 4.0]}),
+        ("mean", {"TP53": [2.0, 2.5, 3.5, 4.0], "GATA1": [1.0, 2.0, 3.0, 4.0]}),
+    ],
+)
+def test_duplicated_feature_ids_collapse_with_bridge_collapse(method, expected):
+    raw = pd.DataFrame(
+        [[0.0, 1.0, 3.0, 4.0], [1.0, 2.0, 3.0, 4.0], [4.0, 4.0, 4.0, 4.0]],
+        index=pd.Index(["TP53", "GATA1", "TP53"]),
+        columns=["s1", "s2", "s3", "s4"],
+    )
+    matrix, warnings = prepare_expression(
+        raw, sample_ids=["s1", "s2", "s3", "s4"], path="m.tsv", collapse=method
+    )
+    assert sorted(matrix.index) == ["GATA1", "TP53"]
+    for gene, values in expected.items():
+        assert matrix.loc[gene].tolist() == values
+    assert any("1 feature ID(s) on several rows (2 rows)" in w and method in w for w in warnings)

@@ -227,6 +227,7 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
             "scale": config["expression"]["scale"],
             "offset": config["expression"]["offset"],
             "duplicate_headers": config["expression"]["duplicate_headers"],
+            "collapse": config["bridge"]["collapse"],
         },
         "bridge": {
             "modules_format": modules["format"],
