@@ -1,5 +1,6 @@
 # modmap: the two commands of the README.
-#   make run    install into .venv, run the whole pipeline on the bundled toy cohort, build the report
+#   make run    install into .venv, check the config file (modmap check-config), run the whole
+#               pipeline on the bundled toy cohort, build the report
 #   make test   install into .venv (with the dev tools), run the linters and the test suite, then
 #               the test suite again on the minimum supported versions (make test-min)
 #   make test-min  build .venv-min (Python 3.11, every dependency == its lower bound, from
@@ -32,6 +33,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/modmap check-config $(CONFIG)
 	$(BIN)/snakemake --profile profiles/default --cores $(CORES) --configfile $(CONFIG) $(ARGS)
 	$(BIN)/snakemake --profile profiles/default --cores $(CORES) --configfile $(CONFIG) $(ARGS) \
 		--report results/report.html
@@ -77,7 +79,7 @@ lint: $(STAMP)
 # Prints the JSON of each benchmark and keeps it in benchmarks/<name>.json (only when it succeeds).
 # BENCH_ARGS_<name> replaces BENCH_ARGS for one benchmark: bench_pipeline runs the whole workflow
 # on two synthetic cohorts (minutes on 2 cores), once each.
-BENCHMARKS := bench_mannwhitney bench_cache bench_pipeline
+BENCHMARKS := bench_mannwhitney bench_cache bench_student bench_pipeline
 BENCH_ARGS ?= --repeats 7
 BENCH_ARGS_bench_pipeline ?= --repeats 1
 bench: $(STAMP)

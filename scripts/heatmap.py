@@ -4,6 +4,7 @@ from modmap.design import heatmap_columns
 from modmap.io import read_expression, read_tsv
 from modmap.logs import log_to_file
 from modmap.plots import plot_module_heatmap, save_figure
+from modmap.stats import collapse_rows
 
 
 def main(smk) -> None:
@@ -21,12 +22,19 @@ def main(smk) -> None:
         for c, path in paths
     }
     columns = heatmap_columns(samples, comparisons, **shown)
-    # Only the module's rows: the cache is filtered one row group at a time while it is read.
+    # Only the module's rows (and the probes of its collapsed features): the cache is filtered
+    # one row group at a time while it is read.
+    features = membership.loc[membership["module_id"] == module, "feature_id"].tolist()
+    collapsed = None
+    if inp.get("collapsed"):  # bridge.collapse: mean
+        collapsed = read_tsv(inp.collapsed, dtype=str, keep_default_na=False)
+        collapsed = collapsed.loc[collapsed["feature_id"].isin(features)]
+        features += [p for probes in collapsed["probes"] for p in str(probes).split(";")]
     expression = read_expression(
-        inp.expression,
-        samples=list(dict.fromkeys(columns["sample_id"])),
-        features=membership.loc[membership["module_id"] == module, "feature_id"].tolist(),
+        inp.expression, samples=list(dict.fromkeys(columns["sample_id"])), features=features
     )
+    if collapsed is not None:
+        expression = collapse_rows(expression, collapsed)
     fig = plot_module_heatmap(
         expression,
         columns,

@@ -15,6 +15,7 @@ rule bridge:
         membership="results/modules/membership.tsv",
         dropped="results/modules/dropped.tsv",
         annotation="results/modules/annotation.tsv",
+        collapsed="results/bridge/collapsed.tsv",
     log:
         "results/logs/bridge.log",
     benchmark:
@@ -23,8 +24,18 @@ rule bridge:
         "../envs/modmap.yaml"
     threads: 1
     resources:
-        # the tables it parses and the cache's feature IDs, never the cache's values
-        mem_mb=mem_mb_reads(mb_per_text_mb=20, bytes_per_feature=500),
+        # the tables it parses and the cache's feature IDs; the cache's values (every sample)
+        # only with bridge.collapse max_mean / max_iqr, which score each probe
+        mem_mb=mem_mb_reads(
+            mb_per_text_mb=20,
+            bytes_per_feature=500,
+            samples=lambda wildcards: (
+                len(SAMPLES)
+                if config["bridge"]["collapse"] in ("max_mean", "max_iqr")
+                else 0
+            ),
+            bytes_per_value=28,
+        ),
         runtime=runtime_scaled(10, 10),
     params:
         run=PARAMS["bridge"],

@@ -19,6 +19,7 @@ from modmap.design import (
     select_samples,
 )
 from modmap.io import read_sample_sheet
+from modmap.presets import apply_preset
 
 # Numba's compiled kernels (modmap.stats, cache=True) are cached in the working directory, which
 # every job of a run shares (also on a cluster's shared filesystem), instead of next to the
@@ -26,7 +27,14 @@ from modmap.io import read_sample_sheet
 os.environ.setdefault("NUMBA_CACHE_DIR", os.path.abspath(".snakemake/numba-cache"))
 
 settings.check_required(config)
+# statistics.preset fills only the keys the config does not set: before the schema defaults.
+_PRESET_KEYS = apply_preset(config)
 validate(config, workflow.source_path("../schemas/config.schema.yaml"))
+if _PRESET_KEYS:
+    logger.info(
+        f"modmap: statistics.preset {config['statistics']['preset']} set "
+        + ", ".join(_PRESET_KEYS)
+    )
 for _note in settings.check_config(config):
     logger.info(f"modmap: {_note}")
 

@@ -48,6 +48,9 @@ STYLE: dict[str, object] = {
     "pdf.fonttype": 42,  # TrueType in PDF: text stays editable
     "svg.fonttype": "none",
     "savefig.dpi": 200,
+    # Labels are user text (comparison labels, module titles, gene symbols): draw them as plain
+    # text, so a "$" never starts matplotlib mathtext (an unbalanced "$x^{$" would crash it).
+    "text.parse_math": False,
 }
 
 
@@ -112,7 +115,8 @@ def save_figure(
     longest = max(fig.get_size_inches())
     dpi = min(dpi, max(10, int(max_pixels / longest))) if longest > 0 else dpi
     for path in paths:
-        with atomic_path(path) as tmp:
+        # Tick labels can be created while drawing: keep user text plain there too.
+        with atomic_path(path) as tmp, mpl.rc_context({"text.parse_math": False}):
             fig.savefig(tmp, dpi=dpi, metadata=_metadata(str(path)))
 
 
