@@ -131,10 +131,22 @@ def read_expression(
     if features is None:
         table = pq.read_table(path, columns=columns)
     else:
-        wanted = pa.array(list(dict.fromkeys(map(str, features))), type=pa.string())
-        table = pq.read_table(path, columns=columns, filters=pc.field(FEATURE_COLUMN).isin(wanted))
+        table = _read_rows(path, columns, features)
     df = table.to_pandas()
     return df.set_index(FEATURE_COLUMN)
+
+
+def _read_rows(path: str | os.PathLike, columns: list[str] | None, features: Sequence[str]):
+    """The cache's rows whose feature ID is in ``features``, one row group at a time."""
+    wanted = pa.array(list(dict.fromkeys(map(str, features))), type=pa.string())
+    source = pq.ParquetFile(path)
+    kept = []
+    for group in range(source.num_row_groups):
+        part = source.read_row_group(group, columns=columns)
+        kept.append(part.filter(pc.is_in(part.column(FEATURE_COLUMN), value_set=wanted)))
+    if not kept:
+        return source.schema_arrow.empty_table().select(columns or source.schema_arrow.names)
+    return pa.concat_tables(kept)
 
 
 def read_feature_ids(path: str | os.PathLike) -> pd.Index:

@@ -19,8 +19,8 @@ rule validate:
         "../envs/modmap.yaml"
     threads: 1
     resources:
-        # the parsed matrix, its float64 copy and the arrow table written: ~4x the text
-        mem_mb=mem_mb_reads(mb_per_text_mb=6),
+        # the parsed matrix, its float64 copy and the arrow table written: measured 4-6x the text
+        mem_mb=mem_mb_reads(mb_per_text_mb=8),
         runtime=runtime_scaled(10, 10),
     params:
         run=PARAMS["validate"],
