@@ -22,6 +22,11 @@ include: "workflow/rules/stats.smk"
 include: "workflow/rules/figures.smk"
 
 
+if config.get("clinical"):
+
+    include: "workflow/rules/clinical.smk"
+
+
 # Tiny jobs that are not worth a cluster submission.
 localrules:
     all,

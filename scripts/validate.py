@@ -1,5 +1,6 @@
 """Adapter for rule validate: check the matrix against the sample sheet, write the parquet cache."""
 
+from modmap.clinical import merge_responders
 from modmap.config import check_sample_sheet, resolve_comparisons
 from modmap.io import (
     atomic_path,
@@ -19,6 +20,15 @@ def main(smk) -> None:
     sheet = check_sample_sheet(
         read_sample_sheet(sheet_path), path=sheet_path, id_column=smk.params.id_column
     )
+    if smk.params.responder:  # the clinical stage's derived responder column
+        sheet = merge_responders(
+            sheet,
+            read_sample_sheet(smk.input.responders),
+            column=smk.params.responder["column"],
+            subject_column=smk.params.responder["subject_column"],
+            sheet_path=sheet_path,
+            clinical_path=smk.params.clinical_path,
+        )
     resolved = resolve_comparisons(
         sheet,
         smk.params.comparisons,

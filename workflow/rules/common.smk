@@ -16,6 +16,8 @@ from modmap.config import (
     select_samples,
 )
 from modmap.io import read_sample_sheet
+from modmap.clinical import derive_responders, evaluate, merge_responders, read_table
+from modmap.clinical.settings import check_settings, evaluate_params, table_params
 
 validate(config, workflow.source_path("../schemas/config.schema.yaml"))
 
@@ -29,6 +31,32 @@ SAMPLES = check_sample_sheet(
 validate(
     SAMPLES, workflow.source_path("../schemas/samples.schema.yaml"), set_default=False
 )
+# Optional clinical stage (docs/clinical.md). The clinical table is tiny, so the responder column
+# is derived here too (pure and cheap) and comparisons can select on it; rule clinical_response
+# writes the same values to results/clinical/responders.tsv and rule validate merges that file.
+CLINICAL = config.get("clinical")
+CLINICAL_RUN = evaluate_params(CLINICAL) if CLINICAL else {}
+CLINICAL_TABLES = table_params(CLINICAL) if CLINICAL else {}
+RESPONDER = (CLINICAL or {}).get("responder")
+if CLINICAL:
+    check_settings(CLINICAL)
+if RESPONDER:
+    _clinical = evaluate(
+        read_table(CLINICAL["path"]), path=CLINICAL["path"], **CLINICAL_RUN
+    )
+    SAMPLES = merge_responders(
+        SAMPLES,
+        derive_responders(
+            _clinical.response,
+            _clinical.subjects,
+            definition=RESPONDER["definition"],
+            visit=RESPONDER["visit"],
+        ),
+        column=RESPONDER["column"],
+        subject_column=RESPONDER["subject_column"],
+        sheet_path=SAMPLE_SHEET,
+        clinical_path=CLINICAL["path"],
+    )
 RESOLVED = resolve_comparisons(
     SAMPLES,
     config["comparisons"],
@@ -107,4 +135,20 @@ def all_targets():
         ),
         "results/report/module_scores.html",
         "results/report/bridge_summary.html",
+        *clinical_targets(),
+    ]
+
+
+def clinical_targets():
+    """Outputs of the clinical stage (none without a clinical section in the config)."""
+    if not CLINICAL:
+        return []
+    tables = ["table1", "table2"] + (["table3"] if CLINICAL["adverse_events"] else [])
+    if RESPONDER:
+        tables.append("responders")
+    return [
+        "results/clinical/response.tsv",
+        "results/clinical/flares.tsv",
+        *(f"results/clinical/{name}.tsv" for name in tables),
+        *(f"results/report/clinical_{name}.html" for name in tables),
     ]

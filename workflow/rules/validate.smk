@@ -1,7 +1,9 @@
 rule validate:
     input:
+        **({"responders": "results/clinical/responders.tsv"} if RESPONDER else {}),
         expression=config["expression"]["path"],
         samples=config["samples"]["path"],
+        # The derived responder column (clinical.responder), merged into the sample sheet.
     output:
         expression="results/validated/expression.parquet",
         samples="results/validated/samples.tsv",
@@ -22,5 +24,7 @@ rule validate:
         comparisons=config["comparisons"],
         min_group_size=config["statistics"]["min_group_size"],
         scale=config["expression"]["scale"],
+        responder=RESPONDER,
+        clinical_path=(CLINICAL or {}).get("path"),
     script:
         "../../scripts/validate.py"
