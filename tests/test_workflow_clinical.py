@@ -272,3 +272,35 @@ def test_clinical_stage_end_to_end(workdir):
     assert table3.loc[("overall", "serious"), "events"] == 1
     page = (res / "report" / "clinical_table2.html").read_text()
     assert "0.003" in page and "Modified ACRpedi 70 responders" in page
+
+
+def _minimal_clinical(workdir):
+    sheet = pd.read_csv(
+        workdir / "config" / "samples.tsv", sep="\t", dtype=str, keep_default_na=False
+    )
+    clinical, _ = _clinical(sheet)
+    clinical.to_csv(workdir / "config" / "clinical.tsv", sep="\t", index=False)
+    config = load_config(workdir)
+    config["clinical"] = {
+        "path": "config/clinical.tsv",
+        "visits": ["D1", "M1", "M6"],
+        "baseline": "D1",
+        "responder": {"visit": "M6"},
+    }
+    write_config(workdir, config)
+
+
+def test_typed_and_derived_responder_column_is_an_error_before_anything_runs(workdir):
+    _minimal_clinical(workdir)  # the toy sample sheet still has its typed responder column
+    proc = run_snakemake(workdir, "-n")
+    assert proc.returncode != 0
+    out = proc.stdout + proc.stderr
+    assert "config/samples.tsv: the sample sheet has a column 'responder'" in out
+    assert "remove the column 'responder' from the sample sheet" in out
+
+
+def test_without_a_clinical_section_no_clinical_job_is_planned(workdir):
+    proc = run_snakemake(workdir, "-n", check=True)
+    out = proc.stdout + proc.stderr
+    assert "gene_tests" in out  # the plan is listed
+    assert "clinical_" not in out and "results/clinical" not in out

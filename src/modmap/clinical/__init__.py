@@ -10,7 +10,7 @@ Modules (one idea each): :mod:`.columns` (the clinical table's columns and units
 """
 
 from modmap.clinical.acrpedi import acrpedi
-from modmap.clinical.contingency import chi_square, fisher_exact, test_2x2
+from modmap.clinical.contingency import chi_square, fisher_exact, two_by_two
 from modmap.clinical.definitions import DEFINITIONS, response_table
 from modmap.clinical.evaluate import evaluate
 from modmap.clinical.flares import flare_table
@@ -40,5 +40,5 @@ __all__ = [
     "table1",
     "table2",
     "table3",
-    "test_2x2",
+    "two_by_two",
 ]

@@ -21,7 +21,7 @@ from typing import Literal
 import numpy as np
 from scipy.stats import chi2
 
-__all__ = ["TEST_NAMES", "TwoByTwo", "chi_square", "fisher_exact", "test_2x2"]
+__all__ = ["TEST_NAMES", "TwoByTwo", "chi_square", "fisher_exact", "two_by_two"]
 
 Test = Literal["chisq", "yates", "fisher"]
 TEST_NAMES = {
@@ -97,14 +97,14 @@ def chi_square(table, *, correct: bool = False) -> tuple[float, float]:
 
 @dataclass(frozen=True)
 class TwoByTwo:
-    """Result of :func:`test_2x2`: the test used, its statistic (NaN for Fisher) and p."""
+    """Result of :func:`two_by_two`: the test used, its statistic (NaN for Fisher) and p."""
 
     test: str
     statistic: float
     p_value: float
 
 
-def test_2x2(table, *, test: Test) -> TwoByTwo:
+def two_by_two(table, *, test: Test) -> TwoByTwo:
     """Run the named test (``chisq``, ``yates`` or ``fisher``) on a 2 x 2 table."""
     if test == "fisher":
         return TwoByTwo(test, float("nan"), fisher_exact(table))

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from modmap.clinical.contingency import test_2x2
+from modmap.clinical.contingency import two_by_two
 from modmap.clinical.definitions import DEFINITIONS
 from modmap.clinical.pairs import visit_pairs
 from modmap.errors import InputError
@@ -152,7 +152,7 @@ def table2(
             row[f"{arm}_undecided"] = undecided
             cells.append([yes, n - yes])
         if two:
-            result = test_2x2(cells, test=spec.get("test", "chisq"))
+            result = two_by_two(cells, test=spec.get("test", "chisq"))
             row.update(test=result.test, statistic=result.statistic, p_value=result.p_value)
         else:
             row.update(test="not_tested", statistic=np.nan, p_value=np.nan)
