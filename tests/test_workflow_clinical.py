@@ -303,4 +303,4 @@ def test_without_a_clinical_section_no_clinical_job_is_planned(workdir):
     proc = run_snakemake(workdir, "-n", check=True)
     out = proc.stdout + proc.stderr
     assert "gene_tests" in out  # the plan is listed
-    assert "clinical_" not in out and "results/clinical" not in out
+    assert "clinical_response" not in out and "results/clinical/" not in out
