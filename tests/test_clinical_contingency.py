@@ -65,7 +65,7 @@ def test_the_papers_table2_p_values_from_its_counts(responders, test, printed):
 def test_acrpedi70_fisher_is_0037_where_the_paper_prints_0038():
     """5 vs 0 of 12: exact two-sided Fisher p = 2 * C(12,5) / C(24,5) = 0.03727 (R agrees).
 
-    The paper prints 0.038; no standard 2 x 2 test gives 0.038 (chi-square 0.014, Yates 0.044),
+    The paper prints 0.038; no standard 2 x 2 test gives 0.038 (chi-square 0.012, Yates 0.044),
     so we keep R's value and document the difference (docs/clinical.md).
     """
     from math import comb

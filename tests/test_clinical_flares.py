@@ -1,4 +1,4 @@
-"""Flares on hand-worked cases: reoccurrence, twofold increase, core worsening, active-joint rule."""
+"""Flares on hand-worked cases: reoccurrence, twofold rise, core worsening, active-joint rule."""
 
 from __future__ import annotations
 

@@ -94,13 +94,15 @@ def _with(row, column, value):
         # negative count
         (
             _with(0, "active_joints", "-2"),
-            r"clin.tsv line 2, column 'active_joints': '-2' is a negative count .*Counts are 0 or more",
+            r"clin.tsv line 2, column 'active_joints': '-2' is a negative count .*Counts are 0 "
+            r"or more",
         ),
         (_with(0, "active_joints", "2.5"), r"line 2, column 'active_joints': '2.5' is not a whole"),
         # text in a numeric column
         (
             _with(2, "esr", "high"),
-            r"clin.tsv line 4, column 'esr': 'high' is not a number \(esr, mm/h.*leave the cell empty",
+            r"clin.tsv line 4, column 'esr': 'high' is not a number \(esr, mm/h.*leave the cell "
+            r"empty",
         ),
         # out of range
         (_with(0, "chaq", "4"), r"line 2, column 'chaq': '4' is above 3 \(chaq, CHAQ score, 0-3\)"),
@@ -108,8 +110,8 @@ def _with(row, column, value):
         # baseline missing for a subject
         (
             _with(2, "visit", "M6"),
-            r"clin.tsv: subject 's2' \(first on line 4\) has no row for the baseline visit 'D1'.*add "
-            r"the baseline row",
+            r"clin.tsv: subject 's2' \(first on line 4\) has no row for the baseline visit "
+            r"'D1'.*add the baseline row",
         ),
         # arm changes within a subject
         (_with(1, "arm", "b"), r"subject 's1' has arms 'a', 'b' in column 'arm' \(lines 2, 3\)"),

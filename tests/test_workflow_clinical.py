@@ -8,6 +8,8 @@ the responder comparisons of the toy config select on the derived column.
 
 from __future__ import annotations
 
+import zipfile
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -272,6 +274,16 @@ def test_clinical_stage_end_to_end(workdir):
     assert table3.loc[("overall", "serious"), "events"] == 1
     page = (res / "report" / "clinical_table2.html").read_text()
     assert "0.003" in page and "Modified ACRpedi 70 responders" in page
+    # The report shows the clinical section with the responder definition used.
+    run_snakemake(workdir, *targets, "--report", "results/clinical_report.zip", check=True)
+    with zipfile.ZipFile(res / "clinical_report.zip") as report:
+        text = "\n".join(
+            report.read(n).decode("utf-8", "replace")
+            for n in report.namelist()
+            if n.endswith((".js", ".html"))
+        )
+    assert "4. Clinical response" in text
+    assert "the definition <strong>primary</strong> holds at M6 against D1" in text
 
 
 def _minimal_clinical(workdir):
