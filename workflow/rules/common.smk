@@ -32,18 +32,18 @@ validate(
     SAMPLES, workflow.source_path("../schemas/samples.schema.yaml"), set_default=False
 )
 # Optional clinical stage (docs/clinical.md). The clinical table is tiny, so the responder column
-# is derived here too (pure and cheap) and comparisons can select on it; rule clinical_response
+# is derived here too (pure and cheap) and comparisons can select on it; rule clinical_responders
 # writes the same values to results/clinical/responders.tsv and rule validate merges that file.
 CLINICAL = config.get("clinical")
 CLINICAL_RUN = evaluate_params(CLINICAL) if CLINICAL else {}
 CLINICAL_TABLES = table_params(CLINICAL) if CLINICAL else {}
 RESPONDER = (CLINICAL or {}).get("responder")
-if CLINICAL:
+if CLINICAL:  # a bad clinical table is reported before anything runs
     check_settings(CLINICAL)
-if RESPONDER:
     _clinical = evaluate(
         read_table(CLINICAL["path"]), path=CLINICAL["path"], **CLINICAL_RUN
     )
+if RESPONDER:
     SAMPLES = merge_responders(
         SAMPLES,
         derive_responders(
