@@ -211,3 +211,20 @@ def test_bad_followup():
             path="fu.tsv",
             subjects=["s1"],
         )
+
+
+def test_table2_labels_state_the_crp_cut():
+    clinical, response = _cohort()
+    response = response.assign(acrpedi30_no_fever_crp="no")
+    out = table2(
+        response,
+        clinical,
+        visit="M1",
+        arms=["x", "y"],
+        visits=["D1", "M1"],
+        baseline="D1",
+        rows=[{"definition": "acrpedi30_no_fever_crp"}],
+        changes=["crp"],
+        crp_below=12,
+    )
+    assert out["label"].tolist() == ["ACRpedi 30, no fever and CRP < 12 mg/l", "CRP"]

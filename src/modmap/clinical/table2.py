@@ -57,8 +57,20 @@ LABELS = {
     "modified_acrpedi70": "Modified ACRpedi 70 responders",
     "modified_acrpedi100": "Modified ACRpedi 100 responders",
     "acrpedi30_no_fever": "ACRpedi 30 and no fever",
-    "acrpedi30_no_fever_crp": "ACRpedi 30, no fever and CRP below the cut",
+    "acrpedi30_no_fever_crp": "ACRpedi 30, no fever and CRP < {crp_below:g} mg/l",
     "inactive": "Inactive disease",
+}
+#: Labels of the relative-change rows (other columns are labelled by their name).
+CHANGE_LABELS = {
+    "crp": "CRP",
+    "esr": "ESR",
+    "saa": "SAA",
+    "ferritin": "Ferritin",
+    "active_joints": "Number of active joints",
+    "limited_joints": "Number of joints with LOM",
+    "chaq": "CHAQ",
+    "physician_global": "Physician's disease activity assessment",
+    "patient_global": "Parent/patient's global assessment",
 }
 
 
@@ -139,7 +151,7 @@ def table2(
                 f"config clinical.table2.rows[{i}]: {name!r} is not a response definition "
                 f"(one of {', '.join(DEFINITIONS)})."
             )
-        label = LABELS[name].replace("the cut", f"< {crp_below:g} mg/l")
+        label = LABELS[name].format(crp_below=crp_below)
         row: dict[str, Any] = {"section": "response", "item": name, "label": label}
         cells = []
         for arm in arms:
@@ -174,7 +186,8 @@ def table2(
             raise InputError(
                 f"config clinical.table2.changes: column {column!r} holds text, not numbers."
             ) from None
-        row = {"section": "relative_change", "item": column, "label": column}
+        label = CHANGE_LABELS.get(column, column)
+        row = {"section": "relative_change", "item": column, "label": label}
         groups = []
         for arm in arms:
             x = variation[(cur["arm"] == arm).to_numpy()]
@@ -198,6 +211,8 @@ def table2(
     per_arm = [
         f"{arm}_{c}" for arm in arms for c in ("n", "count", "percent", "undecided", "mean_change")
     ]
-    return pd.DataFrame(out).reindex(
+    table = pd.DataFrame(out).reindex(
         columns=["section", "item", "label", *per_arm, "test", "statistic", "p_value"]
     )
+    counts = [f"{arm}_{c}" for arm in arms for c in ("n", "count", "undecided")]
+    return table.astype({c: "Int64" for c in counts})
