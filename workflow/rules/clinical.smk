@@ -6,6 +6,17 @@
 from modmap.clinical.captions import rst_escape
 
 
+# Tiny jobs (a few KB of clinical data) that are not worth a cluster submission.
+localrules:
+    clinical_response,
+    clinical_responders,
+    clinical_tables,
+    report_clinical_table1,
+    report_clinical_table2,
+    report_clinical_table3,
+    report_clinical_responders,
+
+
 rule clinical_response:
     input:
         clinical=CLINICAL["path"],
