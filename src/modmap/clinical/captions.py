@@ -8,10 +8,11 @@ __all__ = ["rst_escape"]
 
 
 def rst_escape(text: object) -> str:
-    """``text`` as literal reStructuredText: every punctuation character backslash-escaped.
+    """``text`` as literal reStructuredText: every punctuation character (and ``_``)
+    backslash-escaped.
 
     Docutils renders a backslash-escaped character as itself, so a user string (an arm, a visit,
     a column name) can never open markup (``*``, backquotes, ``|``, ``_``, links, roles) in a
     caption; docutils escapes ``<`` and ``&`` for the HTML itself.
     """
-    return re.sub(r"([^\w\s])", r"\\\1", str(text))
+    return re.sub(r"([^\w\s]|_)", r"\\\1", str(text))
