@@ -228,3 +228,40 @@ def test_table2_labels_state_the_crp_cut():
         crp_below=12,
     )
     assert out["label"].tolist() == ["ACRpedi 30, no fever and CRP < 12 mg/l", "CRP"]
+
+
+def test_every_arm_of_the_table_must_be_listed():
+    from modmap.clinical.tables import trial_tables
+
+    raw = pd.DataFrame(
+        {
+            "subject_id": ["s1", "s2"],
+            "visit": ["D1", "D1"],
+            "arm": ["x", "z"],
+            **{
+                c: ["1", "1"]
+                for c in (
+                    "physician_global",
+                    "patient_global",
+                    "active_joints",
+                    "limited_joints",
+                    "chaq",
+                    "esr",
+                    "crp",
+                    "fever_days",
+                )
+            },
+        }
+    )
+    with pytest.raises(InputError, match="clin.tsv: arm\\(s\\) 'z' are not in clinical.arms"):
+        trial_tables(
+            raw,
+            pd.DataFrame(columns=["subject_id", "visit"]),
+            clinical_path="clin.tsv",
+            visits=["D1", "M1"],
+            baseline="D1",
+            arms=["x", "y"],
+            table2_visit="M1",
+            table2_rows=[],
+            table2_changes=[],
+        )

@@ -12,6 +12,7 @@ from modmap.clinical.reading import check_clinical
 from modmap.clinical.table1 import table1
 from modmap.clinical.table2 import table2
 from modmap.clinical.table3 import table3
+from modmap.errors import InputError
 
 __all__ = ["trial_tables"]
 
@@ -42,7 +43,7 @@ def trial_tables(
     ----------
     raw_clinical
         The clinical table as read (text), checked here with ``visits``, ``baseline``,
-        ``columns``.
+        ``columns``; every arm of the table must be in ``arms`` (when given).
     response
         results/clinical/response.tsv (cells as text).
     arms
@@ -64,6 +65,13 @@ def trial_tables(
         raw_clinical, path=clinical_path, visits=visits, baseline=baseline, columns=columns
     )
     arm_list = list(arms) if arms else list(dict.fromkeys(clinical["arm"]))
+    unlisted = [a for a in dict.fromkeys(clinical["arm"]) if a not in arm_list]
+    if unlisted:
+        raise InputError(
+            f"{clinical_path}: arm(s) {', '.join(map(repr, unlisted))} are not in clinical.arms "
+            f"({', '.join(map(repr, arm_list))}). List every arm of the table in clinical.arms "
+            "(or remove clinical.arms to take them in order of appearance)."
+        )
     base = clinical[clinical["visit"] == baseline]
     out = {
         "table1": table1(base, table1_rows, arms=arm_list),
