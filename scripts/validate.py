@@ -20,14 +20,14 @@ def main(smk) -> None:
     sheet = check_sample_sheet(
         read_sample_sheet(sheet_path), path=sheet_path, id_column=smk.params.id_column
     )
-    if smk.params.responder:  # the clinical stage's derived responder column
+    clinical = smk.params.clinical
+    if clinical and clinical["responder"]:  # the clinical stage's derived responder column
         sheet = merge_responders(
             sheet,
             read_sample_sheet(smk.input.responders),
-            column=smk.params.responder["column"],
-            subject_column=smk.params.responder["subject_column"],
             sheet_path=sheet_path,
-            clinical_path=smk.params.clinical_path,
+            clinical_path=clinical["clinical_path"],
+            **clinical["responder"],
         )
     resolved = resolve_comparisons(
         sheet,

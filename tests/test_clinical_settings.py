@@ -66,3 +66,25 @@ def test_adverse_events_need_followup(tmp_path):
     events.write_text("subject_id\n")
     with pytest.raises(InputError, match="adverse_events and followup go together"):
         check_settings(_config(tmp_path, adverse_events=str(events)))
+
+
+def test_rule_params_per_clinical_rule(tmp_path):
+    from modmap.clinical.settings import clinical_rule_params
+
+    assert clinical_rule_params({"comparisons": []}) == {}
+    clinical = _config(tmp_path, responder={"visit": "M6", "column": "resp"})
+    params = clinical_rule_params({"clinical": clinical})
+    assert params["clinical_responders"] == {
+        "visits": ["D1", "M1", "M6"],
+        "baseline": "D1",
+        "columns": {},
+        "definition": "primary",
+        "visit": "M6",
+    }
+    assert params["validate_responder"]["responder"] == {
+        "column": "resp",
+        "subject_column": "subject_id",
+    }
+    assert params["clinical_tables"]["table2_visit"] == "M1"
+    clinical.pop("responder")
+    assert clinical_rule_params({"clinical": clinical})["validate_responder"]["responder"] is None

@@ -1,6 +1,6 @@
 # The trial layer (docs/clinical.md): response definitions, flares, responders, Tables 1-3.
 # Included only when the config has a clinical section.
-# Needs from common.smk: CLINICAL, CLINICAL_RUN, CLINICAL_TABLES, RESPONDER.
+# Needs from common.smk: CLINICAL, CLINICAL_PARAMS, RESPONDER.
 # The report captions (workflow/report/clinical_*.rst) read the params below: keep their names.
 
 from modmap.clinical.captions import rst_escape
@@ -32,7 +32,7 @@ rule clinical_response:
         mem_mb=mem_mb_scaled(500, 20),
         runtime=runtime_scaled(5, 10),
     params:
-        run=CLINICAL_RUN,
+        run=CLINICAL_PARAMS["clinical_response"],
     script:
         "../../scripts/clinical_response.py"
 
@@ -52,11 +52,7 @@ rule clinical_responders:
         mem_mb=mem_mb_scaled(500, 20),
         runtime=runtime_scaled(5, 10),
     params:
-        run={
-            **{k: CLINICAL_RUN[k] for k in ("visits", "baseline", "columns")},
-            "definition": (RESPONDER or {}).get("definition"),
-            "visit": (RESPONDER or {}).get("visit"),
-        },
+        run=CLINICAL_PARAMS["clinical_responders"],
     script:
         "../../scripts/clinical_responders.py"
 
@@ -90,10 +86,7 @@ rule clinical_tables:
         mem_mb=mem_mb_scaled(500, 20),
         runtime=runtime_scaled(5, 10),
     params:
-        run={
-            **{k: CLINICAL_RUN[k] for k in ("visits", "baseline", "columns")},
-            **CLINICAL_TABLES,
-        },
+        run=CLINICAL_PARAMS["clinical_tables"],
     script:
         "../../scripts/clinical_tables.py"
 
@@ -138,9 +131,9 @@ use rule report_clinical_table1 as report_clinical_table2 with:
     params:
         title="Table 2. Responses by arm",
         baseline=rst_escape(CLINICAL["baseline"]),
-        visit=rst_escape(CLINICAL_TABLES["table2_visit"]),
-        missing=CLINICAL_TABLES["table2_missing"],
-        crp_below=CLINICAL_TABLES["crp_below"],
+        visit=rst_escape(CLINICAL_PARAMS["clinical_tables"]["table2_visit"]),
+        missing=CLINICAL_PARAMS["clinical_tables"]["table2_missing"],
+        crp_below=CLINICAL_PARAMS["clinical_tables"]["crp_below"],
 
 
 use rule report_clinical_table1 as report_clinical_table3 with:
@@ -178,6 +171,6 @@ use rule report_clinical_table1 as report_clinical_responders with:
         definition=(RESPONDER or {}).get("definition", ""),
         column=rst_escape((RESPONDER or {}).get("column", "")),
         subject_column=rst_escape((RESPONDER or {}).get("subject_column", "")),
-        crp_normal=CLINICAL_RUN["crp_normal"],
-        esr_normal=CLINICAL_RUN["esr_normal"],
-        crp_below=CLINICAL_RUN["crp_below"],
+        crp_normal=CLINICAL_PARAMS["clinical_response"]["crp_normal"],
+        esr_normal=CLINICAL_PARAMS["clinical_response"]["esr_normal"],
+        crp_below=CLINICAL_PARAMS["clinical_response"]["crp_below"],

@@ -17,7 +17,7 @@ from modmap.config import (
 )
 from modmap.io import read_sample_sheet
 from modmap.clinical import derive_responders, evaluate, merge_responders, read_table
-from modmap.clinical.settings import check_settings, evaluate_params, table_params
+from modmap.clinical.settings import check_settings, clinical_rule_params
 
 validate(config, workflow.source_path("../schemas/config.schema.yaml"))
 
@@ -35,13 +35,14 @@ validate(
 # is derived here too (pure and cheap) and comparisons can select on it; rule clinical_responders
 # writes the same values to results/clinical/responders.tsv and rule validate merges that file.
 CLINICAL = config.get("clinical")
-CLINICAL_RUN = evaluate_params(CLINICAL) if CLINICAL else {}
-CLINICAL_TABLES = table_params(CLINICAL) if CLINICAL else {}
+CLINICAL_PARAMS = clinical_rule_params(config)
 RESPONDER = (CLINICAL or {}).get("responder")
 if CLINICAL:  # a bad clinical table is reported before anything runs
     check_settings(CLINICAL)
     _clinical = evaluate(
-        read_table(CLINICAL["path"]), path=CLINICAL["path"], **CLINICAL_RUN
+        read_table(CLINICAL["path"]),
+        path=CLINICAL["path"],
+        **CLINICAL_PARAMS["clinical_response"],
     )
 if RESPONDER:
     SAMPLES = merge_responders(

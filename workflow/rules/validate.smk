@@ -24,7 +24,6 @@ rule validate:
         comparisons=config["comparisons"],
         min_group_size=config["statistics"]["min_group_size"],
         scale=config["expression"]["scale"],
-        responder=RESPONDER,
-        clinical_path=(CLINICAL or {}).get("path"),
+        clinical=CLINICAL_PARAMS.get("validate_responder"),
     script:
         "../../scripts/validate.py"

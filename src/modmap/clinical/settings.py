@@ -14,7 +14,13 @@ from typing import Any
 
 from modmap.errors import InputError
 
-__all__ = ["check_settings", "evaluate_params", "table_params", "table_visit"]
+__all__ = [
+    "check_settings",
+    "clinical_rule_params",
+    "evaluate_params",
+    "table_params",
+    "table_visit",
+]
 
 
 def evaluate_params(clinical: Mapping[str, Any]) -> dict[str, Any]:
@@ -100,3 +106,36 @@ def check_settings(clinical: Mapping[str, Any]) -> None:
                 f"config {key}: {visit!r} is the baseline; responses are measured at a later "
                 "visit against the baseline. Name a later visit."
             )
+
+
+def clinical_rule_params(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Rule name -> ``params.run`` of the clinical rules ({} without a clinical section).
+
+    ``clinical_response`` gets :func:`evaluate_params`; ``clinical_responders`` the reading
+    options plus ``definition`` and ``visit``; ``clinical_tables`` the reading options plus
+    :func:`table_params`; ``validate_responder`` the keys rule validate needs to merge
+    responders.tsv (``responder``: column and subject_column, or None; ``clinical_path``).
+    """
+    clinical = config.get("clinical")
+    if not clinical:
+        return {}
+    run = evaluate_params(clinical)
+    reading = {k: run[k] for k in ("visits", "baseline", "columns")}
+    responder = clinical.get("responder")
+    return {
+        "clinical_response": run,
+        "clinical_responders": {
+            **reading,
+            "definition": responder["definition"] if responder else None,
+            "visit": responder["visit"] if responder else None,
+        },
+        "clinical_tables": {**reading, **table_params(clinical)},
+        "validate_responder": {
+            "responder": (
+                {"column": responder["column"], "subject_column": responder["subject_column"]}
+                if responder
+                else None
+            ),
+            "clinical_path": clinical["path"],
+        },
+    }
