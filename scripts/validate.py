@@ -1,7 +1,7 @@
 """Adapter for rule validate: check the matrix against the sample sheet, write the parquet cache."""
 
 from modmap.clinical import merge_responders
-from modmap.config import check_sample_sheet, resolve_comparisons
+from modmap.design import check_sample_sheet, resolve_comparisons
 from modmap.io import (
     atomic_path,
     read_expression_table,
@@ -16,31 +16,28 @@ from modmap.validate import check_header, prepare_expression
 
 def main(smk) -> None:
     log = log_to_file(smk.log[0])
+    run = smk.params.run
     sheet_path, matrix_path = smk.input.samples, smk.input.expression
     sheet = check_sample_sheet(
-        read_sample_sheet(sheet_path), path=sheet_path, id_column=smk.params.id_column
+        read_sample_sheet(sheet_path), path=sheet_path, id_column=run["id_column"]
     )
-    clinical = smk.params.clinical
-    if clinical and clinical["responder"]:  # the clinical stage's derived responder column
+    if run.get("responder"):  # the clinical stage's derived responder column
         sheet = merge_responders(
             sheet,
             read_sample_sheet(smk.input.responders),
             sheet_path=sheet_path,
-            clinical_path=clinical["clinical_path"],
-            **clinical["responder"],
+            clinical_path=run["clinical_path"],
+            **run["responder"],
         )
     resolved = resolve_comparisons(
-        sheet,
-        smk.params.comparisons,
-        sheet_path=sheet_path,
-        min_group_size=smk.params.min_group_size,
+        sheet, run["comparisons"], sheet_path=sheet_path, min_group_size=run["min_group_size"]
     )
     check_header(read_header(matrix_path), path=matrix_path)
     matrix, warnings = prepare_expression(
         read_expression_table(matrix_path),
         sample_ids=list(sheet["sample_id"]),
         path=matrix_path,
-        scale=smk.params.scale,
+        scale=run["scale"],
     )
     warnings = resolved.warnings + warnings
     for warning in warnings:

@@ -40,7 +40,9 @@ def test_every_field_has_description_type_and_default(name):
             missing.append(f"{field}: type")
         # Sub-keys of a nullable table, required keys and identifiers state their default in
         # the description instead (a schema default cannot be applied inside a null).
-        required = field.split(".")[-1] in {"path", "name", "case", "control", "sample_id"}
+        required = field.split(".")[-1] in {"path", "name", "case", "control", "sample_id"} or (
+            "." not in field and field in schema.get("required", [])
+        )
         # Optional sections (absent = off) and the keys they require have no default.
         required |= field in {"clinical", "clinical.responder", "clinical.responder.visit"}
         required |= field in {"clinical.visits", "clinical.baseline", "clinical.table1[].column"}

@@ -1,6 +1,6 @@
 # The trial layer (docs/clinical.md): response definitions, flares, responders, Tables 1-3.
 # Included only when the config has a clinical section.
-# Needs from common.smk: CLINICAL, CLINICAL_PARAMS, RESPONDER.
+# Needs from common.smk: CLINICAL, PARAMS, RESPONDER, figure_report, mem_mb_scaled, runtime_scaled.
 # The report captions (workflow/report/clinical_*.rst) read the params below: keep their names.
 
 from modmap.clinical.captions import rst_escape
@@ -32,7 +32,7 @@ rule clinical_response:
         mem_mb=mem_mb_scaled(500, 20),
         runtime=runtime_scaled(5, 10),
     params:
-        run=CLINICAL_PARAMS["clinical_response"],
+        run=PARAMS["clinical_response"],
     script:
         "../../scripts/clinical_response.py"
 
@@ -40,7 +40,7 @@ rule clinical_response:
 rule clinical_responders:
     input:
         clinical=CLINICAL["path"],
-        response="results/clinical/response.tsv",
+        response=rules.clinical_response.output.response,
     output:
         responders="results/clinical/responders.tsv",
     log:
@@ -52,7 +52,7 @@ rule clinical_responders:
         mem_mb=mem_mb_scaled(500, 20),
         runtime=runtime_scaled(5, 10),
     params:
-        run=CLINICAL_PARAMS["clinical_responders"],
+        run=PARAMS["clinical_responders"],
     script:
         "../../scripts/clinical_responders.py"
 
@@ -68,7 +68,7 @@ rule clinical_tables:
             else {}
         ),
         clinical=CLINICAL["path"],
-        response="results/clinical/response.tsv",
+        response=rules.clinical_response.output.response,
     output:
         **(
             {"table3": "results/clinical/table3.tsv"}
@@ -86,20 +86,20 @@ rule clinical_tables:
         mem_mb=mem_mb_scaled(500, 20),
         runtime=runtime_scaled(5, 10),
     params:
-        run=CLINICAL_PARAMS["clinical_tables"],
+        run=PARAMS["clinical_tables"],
     script:
         "../../scripts/clinical_tables.py"
 
 
 rule report_clinical_table1:
     input:
-        "results/clinical/table1.tsv",
+        rules.clinical_tables.output.table1,
     output:
-        report(
+        figure_report(
             "results/report/clinical_table1.html",
-            caption="../report/clinical_table1.rst",
-            category="4. Clinical response",
-            labels={"table": "Table 1: baseline"},
+            "clinical_table1.rst",
+            "4. Clinical response",
+            table="Table 1: baseline",
         ),
     log:
         "results/logs/report/clinical_table1.log",
@@ -118,33 +118,33 @@ rule report_clinical_table1:
 
 use rule report_clinical_table1 as report_clinical_table2 with:
     input:
-        "results/clinical/table2.tsv",
+        rules.clinical_tables.output.table2,
     output:
-        report(
+        figure_report(
             "results/report/clinical_table2.html",
-            caption="../report/clinical_table2.rst",
-            category="4. Clinical response",
-            labels={"table": "Table 2: responses"},
+            "clinical_table2.rst",
+            "4. Clinical response",
+            table="Table 2: responses",
         ),
     log:
         "results/logs/report/clinical_table2.log",
     params:
         title="Table 2. Responses by arm",
         baseline=rst_escape(CLINICAL["baseline"]),
-        visit=rst_escape(CLINICAL_PARAMS["clinical_tables"]["table2_visit"]),
-        missing=CLINICAL_PARAMS["clinical_tables"]["table2_missing"],
-        crp_below=CLINICAL_PARAMS["clinical_tables"]["crp_below"],
+        visit=rst_escape(PARAMS["clinical_tables"]["table2_visit"]),
+        missing=PARAMS["clinical_tables"]["table2_missing"],
+        crp_below=PARAMS["clinical_tables"]["crp_below"],
 
 
 use rule report_clinical_table1 as report_clinical_table3 with:
     input:
-        "results/clinical/table3.tsv",
+        "results/clinical/table3.tsv",  # only written with clinical.adverse_events
     output:
-        report(
+        figure_report(
             "results/report/clinical_table3.html",
-            caption="../report/clinical_table3.rst",
-            category="4. Clinical response",
-            labels={"table": "Table 3: adverse events"},
+            "clinical_table3.rst",
+            "4. Clinical response",
+            table="Table 3: adverse events",
         ),
     log:
         "results/logs/report/clinical_table3.log",
@@ -154,13 +154,13 @@ use rule report_clinical_table1 as report_clinical_table3 with:
 
 use rule report_clinical_table1 as report_clinical_responders with:
     input:
-        "results/clinical/responders.tsv",
+        rules.clinical_responders.output.responders,
     output:
-        report(
+        figure_report(
             "results/report/clinical_responders.html",
-            caption="../report/clinical_responders.rst",
-            category="4. Clinical response",
-            labels={"table": "responders"},
+            "clinical_responders.rst",
+            "4. Clinical response",
+            table="responders",
         ),
     log:
         "results/logs/report/clinical_responders.log",
@@ -171,6 +171,6 @@ use rule report_clinical_table1 as report_clinical_responders with:
         definition=(RESPONDER or {}).get("definition", ""),
         column=rst_escape((RESPONDER or {}).get("column", "")),
         subject_column=rst_escape((RESPONDER or {}).get("subject_column", "")),
-        crp_normal=CLINICAL_PARAMS["clinical_response"]["crp_normal"],
-        esr_normal=CLINICAL_PARAMS["clinical_response"]["esr_normal"],
-        crp_below=CLINICAL_PARAMS["clinical_response"]["crp_below"],
+        crp_normal=PARAMS["clinical_response"]["crp_normal"],
+        esr_normal=PARAMS["clinical_response"]["esr_normal"],
+        crp_below=PARAMS["clinical_response"]["crp_below"],

@@ -1,7 +1,9 @@
-"""Helpers shared by all rules: config and sample-sheet validation, targets, resources.
+"""Helpers shared by all rules: config and sample-sheet checks, rule parameters, targets, resources.
 
 Parsing stays cheap because every cluster job parses the Snakefile again: only the config and the
 sample sheet are read here. Everything that needs the expression matrix happens in rule validate.
+The config is turned into each rule's parameters by modmap.settings (PARAMS["rule_name"]); the
+rules own every results/ path.
 """
 
 import os
@@ -9,20 +11,17 @@ import re
 
 from snakemake.utils import validate
 
-from modmap.config import (
-    check_config_references,
-    check_sample_sheet,
-    resolve_comparisons,
-    select_samples,
-)
+from modmap import settings
+from modmap.design import check_sample_sheet, resolve_comparisons, select_samples
 from modmap.io import read_sample_sheet
 from modmap.clinical import derive_responders, evaluate, merge_responders, read_table
-from modmap.clinical.settings import check_settings, clinical_rule_params
 
+settings.check_required(config)
 validate(config, workflow.source_path("../schemas/config.schema.yaml"))
+for _note in settings.check_config(config):
+    logger.info(f"modmap: {_note}")
 
 SAMPLE_SHEET = config["samples"]["path"]
-check_config_references(config)
 SAMPLES = check_sample_sheet(
     read_sample_sheet(SAMPLE_SHEET),
     path=SAMPLE_SHEET,
@@ -31,18 +30,18 @@ SAMPLES = check_sample_sheet(
 validate(
     SAMPLES, workflow.source_path("../schemas/samples.schema.yaml"), set_default=False
 )
+# One flat dict per rule (modmap.settings.rule_params).
 # Optional clinical stage (docs/clinical.md). The clinical table is tiny, so the responder column
 # is derived here too (pure and cheap) and comparisons can select on it; rule clinical_responders
 # writes the same values to results/clinical/responders.tsv and rule validate merges that file.
+PARAMS = settings.rule_params(config)
 CLINICAL = config.get("clinical")
-CLINICAL_PARAMS = clinical_rule_params(config)
 RESPONDER = (CLINICAL or {}).get("responder")
 if CLINICAL:  # a bad clinical table is reported before anything runs
-    check_settings(CLINICAL)
     _clinical = evaluate(
         read_table(CLINICAL["path"]),
         path=CLINICAL["path"],
-        **CLINICAL_PARAMS["clinical_response"],
+        **PARAMS["clinical_response"],
     )
 if RESPONDER:
     SAMPLES = merge_responders(
@@ -58,6 +57,8 @@ if RESPONDER:
         sheet_path=SAMPLE_SHEET,
         clinical_path=CLINICAL["path"],
     )
+# Checked at parse time so a bad selector stops the run before any job; rule validate writes the
+# resolved table.
 RESOLVED = resolve_comparisons(
     SAMPLES,
     config["comparisons"],
@@ -74,14 +75,9 @@ if config["heatmaps"]["modules"]:
 for _warning in RESOLVED.warnings:
     logger.warning(f"modmap: {_warning}")
 
-COMPARISONS = [c["name"] for c in config["comparisons"]]
-PAIRED = {c["name"] for c in config["comparisons"] if c.get("paired_by")}
-LABELS = {c["name"]: c.get("label") or c["name"] for c in config["comparisons"]}
-HEATMAP_MODULES = list(config["heatmaps"]["modules"])
-# heatmaps.comparisons: null (the default) = every unpaired comparison, in config order.
-HEATMAP_COMPARISONS = list(
-    config["heatmaps"]["comparisons"] or [c for c in COMPARISONS if c not in PAIRED]
-)
+COMPARISONS = settings.comparison_names(config)
+HEATMAP_MODULES = settings.heatmap_modules(config)
+HEATMAP_COMPARISONS = settings.heatmap_comparisons(config)
 
 
 wildcard_constraints:
@@ -114,28 +110,32 @@ def runtime_scaled(base_min, min_per_input_gb):
     return runtime
 
 
+def figure_report(path, caption, category, subcategory=None, **labels):
+    """``report(...)`` of one output file: caption from workflow/report/, labels as keywords.
+
+    ``figure_report("results/figures/x.pdf", "x.rst", "1. Module maps", figure="x", format="PDF")``
+    """
+    return report(
+        path,
+        caption=f"../report/{caption}",
+        category=category,
+        subcategory=subcategory,
+        labels=labels,
+    )
+
+
 def all_targets():
-    """Every final output of the workflow (the inputs of rule all)."""
+    """Every final output of the workflow (the inputs of rule all), from the rules' outputs."""
     return [
-        "results/validated/expression.parquet",
-        "results/validated/comparisons.tsv",
-        "results/bridge/bridge.tsv",
-        "results/bridge/summary.tsv",
-        "results/bridge/notes.tsv",
-        "results/modules/membership.tsv",
-        "results/modules/dropped.tsv",
-        "results/modules/annotation.tsv",
-        *expand("results/genes/{comparison}.tsv", comparison=COMPARISONS),
-        "results/modules/scores.tsv",
-        *expand("results/figures/module_map.{ext}", ext=["pdf", "png", "svg"]),
-        *expand("results/figures/module_dots.{ext}", ext=["pdf", "png"]),
-        *(
-            f"results/figures/heatmap_{mod}.{ext}"
-            for mod in HEATMAP_MODULES
-            for ext in ("pdf", "png")
-        ),
-        "results/report/module_scores.html",
-        "results/report/bridge_summary.html",
+        *rules.validate.output,
+        *rules.bridge.output,
+        *expand(rules.gene_tests.output.table, comparison=COMPARISONS),
+        *rules.module_scores.output,
+        *rules.module_map.output,
+        *rules.module_dots.output,
+        *expand(rules.heatmap.output, module=HEATMAP_MODULES),
+        *rules.report_table.output,
+        *rules.report_bridge_summary.output,
         *clinical_targets(),
     ]
 
@@ -144,12 +144,13 @@ def clinical_targets():
     """Outputs of the clinical stage (none without a clinical section in the config)."""
     if not CLINICAL:
         return []
-    tables = ["table1", "table2"] + (["table3"] if CLINICAL["adverse_events"] else [])
+    tables = [*rules.clinical_tables.output, *rules.report_clinical_table1.output]
+    tables += rules.report_clinical_table2.output
+    if CLINICAL["adverse_events"]:
+        tables += rules.report_clinical_table3.output
     if RESPONDER:
-        tables.append("responders")
-    return [
-        "results/clinical/response.tsv",
-        "results/clinical/flares.tsv",
-        *(f"results/clinical/{name}.tsv" for name in tables),
-        *(f"results/report/clinical_{name}.html" for name in tables),
-    ]
+        tables += [
+            *rules.clinical_responders.output,
+            *rules.report_clinical_responders.output,
+        ]
+    return [*rules.clinical_response.output, *tables]

@@ -1,6 +1,15 @@
+# Check the matrix against the sample sheet, resolve the comparisons, write the parquet cache.
+# Needs from common.smk: PARAMS, RESPONDER, mem_mb_scaled, runtime_scaled; clinical.smk (included
+# first) when clinical.responder is set.
+
+
 rule validate:
     input:
-        **({"responders": "results/clinical/responders.tsv"} if RESPONDER else {}),
+        **(
+            {"responders": rules.clinical_responders.output.responders}
+            if RESPONDER
+            else {}
+        ),
         expression=config["expression"]["path"],
         samples=config["samples"]["path"],
         # The derived responder column (clinical.responder), merged into the sample sheet.
@@ -20,10 +29,6 @@ rule validate:
         mem_mb=mem_mb_scaled(1000, 12),
         runtime=runtime_scaled(10, 10),
     params:
-        id_column=config["samples"]["id_column"],
-        comparisons=config["comparisons"],
-        min_group_size=config["statistics"]["min_group_size"],
-        scale=config["expression"]["scale"],
-        clinical=CLINICAL_PARAMS.get("validate_responder"),
+        run=PARAMS["validate"],
     script:
         "../../scripts/validate.py"
