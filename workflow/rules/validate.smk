@@ -1,6 +1,6 @@
 # Check the matrix against the sample sheet, resolve the comparisons, write the parquet cache.
 # Needs from common.smk: PARAMS, RESPONDER, mem_mb_scaled, runtime_scaled; clinical.smk (included
-# first) when clinical.responder is set.
+# first) when clinical.responder is set: its responders.tsv is merged into the sample sheet.
 
 
 rule validate:
@@ -12,7 +12,6 @@ rule validate:
         ),
         expression=config["expression"]["path"],
         samples=config["samples"]["path"],
-        # The derived responder column (clinical.responder), merged into the sample sheet.
     output:
         expression="results/validated/expression.parquet",
         samples="results/validated/samples.tsv",
