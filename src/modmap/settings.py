@@ -218,6 +218,7 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
             "comparisons": config["comparisons"],
             "min_group_size": stats["min_group_size"],
             "scale": config["expression"]["scale"],
+            "duplicate_headers": config["expression"]["duplicate_headers"],
             # the clinical stage's derived responder column (None without clinical.responder)
             **merge,
         },
