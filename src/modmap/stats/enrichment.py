@@ -170,9 +170,7 @@ def module_enrichment(
         inside = members["feature_id"].isin(feats)
         rows = order.get_indexer(members.loc[inside, "module_id"])
         cols = feats.get_indexer(members.loc[inside, "feature_id"])
-        m = sparse.csr_matrix(
-            (np.ones(len(rows)), (rows, cols)), shape=(len(order), len(feats))
-        )
+        m = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(order), len(feats)))
         p = pd.to_numeric(g["p_value"], errors="coerce").to_numpy(dtype=np.float64)
         res = rank_enrichment(p, m)
         tested = ~np.isnan(p)
