@@ -11,6 +11,7 @@ from snakemake.utils import validate
 
 from modmap.config import (
     check_config_references,
+    check_fingerprints,
     check_sample_sheet,
     resolve_comparisons,
     select_samples,
@@ -41,6 +42,14 @@ if config["heatmaps"]["modules"]:
         config["heatmaps"]["reference"],
         where="heatmaps.reference",
         sheet_path=SAMPLE_SHEET,
+    )
+# Per-sample fingerprints (workflow/rules/samples.smk) run only with fingerprints.reference set.
+FINGERPRINTS = check_fingerprints(
+    SAMPLES, config["fingerprints"], sheet_path=SAMPLE_SHEET
+)
+if not FINGERPRINTS:
+    logger.info(
+        "modmap: fingerprints.reference is not set; per-sample fingerprints are skipped"
     )
 for _warning in RESOLVED.warnings:
     logger.warning(f"modmap: {_warning}")
@@ -85,6 +94,25 @@ def runtime_scaled(base_min, min_per_input_gb):
     return runtime
 
 
+def dots_enrichment(wildcards):
+    """The enrichment table as an input of module_dots, when enrichment.mark_dots is on."""
+    if config["enrichment"]["mark_dots"]:
+        return {"enrichment": "results/modules/enrichment.tsv"}
+    return {}
+
+
+def fingerprint_targets():
+    """Outputs of workflow/rules/samples.smk (none when fingerprints are off)."""
+    if not FINGERPRINTS:
+        return []
+    return [
+        "results/modules/samples.tsv",
+        "results/samples/distance.tsv",
+        *expand("results/figures/fingerprints.{ext}", ext=["pdf", "png"]),
+        *expand("results/figures/distance_to_health.{ext}", ext=["pdf", "png"]),
+    ]
+
+
 def all_targets():
     """Every final output of the workflow (the inputs of rule all)."""
     return [
@@ -107,4 +135,7 @@ def all_targets():
         ),
         "results/report/module_scores.html",
         "results/report/bridge_summary.html",
+        "results/modules/enrichment.tsv",
+        "results/report/module_enrichment.html",
+        *fingerprint_targets(),
     ]

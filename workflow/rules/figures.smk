@@ -1,6 +1,6 @@
 # Figures and report tables: module map, module x comparison dots, module heatmaps.
 # Needs from common.smk: COMPARISONS, LABELS, HEATMAP_MODULES, HEATMAP_COMPARISONS,
-# mem_mb_scaled, runtime_scaled.
+# mem_mb_scaled, runtime_scaled, dots_enrichment.
 # The report captions (workflow/report/*.rst) read the params below: keep their names.
 
 import re
@@ -52,6 +52,7 @@ rule module_map:
 
 rule module_dots:
     input:
+        unpack(dots_enrichment),
         scores="results/modules/scores.tsv",
         annotation="results/modules/annotation.tsv",
     output:
@@ -81,6 +82,7 @@ rule module_dots:
         changed_pct=config["module_map"]["changed_pct"],
         core_signature=config["module_map"]["core_signature"],
         max_rows=config["module_map"]["dots_max_rows"],
+        mark=config["enrichment"],
         comparisons=COMPARISONS,
         labels=LABELS,
         alpha=config["statistics"]["alpha"],

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -36,7 +37,7 @@ from scipy.stats import chi2, rankdata
 from modmap.errors import InputError
 from modmap.stats.fdr import bh_qvalues
 
-__all__ = ["ENRICHMENT_COLUMNS", "module_enrichment", "rank_enrichment"]
+__all__ = ["ENRICHMENT_COLUMNS", "enriched_modules", "module_enrichment", "rank_enrichment"]
 
 log = logging.getLogger(__name__)
 
@@ -195,3 +196,24 @@ def module_enrichment(
     if not frames:
         return pd.DataFrame(columns=ENRICHMENT_COLUMNS)
     return pd.concat(frames, ignore_index=True)[ENRICHMENT_COLUMNS]
+
+
+def enriched_modules(
+    enrichment: pd.DataFrame, *, test: Literal["cerno", "utest"] = "cerno", alpha: float = 0.05
+) -> set[tuple[str, str]]:
+    """``(comparison, module_id)`` pairs whose ``q_{test}`` is below ``alpha``.
+
+    Parameters
+    ----------
+    enrichment
+        ``results/modules/enrichment.tsv``.
+    test
+        ``"cerno"`` (default) or ``"utest"``: which q-value column decides.
+    alpha
+        Threshold on the q-value (strictly below; default 0.05).
+    """
+    if test not in ("cerno", "utest"):
+        raise ValueError(f"enrichment.test must be 'cerno' or 'utest', got {test!r}")
+    q = pd.to_numeric(enrichment[f"q_{test}"], errors="coerce")
+    hit = enrichment[(q < alpha).to_numpy()]
+    return set(zip(hit["comparison"].astype(str), hit["module_id"].astype(str), strict=True))

@@ -26,13 +26,14 @@ package). ``scale="log2"`` does the same on the log2 values (difference in log2 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from modmap.config import select_samples
 from modmap.errors import InputError
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "FINGERPRINT_COLUMNS",
     "distance_to_health",
     "fold_change_calls",
+    "per_sample_tables",
     "sample_fingerprints",
 ]
 
@@ -330,3 +332,62 @@ def distance_to_health(
             "n_features": evaluated,
         }
     )[DISTANCE_COLUMNS]
+
+
+def per_sample_tables(
+    expression: pd.DataFrame,
+    sheet: pd.DataFrame,
+    membership: pd.DataFrame,
+    *,
+    reference: Mapping[str, object],
+    scale: Scale = "linear",
+    offset: float = 0.0,
+    fold_change: float = 1.5,
+    difference: float = 10.0,
+    distance_sd: float = 2.0,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fingerprints and distances of every sample of ``sheet`` (the rule's one call).
+
+    Parameters
+    ----------
+    expression
+        Features x samples, log2, holding the samples of ``sheet``.
+    sheet
+        ``results/validated/samples.tsv`` (``sample_id`` and the columns ``reference`` names).
+    membership
+        ``results/modules/membership.tsv``.
+    reference
+        Selector of the reference samples (config ``fingerprints.reference``).
+    scale, offset, fold_change, difference
+        See :func:`sample_fingerprints`.
+    distance_sd
+        ``sd_threshold`` of :func:`distance_to_health`.
+
+    Returns
+    -------
+    fingerprints, distance
+        :func:`sample_fingerprints` and :func:`distance_to_health` tables.
+    """
+    mask = select_samples(
+        sheet, reference, where="fingerprints.reference", sheet_path="results/validated/samples.tsv"
+    )
+    ref = sheet.loc[mask, "sample_id"].astype(str).tolist()
+    log.info(
+        "fingerprints: %d samples against %d reference samples (%s scale, FC %g, difference %g)",
+        expression.shape[1],
+        len(ref),
+        scale,
+        fold_change,
+        difference,
+    )
+    fingerprints = sample_fingerprints(
+        expression,
+        ref,
+        membership,
+        scale=scale,
+        offset=offset,
+        fold_change=fold_change,
+        difference=difference,
+    )
+    distance = distance_to_health(expression, ref, sd_threshold=distance_sd)
+    return fingerprints, distance
