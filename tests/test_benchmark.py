@@ -59,3 +59,21 @@ def test_quick_cache_benchmark_round_trips() -> None:
     for key in ("tsv_read_s", "parquet_write_s", "parquet_read_all_s", "parquet_read_job_s"):
         assert run[key] > 0, key
     assert 0 < run["parquet_mb"] < run["tsv_mb"]
+
+
+def test_quick_fingerprint_benchmark_reports_every_field() -> None:
+    cmd = [
+        sys.executable,
+        str(REPO / "benchmarks" / "bench_fingerprints.py"),
+        "--quick",
+        "--repeats",
+        "1",
+        "--loop-genes",
+        "200",
+    ]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=300).stdout
+    run = json.loads(out)["run"]
+    assert (run["features"], run["samples"], run["reference"]) == (5_000, 200, 50)
+    assert run["fingerprint_rows"] == run["samples"] * run["modules"]
+    for key in ("fingerprints_s", "distance_s", "loop_s_estimated", "peak_rss_over_matrix"):
+        assert run[key] > 0, key

@@ -68,7 +68,8 @@ CHUNK_ROWS = 2048
 
 def _reference_mask(columns: pd.Index, reference: Sequence[str]) -> np.ndarray:
     ref = list(dict.fromkeys(map(str, reference)))
-    missing = [s for s in ref if s not in set(columns)]
+    known = set(columns)
+    missing = [s for s in ref if s not in known]
     if missing:
         raise InputError(
             f"fingerprints.reference: {len(missing)} reference sample(s) are not columns of the "
@@ -129,23 +130,35 @@ def fold_change_calls(
         gene's reference mean (mean of its non-missing reference values) is missing; such cells
         are neither up nor down.
     """
+    if fold_change < 0 or difference < 0:
+        raise InputError(
+            f"fingerprints.fold_change ({fold_change}) and fingerprints.difference "
+            f"({difference}) must be >= 0 (they are applied as +cut-off for up, -cut-off for down)"
+        )
     x = np.asarray(values, dtype=np.float64)
     if scale == "linear":
-        x = np.exp2(x) - offset if offset else np.exp2(x)
+        x = np.exp2(x)
+        if offset:
+            x -= offset
     elif scale != "log2":
         raise ValueError(f"fingerprints.scale must be 'linear' or 'log2', got {scale!r}")
     m = _row_mean(x[:, reference])[:, None]
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         diff = x - m
+        # gtools::foldchange(x, m) is x/m when x >= m, else -m/x. With difference >= 0, "diff >
+        # difference" implies x > m and "diff < -difference" implies x < m (IEEE subtraction
+        # keeps the sign), so up is x/m > fold_change and down is -m/x < -fold_change, i.e.
+        # m/x > fold_change (negation is exact): the same decisions, bit for bit.
+        up = diff > difference
+        down = diff < -difference
         if scale == "linear":
-            fc = np.where(x >= m, x / m, -m / x)
+            up &= x / m > fold_change
+            down &= m / x > fold_change
         else:
-            ratio = np.exp2(diff)
-            fc = np.where(ratio >= 1, ratio, -1.0 / ratio)
-        up = (fc > fold_change) & (diff > difference)
-        down = (fc < -fold_change) & (diff < -difference)
-    valid = np.isfinite(x) & np.isfinite(m)
-    return up & valid, down & valid, valid
+            up &= np.exp2(diff) > fold_change
+            down &= np.exp2(-diff) > fold_change
+    valid = ~np.isnan(diff)
+    return up, down, valid
 
 
 def _membership_matrix(
@@ -160,7 +173,7 @@ def _membership_matrix(
         )
     members = membership[["module_id", "feature_id"]].astype(str).drop_duplicates()
     order = list(pd.unique(members["module_id"]))
-    absent = ~members["feature_id"].isin(features)
+    absent = features.get_indexer(members["feature_id"]) < 0
     if absent.any():
         log.warning(
             "%d module members are not in the expression matrix (e.g. %s); they are ignored",
@@ -219,11 +232,6 @@ def sample_fingerprints(
         ``n_genes``, ``net = pct_up - pct_down`` (``Individualcomparison``'s value); empty when
         ``n_genes`` is 0.
     """
-    if fold_change < 0 or difference < 0:
-        raise InputError(
-            f"fingerprints.fold_change ({fold_change}) and fingerprints.difference "
-            f"({difference}) must be >= 0 (they are applied as +cut-off for up, -cut-off for down)"
-        )
     if chunk_rows < 1:
         raise ValueError(f"chunk_rows must be >= 1, got {chunk_rows}")
     features = pd.Index(expression.index.astype(str))
