@@ -168,3 +168,14 @@ def test_dot_matrix_rings_the_enriched_modules():
     assert sorted(map(tuple, rings.tolist())) == [(0.0, 2.0), (1.0, 1.0)]  # (column, row)
     plain = plot_module_dots(scores, ann)
     assert not [a for ax in plain.axes for a in ax.get_children() if a.get_gid() == "enriched"]
+
+
+def test_report_table_keeps_small_p_values_readable():
+    from modmap.plots.tables import table_html
+
+    table = pd.DataFrame({"module_id": ["M<1>"], "p_cerno": [1.234e-12], "pct": [12.345]})
+    fixed = table_html(table, title="t")
+    assert "<td>0.0</td>" in fixed and "<td>12.3</td>" in fixed  # the score table's 1 decimal
+    page = table_html(table, title="Enrichment & <q>", significant=True)
+    assert "<td>1.23e-12</td>" in page and "<td>12.3</td>" in page
+    assert "Enrichment &amp; &lt;q&gt;" in page and "M&lt;1&gt;" in page
