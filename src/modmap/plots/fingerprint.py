@@ -202,7 +202,7 @@ def plot_fingerprints(
         row_labels = [f"{m} {titles.get(m, '')}".strip() for m in grid.index]
         row_size = 7.0
         row_h = 0.16
-    col_w = min(0.16, max(0.01, 9.0 / max(n_smp, 1)))
+    col_w = min(0.16, 12.0 / max(n_smp, 1))  # at most ~12 in of samples, whatever their number
     label_w = text_width(row_labels or ["M1.1"], size=row_size)
 
     with style():
