@@ -182,3 +182,18 @@ def test_bad_reference_is_one_clear_error():
         distance_to_health(x, ["a", "zz"])
     with pytest.raises(InputError, match="must be >= 0"):
         sample_fingerprints(x, ["a", "b"], members, fold_change=-1)
+
+
+def test_settings_check_switches_on_with_a_reference_and_names_bad_columns():
+    from modmap.stats.fingerprints import check_fingerprint_settings
+
+    sheet = pd.DataFrame(
+        {"sample_id": ["a", "b", "c"], "group": ["healthy", "healthy", "patient"], "arm": "x"}
+    )
+    assert check_fingerprint_settings(sheet, {"reference": None}, sheet_path="s.tsv") is False
+    on = {"reference": {"group": "healthy"}, "group_by": ["arm"], "order_by": [], "subject": None}
+    assert check_fingerprint_settings(sheet, on, sheet_path="s.tsv") is True
+    with pytest.raises(InputError, match="fingerprints.order_by: column 'visit'"):
+        check_fingerprint_settings(sheet, {**on, "order_by": ["visit"]}, sheet_path="s.tsv")
+    with pytest.raises(InputError, match="selects 3 of 3"):
+        check_fingerprint_settings(sheet, {"reference": {"arm": "x"}}, sheet_path="s.tsv")

@@ -11,12 +11,12 @@ from snakemake.utils import validate
 
 from modmap.config import (
     check_config_references,
-    check_fingerprints,
     check_sample_sheet,
     resolve_comparisons,
     select_samples,
 )
 from modmap.io import read_sample_sheet
+from modmap.stats.fingerprints import check_fingerprint_settings
 
 validate(config, workflow.source_path("../schemas/config.schema.yaml"))
 
@@ -44,7 +44,7 @@ if config["heatmaps"]["modules"]:
         sheet_path=SAMPLE_SHEET,
     )
 # Per-sample fingerprints (workflow/rules/samples.smk) run only with fingerprints.reference set.
-FINGERPRINTS = check_fingerprints(
+FINGERPRINTS = check_fingerprint_settings(
     SAMPLES, config["fingerprints"], sheet_path=SAMPLE_SHEET
 )
 if not FINGERPRINTS:

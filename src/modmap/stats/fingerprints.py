@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -39,6 +39,7 @@ from modmap.errors import InputError
 __all__ = [
     "DISTANCE_COLUMNS",
     "FINGERPRINT_COLUMNS",
+    "check_fingerprint_settings",
     "distance_to_health",
     "fold_change_calls",
     "per_sample_tables",
@@ -399,3 +400,55 @@ def per_sample_tables(
     )
     distance = distance_to_health(expression, ref, sd_threshold=distance_sd)
     return fingerprints, distance
+
+
+def check_fingerprint_settings(
+    sheet: pd.DataFrame, section: Mapping[str, Any], *, sheet_path: str
+) -> bool:
+    """Check the ``fingerprints`` section against the sample sheet; True when it is switched on.
+
+    Parameters
+    ----------
+    sheet
+        Checked sample sheet (see :func:`check_sample_sheet`).
+    section
+        ``config["fingerprints"]`` (schema defaults applied). No ``reference`` = off.
+    sheet_path
+        Path of the sample sheet, for messages.
+
+    Returns
+    -------
+    bool
+        False when ``reference`` is not set (per-sample fingerprints are skipped), else True.
+
+    Raises
+    ------
+    InputError
+        A reference selector that selects fewer than 2 samples or every sample, or a
+        ``group_by``/``order_by``/``subject`` column missing from the sheet. (``colour_by`` is
+        checked when the figure is drawn: it may be a column derived by the workflow, such as
+        ``responder``.)
+    """
+    reference = section.get("reference")
+    if not reference:
+        return False
+    mask = select_samples(sheet, reference, where="fingerprints.reference", sheet_path=sheet_path)
+    if int(mask.sum()) < 2 or bool(mask.all()):
+        raise InputError(
+            f"config fingerprints.reference selects {int(mask.sum())} of {len(mask)} samples of "
+            f"{sheet_path}; it needs at least 2 reference samples and at least one other sample "
+            "(e.g. {group: healthy})."
+        )
+    named = [
+        *[("group_by", c) for c in section.get("group_by") or []],
+        *[("order_by", c) for c in section.get("order_by") or []],
+        *([("subject", section["subject"])] if section.get("subject") else []),
+    ]
+    for key, column in named:
+        if column not in sheet.columns:
+            raise InputError(
+                f"config fingerprints.{key}: column {column!r} is not in the sample sheet "
+                f"{sheet_path} (columns: {', '.join(map(str, sheet.columns))}). Fix the name or "
+                "add the column."
+            )
+    return True
