@@ -132,3 +132,13 @@ def test_missing_columns_are_one_clear_error():
             {"x": pd.DataFrame({"feature_id": ["a"], "direction": ["up"]})},
             pd.DataFrame({"module_id": ["A"], "title": ["t"], "feature_id": ["a"]}),
         )
+
+
+def test_no_tested_gene_gives_empty_statistics_without_warnings():
+    out = rank_enrichment(np.full(4, np.nan), np.array([[1, 1, 0, 0]]))
+    assert out["n_genes"][0] == 0 and out["n_ranked"][0] == 0
+    assert all(np.isnan(out[k][0]) for k in ("cerno", "p_cerno", "auc", "p_utest"))
+    # every tested gene in the module: CERNO defined, U test undefined (no other gene)
+    full = rank_enrichment(np.array([0.1, 0.2]), np.array([[1, 1]]))
+    assert full["cerno"][0] == pytest.approx(-2 * (np.log(0.5) + np.log(1.0)))
+    assert np.isnan(full["auc"][0]) and np.isnan(full["p_utest"][0])
