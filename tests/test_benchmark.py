@@ -75,5 +75,11 @@ def test_quick_fingerprint_benchmark_reports_every_field() -> None:
     run = json.loads(out)["run"]
     assert (run["features"], run["samples"], run["reference"]) == (5_000, 200, 50)
     assert run["fingerprint_rows"] == run["samples"] * run["modules"]
-    for key in ("fingerprints_s", "distance_s", "loop_s_estimated", "peak_rss_over_matrix"):
+    for key in (
+        "fingerprints_s",
+        "distance_s",
+        "calls_s",
+        "loop_s_estimated",
+        "speedup_calls_vs_loop",
+    ):
         assert run[key] > 0, key

@@ -197,3 +197,22 @@ def test_settings_check_switches_on_with_a_reference_and_names_bad_columns():
         check_fingerprint_settings(sheet, {**on, "order_by": ["visit"]}, sheet_path="s.tsv")
     with pytest.raises(InputError, match="selects 3 of 3"):
         check_fingerprint_settings(sheet, {"reference": {"arm": "x"}}, sheet_path="s.tsv")
+
+
+def test_constant_reference_is_exact_as_in_r():
+    # 0.1 three times: a plain sum / n gives 0.1 + 2e-17 and a spurious SD of 1e-17; R's mean
+    # (with its correction pass) gives 0.1 and sd() 0, so the feature is not used.
+    x = pd.DataFrame(
+        {"h1": [0.1, 1.0], "h2": [0.1, 2.0], "h3": [0.1, 3.0], "s": [0.5, 9.0]}, index=["c", "v"]
+    )
+    out = distance_to_health(x, ["h1", "h2", "h3"]).set_index("sample_id")
+    assert out.loc["s", "n_features"] == 1  # only v: mean 2, SD 1, z = 7
+    assert out.loc["s", "distance"] == pytest.approx(7.0)
+    up, down, _ = fold_change_calls(
+        np.array([[0.1, 0.1, 0.1, 0.1]]),
+        np.array([True, True, True, False]),
+        scale="log2",
+        fold_change=1.0,
+        difference=0.0,
+    )
+    assert not up.any() and not down.any()  # x == mean exactly: neither

@@ -86,11 +86,15 @@ def _reference_mask(columns: pd.Index, reference: Sequence[str]) -> np.ndarray:
 
 
 def _row_mean(values: np.ndarray) -> np.ndarray:
-    """Row means ignoring NaN; all-NaN rows give NaN without a warning."""
-    n = np.sum(np.isfinite(values), axis=1)
-    total = np.nansum(values, axis=1)
+    """Row means ignoring NaN, refined by one correction pass as R's ``mean`` does.
+
+    ``m = sum / n``, then ``m += sum(x - m) / n``: a row of equal values gets that value exactly
+    (``0.1`` three times gives ``0.1``, not ``0.1 + 2e-17``). All-NaN rows give NaN, no warning.
+    """
+    n = np.sum(~np.isnan(values), axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(n > 0, total / n, np.nan)
+        m = np.where(n > 0, np.nansum(values, axis=1) / n, np.nan)
+        return m + np.where(n > 0, np.nansum(values - m[:, None], axis=1) / n, 0.0)
 
 
 def fold_change_calls(
@@ -322,17 +326,22 @@ def distance_to_health(
     for start in range(0, values.shape[0], chunk_rows):
         block = values[start : start + chunk_rows]
         r = block[:, ref]
-        n = np.sum(np.isfinite(r), axis=1)
+        n = np.sum(~np.isnan(r), axis=1)
         m = _row_mean(r)
         with np.errstate(invalid="ignore", divide="ignore"):
             var = np.nansum((r - m[:, None]) ** 2, axis=1) / (n - 1)
-            s = np.where(n >= 2, np.sqrt(var), np.nan)
-            z = np.abs((block - m[:, None]) / s[:, None])
-        ok = np.isfinite(z) & (s > 0)[:, None]
-        out = ok & (z > sd_threshold)
-        total += np.where(out, z, 0.0).sum(axis=0)
+            # constant reference (exactly equal values): SD 0, feature not used, as in R
+            spread = np.fmax.reduce(r, axis=1) > np.fmin.reduce(r, axis=1)
+            s = np.where((n >= 2) & spread & (var > 0), np.sqrt(var), np.nan)
+            z = block - m[:, None]  # in place from here: one chunk-sized temporary
+            np.abs(z, out=z)
+            z /= s[:, None]
+        ok = ~np.isnan(z)  # value present, reference usable (s > 0 and finite)
+        out = z > sd_threshold  # NaN compares False
         beyond += out.sum(axis=0)
         evaluated += ok.sum(axis=0)
+        z[~out] = 0.0
+        total += z.sum(axis=0)
     return pd.DataFrame(
         {
             "sample_id": np.asarray(expression.columns.astype(str)),
