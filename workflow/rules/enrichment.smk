@@ -1,12 +1,13 @@
 # Module rank enrichment per comparison (tmod's CERNO and U tests; docs/statistics.md).
-# Needs from common.smk: COMPARISONS, mem_mb_scaled, runtime_scaled.
+# Needs from common.smk: PARAMS, COMPARISONS, figure_report, mem_mb_scaled, runtime_scaled.
+# The report caption (workflow/report/enrichment.rst) reads the config.
 
 
 rule module_enrichment:
     input:
-        genes=expand("results/genes/{comparison}.tsv", comparison=COMPARISONS),
-        membership="results/modules/membership.tsv",
-        annotation="results/modules/annotation.tsv",
+        genes=expand(rules.gene_tests.output.table, comparison=COMPARISONS),
+        membership=rules.bridge.output.membership,
+        annotation=rules.bridge.output.annotation,
     output:
         table="results/modules/enrichment.tsv",
     log:
@@ -18,25 +19,22 @@ rule module_enrichment:
         mem_mb=mem_mb_scaled(500, 5),
         runtime=runtime_scaled(5, 10),
     params:
-        comparisons=COMPARISONS,
+        run=PARAMS["module_enrichment"],
     script:
         "../../scripts/module_enrichment.py"
 
 
 use rule report_table as report_enrichment with:
     input:
-        "results/modules/enrichment.tsv",
+        rules.module_enrichment.output.table,
     output:
-        report(
+        figure_report(
             "results/report/module_enrichment.html",
-            caption="../report/enrichment.rst",
-            category="7. Module enrichment",
-            labels={"table": "module enrichment"},
+            "enrichment.rst",
+            "7. Module enrichment",
+            table="module enrichment",
         ),
     log:
         "results/logs/report/module_enrichment.log",
     params:
-        title="Module rank enrichment (tmod CERNO and U tests, genes ranked by p-value)",
-        significant=True,
-        test=config["enrichment"]["test"],
-        alpha=config["enrichment"]["alpha"],
+        run=PARAMS["report_enrichment"],

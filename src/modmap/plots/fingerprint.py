@@ -17,7 +17,8 @@ grey band in every panel.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,13 +27,20 @@ from matplotlib.figure import Figure, SubFigure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from modmap.design import select_samples
 from modmap.errors import InputError
 from modmap.plots._base import DIVERGING, new_figure, style, text_width
 from modmap.plots.heatmap import GROUP_COLOURS
 from modmap.plots.layout import grid_layout
 from modmap.plots.module_map import CHANGED_PCT, aggregate_functions
 
-__all__ = ["fingerprint_columns", "plot_distance", "plot_fingerprints"]
+__all__ = [
+    "distance_figure",
+    "fingerprint_columns",
+    "fingerprint_figure",
+    "plot_distance",
+    "plot_fingerprints",
+]
 
 #: Colours of ``colour_by`` values, in order of first appearance (Okabe-Ito).
 VALUE_COLOURS = ("#009E73", "#D55E00", "#0072B2", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
@@ -381,3 +389,65 @@ def plot_distance(
         fig.legend(handles=handles, loc="outside right center")
         fig.suptitle("Molecular distance to health", fontweight="bold")
     return fig.figure
+
+
+def _reference_ids(sheet: pd.DataFrame, reference: Mapping[str, Any]) -> list[str]:
+    mask = select_samples(
+        sheet, reference, where="fingerprints.reference", sheet_path="results/validated/samples.tsv"
+    )
+    return sheet.loc[mask, "sample_id"].astype(str).tolist()
+
+
+def fingerprint_figure(
+    fingerprints: pd.DataFrame,
+    sheet: pd.DataFrame,
+    annotation: pd.DataFrame,
+    *,
+    reference: Mapping[str, Any],
+    group_by: Sequence[str] = (),
+    order_by: Sequence[str] = (),
+    show_reference: bool = False,
+    cutoff: float = CHANGED_PCT,
+) -> Figure:
+    """The fingerprint grid of the workflow (rule ``fingerprint_plot``'s one call).
+
+    Selects the reference samples of ``sheet`` (``results/validated/samples.tsv``) with the
+    ``reference`` selector, lays out the columns (:func:`fingerprint_columns`) and draws
+    :func:`plot_fingerprints`.
+    """
+    columns = fingerprint_columns(
+        sheet,
+        reference=_reference_ids(sheet, reference),
+        group_by=group_by,
+        order_by=order_by,
+        show_reference=show_reference,
+    )
+    return plot_fingerprints(fingerprints, columns, annotation, cutoff=cutoff)
+
+
+def distance_figure(
+    distance: pd.DataFrame,
+    sheet: pd.DataFrame,
+    *,
+    reference: Mapping[str, Any],
+    group_by: Sequence[str] = (),
+    order_by: Sequence[str] = (),
+    subject: str | None = None,
+    colour_by: str | None = None,
+    sd_threshold: float = 2.0,
+) -> Figure:
+    """The distance-to-health figure of the workflow (rule ``distance_plot``'s one call).
+
+    Selects the reference samples with the ``reference`` selector and draws
+    :func:`plot_distance`.
+    """
+    return plot_distance(
+        distance,
+        sheet,
+        reference=_reference_ids(sheet, reference),
+        group_by=group_by,
+        order_by=order_by,
+        subject=subject,
+        colour_by=colour_by,
+        sd_threshold=sd_threshold,
+    )

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from modmap.config import select_samples
+from modmap.design import select_samples
 from modmap.errors import InputError
 
 __all__ = [
