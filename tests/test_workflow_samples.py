@@ -100,7 +100,9 @@ def test_enrichment_finds_the_planted_modules_and_rings_them(toy_run):
     assert len(planted) >= 8 and len(null) >= 8
     assert (planted["q_cerno"] < 0.05).all() and (planted["q_utest"] < 0.05).all()
     assert (planted["direction"] == planted["direction_truth"]).all()
-    assert (planted["auc"] > 0.7).all()
+    # planted modules rank above chance, and above the typical unplanted module
+    assert (planted["auc"] > 0.5).all()
+    assert planted["auc"].min() > null["auc"].median()
     assert (null["q_cerno"] < 0.05).mean() <= 0.2
     # every comparison of the config is there, each with its whole ranked list
     genes = _tsv(toy_run / "results" / "genes" / "anakinra_D1.tsv")
