@@ -1,5 +1,6 @@
 # modmap: the two commands of the README.
-#   make run    install into .venv, run the whole pipeline on the bundled toy cohort, build the report
+#   make run    install into .venv, check the config file (modmap check-config), run the whole
+#               pipeline on the bundled toy cohort, build the report
 #   make test   install into .venv (with the dev tools), run the linters and the test suite, then
 #               the test suite again on the minimum supported versions (make test-min)
 #   make test-min  build .venv-min (Python 3.11, every dependency == its lower bound, from
@@ -32,6 +33,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/modmap check-config $(CONFIG)
 	$(BIN)/snakemake --profile profiles/default --cores $(CORES) --configfile $(CONFIG) $(ARGS)
 	$(BIN)/snakemake --profile profiles/default --cores $(CORES) --configfile $(CONFIG) $(ARGS) \
 		--report results/report.html
@@ -75,7 +77,7 @@ lint: $(STAMP)
 	$(BIN)/snakemake --lint --cores 1 --configfile $(CONFIG)
 
 # Prints the JSON of each benchmark and keeps it in benchmarks/<name>.json (only when it succeeds).
-BENCHMARKS := bench_mannwhitney bench_cache bench_fingerprints
+BENCHMARKS := bench_mannwhitney bench_cache bench_student bench_fingerprints
 BENCH_ARGS ?= --repeats 7
 bench: $(STAMP)
 	for b in $(BENCHMARKS); do \
