@@ -19,6 +19,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from modmap.clinical.settings import check_settings as check_clinical_settings
+from modmap.clinical.settings import clinical_rule_params
 from modmap.design import show_values
 from modmap.errors import InputError
 
@@ -192,6 +194,8 @@ def check_config(config: Config) -> list[str]:
             "heatmaps.reference is not set: name the samples each gene is normalised to, e.g. "
             "reference: {group: healthy}, or set heatmaps.modules: []."
         )
+    if config.get("clinical"):
+        check_clinical_settings(config["clinical"])
     return notes
 
 
@@ -209,8 +213,12 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
         One entry per rule that takes options: ``validate``, ``bridge``, ``gene_tests``,
         ``module_scores``, ``module_map``, ``module_dots``, ``heatmap``, ``module_enrichment``,
         ``report_enrichment``, ``sample_fingerprints``, ``fingerprint_plot``, ``distance_plot``
-        (the last three are used only when ``fingerprints.reference`` is set).
+        (the last three used only when ``fingerprints.reference`` is set), and with a clinical
+        section ``clinical_response``, ``clinical_responders``, ``clinical_tables``
+        (:func:`modmap.clinical.settings.clinical_rule_params`).
     """
+    clinical = clinical_rule_params(config)
+    merge = clinical.pop("validate_responder", {"responder": None, "clinical_path": None})
     stats, mmap, heat = config["statistics"], config["module_map"], config["heatmaps"]
     bridge, modules, fing = config["bridge"], config["modules"], config["fingerprints"]
     names, labels = comparison_names(config), comparison_labels(config)
@@ -230,6 +238,8 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
             "offset": config["expression"]["offset"],
             "duplicate_headers": config["expression"]["duplicate_headers"],
             "collapse": config["bridge"]["collapse"],
+            # the clinical stage's derived responder column (None without clinical.responder)
+            **merge,
         },
         "bridge": {
             "modules_format": modules["format"],
@@ -313,4 +323,5 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
             "colour_by": fing["colour_by"],
             "sd_threshold": fing["distance_sd"],
         },
+        **clinical,
     }
