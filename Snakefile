@@ -26,6 +26,8 @@ include: "workflow/rules/validate.smk"
 include: "workflow/rules/bridge.smk"
 include: "workflow/rules/stats.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/enrichment.smk"
+include: "workflow/rules/samples.smk"
 
 
 # Tiny jobs that are not worth a cluster submission.
@@ -33,6 +35,7 @@ localrules:
     all,
     report_table,
     report_bridge_summary,
+    report_enrichment,
 
 
 rule all:

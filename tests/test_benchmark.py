@@ -146,3 +146,27 @@ def test_quick_student_benchmark_reports_every_field() -> None:
         assert report[key]["min"] > 0 and report[key]["median"] >= report[key]["min"], key
     assert report["speedup_vs_loop"] > 0 and report["peak_rss_over_matrix"] > 0
     assert "shared machine" in report["machine"]["note"]
+
+
+def test_quick_fingerprint_benchmark_reports_every_field() -> None:
+    cmd = [
+        sys.executable,
+        str(REPO / "benchmarks" / "bench_fingerprints.py"),
+        "--quick",
+        "--repeats",
+        "1",
+        "--loop-genes",
+        "200",
+    ]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=300).stdout
+    run = json.loads(out)["run"]
+    assert (run["features"], run["samples"], run["reference"]) == (5_000, 200, 50)
+    assert run["fingerprint_rows"] == run["samples"] * run["modules"]
+    for key in (
+        "fingerprints_s",
+        "distance_s",
+        "calls_s",
+        "loop_s_estimated",
+        "speedup_calls_vs_loop",
+    ):
+        assert run[key] > 0, key

@@ -223,3 +223,30 @@ def test_many_comparisons_make_a_compact_grid_and_a_capped_png(bloodgen3, tmp_pa
     assert 700 <= max(size) <= 800  # capped at 800 px, not shrunk further
     longest_in = max(fig.get_size_inches())
     assert longest_in * 200 > 800  # the cap was what limited it
+
+
+@pytest.mark.parametrize("n_samples", [48, 600])
+def test_fingerprint_grid_of_382_modules_is_labelled_by_aggregate_and_fits(bloodgen3, n_samples):
+    from modmap.plots.fingerprint import plot_fingerprints
+
+    rng = np.random.default_rng(3)
+    samples = [f"S{i:04d}" for i in range(n_samples)]
+    fp = pd.DataFrame(
+        {
+            "sample_id": np.repeat(samples, len(bloodgen3)),
+            "module_id": np.tile(bloodgen3["module_id"].to_numpy(), n_samples),
+            "net": rng.integers(-100, 101, n_samples * len(bloodgen3)).astype(float),
+        }
+    )
+    columns = pd.DataFrame({"sample_id": samples, "group": ["a", "b"] * (n_samples // 2)})
+    fig = plot_fingerprints(fp, columns, bloodgen3)
+    image = [a for ax in fig.axes for a in ax.get_images() if a.get_gid() == "fingerprint"][0]
+    assert image.get_array().shape == (382, n_samples)
+    labels = [t.get_text() for t in image.axes.get_yticklabels()]
+    # one label per aggregate at most, in map order, each naming its aggregate first
+    aggregates = [lab.split()[0] for lab in labels]
+    assert aggregates[0] == "A1" and aggregates[-1] == "A38"
+    assert aggregates == sorted(aggregates, key=lambda a: int(a[1:]))
+    assert len(aggregates) == len(set(aggregates)) >= 25
+    assert assert_inside(fig) >= 25
+    assert fig.get_figwidth() < 20

@@ -16,8 +16,11 @@ from modmap.bridge import run_bridge
 from modmap.design import check_sample_sheet, heatmap_columns, resolve_comparisons
 from modmap.errors import InputError
 from modmap.plots import plot_module_dots, plot_module_heatmap, plot_module_map
+from modmap.plots.fingerprint import distance_figure, fingerprint_figure
 from modmap.plots.tables import table_html
 from modmap.stats import gene_tests, module_scores
+from modmap.stats.enrichment import enriched_modules, module_enrichment
+from modmap.stats.fingerprints import per_sample_tables
 from modmap.validate import prepare_expression, resolve_headers
 
 REPO = Path(__file__).resolve().parents[1]
@@ -66,7 +69,8 @@ def _accepts(func, run: dict, *, given: set[str] = frozenset(), popped=()) -> No
 @pytest.mark.parametrize("config", [_toy, lambda: _validated(MINIMAL)], ids=["toy", "minimal"])
 def test_every_rule_dict_binds_to_the_library_call_of_its_script(config):
     params = settings.rule_params(config())
-    assert set(params) == {
+    # the clinical rules (toy config's clinical section) are checked by the clinical tests
+    assert {k for k in params if not k.startswith("clinical_")} == {
         "validate",
         "bridge",
         "gene_tests",
@@ -74,13 +78,29 @@ def test_every_rule_dict_binds_to_the_library_call_of_its_script(config):
         "module_map",
         "module_dots",
         "heatmap",
+        "module_enrichment",
+        "report_enrichment",
+        "sample_fingerprints",
+        "fingerprint_plot",
+        "distance_plot",
     }
     # scripts/gene_tests.py: gene_tests(expression, design, comparison=, threads=, **run)
     _accepts(gene_tests, params["gene_tests"], given={"comparison", "threads"})
     # scripts/module_scores.py pops the comparisons that name the gene tables
     _accepts(module_scores, params["module_scores"], popped={"comparisons"})
     _accepts(plot_module_map, params["module_map"])
-    _accepts(plot_module_dots, params["module_dots"])
+    # scripts/module_dots.py pops the enrichment keys that choose the ringed modules
+    ring = ("enrichment_test", "enrichment_alpha")
+    _accepts(plot_module_dots, params["module_dots"], popped=ring)
+    _accepts(
+        enriched_modules,
+        {"test": params["module_dots"][ring[0]], "alpha": params["module_dots"][ring[1]]},
+    )
+    _accepts(module_enrichment, params["module_enrichment"], popped={"comparisons"})
+    _accepts(table_html, params["report_enrichment"])
+    _accepts(per_sample_tables, params["sample_fingerprints"])
+    _accepts(fingerprint_figure, params["fingerprint_plot"])
+    _accepts(distance_figure, params["distance_plot"])
     # scripts/bridge.py pops the heatmap modules it checks; the paths come from the rule
     _accepts(
         run_bridge,

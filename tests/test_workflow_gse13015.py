@@ -163,3 +163,30 @@ def test_sepsis_fingerprint_neutrophils_up_lymphocytes_down(run):
     # Aggregate-level direction: lymphoid A1 mostly down, inflammation A35 mostly up.
     by_aggregate = merged.groupby("aggregate")["pct_net"].mean()
     assert by_aggregate["A1"] < -50 and by_aggregate["A35"] > 50
+
+
+def test_per_sample_fingerprints_equal_bloodgen3module_individualcomparison(run):
+    """results/modules/samples.tsv equals Individualcomparison(FC 1.5, DIFF 10) of the package.
+
+    The golden is tests/data/r_golden_bloodgen3_individual/individual.tsv.gz, made by the
+    package itself (make_golden.R there); modules the bridge drops (< 10 genes) are not scored.
+    """
+    golden = pd.read_csv(
+        REPO / "tests" / "data" / "r_golden_bloodgen3_individual" / "individual.tsv.gz",
+        sep="\t",
+        comment="#",
+    )
+    golden = golden[(golden["fc"] == 1.5) & (golden["diff"] == 10)]
+    out = _tsv(run / "results" / "modules" / "samples.tsv")
+    kept = set(_tsv(run / "results" / "modules" / "membership.tsv")["module_id"])
+    merged = golden[golden["module_id"].isin(kept)].merge(
+        out, on=["sample_id", "module_id"], suffixes=("_r", ""), how="outer"
+    )
+    assert len(merged) == len(out) == 67 * len(kept)
+    assert (merged["n_genes"] == merged["n_genes_r"]).all()
+    np.testing.assert_array_equal(merged["pct_up"], merged["pct_up_r"])
+    np.testing.assert_array_equal(merged["pct_down"], merged["pct_down_r"])
+    np.testing.assert_allclose(merged["net"], merged["net_r"], rtol=0, atol=1e-12)
+    for ext in ("pdf", "png"):
+        assert (run / "results" / "figures" / f"fingerprints.{ext}").is_file()
+        assert (run / "results" / "figures" / f"distance_to_health.{ext}").is_file()

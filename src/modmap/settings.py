@@ -211,14 +211,16 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
     -------
     dict
         One entry per rule that takes options: ``validate``, ``bridge``, ``gene_tests``,
-        ``module_scores``, ``module_map``, ``module_dots``, ``heatmap``, and with a clinical
+        ``module_scores``, ``module_map``, ``module_dots``, ``heatmap``, ``module_enrichment``,
+        ``report_enrichment``, ``sample_fingerprints``, ``fingerprint_plot``, ``distance_plot``
+        (the last three used only when ``fingerprints.reference`` is set), and with a clinical
         section ``clinical_response``, ``clinical_responders``, ``clinical_tables``
         (:func:`modmap.clinical.settings.clinical_rule_params`).
     """
     clinical = clinical_rule_params(config)
     merge = clinical.pop("validate_responder", {"responder": None, "clinical_path": None})
     stats, mmap, heat = config["statistics"], config["module_map"], config["heatmaps"]
-    bridge, modules = config["bridge"], config["modules"]
+    bridge, modules, fing = config["bridge"], config["modules"], config["fingerprints"]
     names, labels = comparison_names(config), comparison_labels(config)
     figure = {
         "comparisons": names,
@@ -277,7 +279,13 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
             "untestable": stats["untestable"],
         },
         "module_map": {**figure, "core_comparisons": list(mmap["core_signature"])},
-        "module_dots": {**figure, "max_rows": mmap["dots_max_rows"]},
+        "module_dots": {
+            **figure,
+            "max_rows": mmap["dots_max_rows"],
+            # popped by the script: which enrichment q-value rings a dot (enrichment.mark_dots)
+            "enrichment_test": config["enrichment"]["test"],
+            "enrichment_alpha": config["enrichment"]["alpha"],
+        },
         "heatmap": {
             "comparisons": heatmap_comparisons(config),
             "labels": labels,
@@ -286,6 +294,35 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
             "max_genes": heat["max_genes"],
             "max_columns": heat["max_columns"],
             "threshold_on": stats["threshold_on"],
+        },
+        "module_enrichment": {"comparisons": names},
+        "report_enrichment": {
+            "title": "Module rank enrichment (tmod CERNO and U tests, genes ranked by p-value)",
+            "significant": True,
+        },
+        "sample_fingerprints": {
+            "reference": fing["reference"],
+            "scale": fing["scale"],
+            # the c of log2(x + c) when the matrix was logged with an offset (none: 0)
+            "offset": config["expression"].get("offset", 0),
+            "fold_change": fing["fold_change"],
+            "difference": fing["difference"],
+            "distance_sd": fing["distance_sd"],
+        },
+        "fingerprint_plot": {
+            "reference": fing["reference"],
+            "group_by": list(fing["group_by"]),
+            "order_by": list(fing["order_by"]),
+            "show_reference": fing["show_reference"],
+            "cutoff": fing["cutoff"],
+        },
+        "distance_plot": {
+            "reference": fing["reference"],
+            "group_by": list(fing["group_by"]),
+            "order_by": list(fing["order_by"]),
+            "subject": fing["subject"],
+            "colour_by": fing["colour_by"],
+            "sd_threshold": fing["distance_sd"],
         },
         **clinical,
     }

@@ -21,6 +21,7 @@ from modmap.design import (
 from modmap.io import read_sample_sheet
 from modmap.clinical import derive_responders, evaluate, merge_responders, read_table
 from modmap.presets import apply_preset
+from modmap.stats.fingerprints import check_fingerprint_settings
 
 # Numba's compiled kernels (modmap.stats, cache=True) are cached in the working directory, which
 # every job of a run shares (also on a cluster's shared filesystem), instead of next to the
@@ -89,6 +90,14 @@ if config["heatmaps"]["modules"]:
         config["heatmaps"]["reference"],
         where="heatmaps.reference",
         sheet_path=SAMPLE_SHEET,
+    )
+# Per-sample fingerprints (workflow/rules/samples.smk) run only with fingerprints.reference set.
+FINGERPRINTS = check_fingerprint_settings(
+    SAMPLES, config["fingerprints"], sheet_path=SAMPLE_SHEET
+)
+if not FINGERPRINTS:
+    logger.info(
+        "modmap: fingerprints.reference is not set; per-sample fingerprints are skipped"
     )
 for _warning in RESOLVED.warnings:
     logger.warning(f"modmap: {_warning}")
@@ -225,6 +234,24 @@ def figure_report(path, caption, category, subcategory=None, **labels):
     )
 
 
+def dots_enrichment(wildcards):
+    """The enrichment table as an input of module_dots, when enrichment.mark_dots is on."""
+    if config["enrichment"]["mark_dots"]:
+        return {"enrichment": rules.module_enrichment.output.table}
+    return {}
+
+
+def fingerprint_targets():
+    """Outputs of workflow/rules/samples.smk (none when fingerprints are off)."""
+    if not FINGERPRINTS:
+        return []
+    return [
+        *rules.sample_fingerprints.output,
+        *rules.fingerprint_plot.output,
+        *rules.distance_plot.output,
+    ]
+
+
 def all_targets():
     """Every final output of the workflow (the inputs of rule all), from the rules' outputs."""
     return [
@@ -237,6 +264,9 @@ def all_targets():
         *expand(rules.heatmap.output, module=HEATMAP_MODULES),
         *rules.report_table.output,
         *rules.report_bridge_summary.output,
+        *rules.module_enrichment.output,
+        *rules.report_enrichment.output,
+        *fingerprint_targets(),
         *clinical_targets(),
     ]
 

@@ -1,6 +1,6 @@
 # Figures and report tables: module map, module x comparison dots, module heatmaps.
 # Needs from common.smk: PARAMS, HEATMAP_MODULES, HEATMAP_COMPARISONS, figure_report,
-# HEATMAP_SAMPLES, mem_mb_reads, runtime_scaled.
+# HEATMAP_SAMPLES, mem_mb_reads, runtime_scaled, dots_enrichment.
 # The report captions (workflow/report/*.rst) read params.run and the config: keep their names.
 
 import re
@@ -52,6 +52,7 @@ rule module_map:
 
 rule module_dots:
     input:
+        unpack(dots_enrichment),
         scores=rules.module_scores.output.scores,
         annotation=rules.bridge.output.annotation,
     output:

@@ -14,7 +14,7 @@ and the title says "top 60 of 301 changed modules". The full list is ``scores.ts
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -86,6 +86,8 @@ def plot_module_dots(
     changed_pct: float = CHANGED_PCT,
     max_cols: int = 40,
     max_rows: int = MAX_ROWS,
+    enriched: Collection[tuple[str, str]] = (),
+    enriched_label: str = "enriched",
     ax: Axes | None = None,
 ) -> Figure:
     """Draw the module x comparison dot matrix.
@@ -109,6 +111,12 @@ def plot_module_dots(
         Maximum number of rows (default 60). With more changed modules, the ``max_rows`` with
         the largest absolute spot value in any comparison are drawn (see :func:`top_changed`),
         in layout order, and the title says "top 60 of N changed modules".
+    enriched
+        ``(comparison, module_id)`` pairs marked with a black ring (``gid="enriched"``), e.g. the
+        modules whose rank enrichment has ``q < alpha`` (``results/modules/enrichment.tsv``).
+        Default none.
+    enriched_label
+        Legend text of the ring (e.g. ``"CERNO q < 0.05"``).
     ax
         Axes to draw into (default: a new figure sized from the number of rows); its figure (or
         subfigure) also receives the colour bar.
@@ -161,6 +169,19 @@ def plot_module_dots(
         )
         if ux:
             ax.scatter(ux, uy, marker="x", s=12, c=NOT_TESTED, linewidths=0.8, gid="untested")
+        marked = set(enriched)
+        rings = [
+            (j, i) for j, c in enumerate(comps) for i, m in enumerate(rows) if (c, m) in marked
+        ]
+        if rings:
+            ax.scatter(
+                *zip(*rings, strict=True),
+                s=MAX_AREA * 1.35,
+                facecolors="none",
+                edgecolors="black",
+                linewidths=0.8,
+                gid="enriched",
+            )
         ax.set_xticks(range(len(comps)), col_labels, rotation=45, ha="right")
         ax.set_yticks(range(len(rows)), row_labels)
         ax.set_xlim(-0.6, len(comps) - 0.4)
@@ -183,12 +204,13 @@ def plot_module_dots(
         cbar = fig.colorbar(dots, ax=ax, shrink=min(0.6, 4 / max(len(rows), 1) + 0.2), aspect=15)
         cbar.set_label("net % of genes\n(% up - % down)")
         cbar.outline.set_linewidth(0.4)
-        _size_legend(ax, untested=bool(ux))
+        _size_legend(ax, untested=bool(ux), enriched_label=enriched_label if rings else None)
     return fig.figure  # the root figure (a SubFigure's .figure is its parent Figure)
 
 
-def _size_legend(ax: Axes, *, untested: bool) -> None:
-    """Legend of dot sizes (10, 25, 50, 100 % of genes changed), and the untested cross."""
+def _size_legend(ax: Axes, *, untested: bool, enriched_label: str | None = None) -> None:
+    """Legend of dot sizes (10, 25, 50, 100 % of genes changed), the untested cross and the
+    enrichment ring (when ``enriched_label`` is given)."""
     handles = [
         Line2D(
             [],
@@ -206,6 +228,10 @@ def _size_legend(ax: Axes, *, untested: bool) -> None:
     if untested:
         handles.append(
             Line2D([], [], marker="x", ls="", color=NOT_TESTED, ms=4, label="not tested")
+        )
+    if enriched_label is not None:
+        handles.append(
+            Line2D([], [], marker="o", ls="", mfc="none", mec="black", ms=8, label=enriched_label)
         )
     ax.legend(
         handles=handles,

@@ -7,7 +7,9 @@ import html
 import pandas as pd
 
 
-def table_html(table: pd.DataFrame, *, title: str, float_digits: int = 1) -> str:
+def table_html(
+    table: pd.DataFrame, *, title: str, float_digits: int = 1, significant: bool = False
+) -> str:
     """A self-contained HTML page showing ``table`` (no scripts, no external resources).
 
     Parameters
@@ -17,11 +19,18 @@ def table_html(table: pd.DataFrame, *, title: str, float_digits: int = 1) -> str
         percentages of the score table), missing values as empty cells.
     title
         Page heading.
+    significant
+        Print floats with ``float_digits + 2`` significant digits instead (``%.3g`` by default:
+        p-values and q-values, which fixed decimals would round to 0).
     """
     body = table.to_html(
         index=False,
         na_rep="",
-        float_format=lambda v: f"{v:.{float_digits}f}",
+        float_format=(
+            (lambda v: f"{v:.{float_digits + 2}g}")
+            if significant
+            else (lambda v: f"{v:.{float_digits}f}")
+        ),
         border=0,
         classes="modmap",
     )

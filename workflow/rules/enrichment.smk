@@ -1,0 +1,40 @@
+# Module rank enrichment per comparison (tmod's CERNO and U tests; docs/statistics.md).
+# Needs from common.smk: PARAMS, COMPARISONS, figure_report, mem_mb_scaled, runtime_scaled.
+# The report caption (workflow/report/enrichment.rst) reads the config.
+
+
+rule module_enrichment:
+    input:
+        genes=expand(rules.gene_tests.output.table, comparison=COMPARISONS),
+        membership=rules.bridge.output.membership,
+        annotation=rules.bridge.output.annotation,
+    output:
+        table="results/modules/enrichment.tsv",
+    log:
+        "results/logs/module_enrichment.log",
+    conda:
+        "../envs/modmap.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_mb_scaled(500, 5),
+        runtime=runtime_scaled(5, 10),
+    params:
+        run=PARAMS["module_enrichment"],
+    script:
+        "../../scripts/module_enrichment.py"
+
+
+use rule report_table as report_enrichment with:
+    input:
+        rules.module_enrichment.output.table,
+    output:
+        figure_report(
+            "results/report/module_enrichment.html",
+            "enrichment.rst",
+            "7. Module enrichment",
+            table="module enrichment",
+        ),
+    log:
+        "results/logs/report/module_enrichment.log",
+    params:
+        run=PARAMS["report_enrichment"],

@@ -1,0 +1,98 @@
+# Per-sample fingerprints and the distance to health (docs/statistics.md, docs/figures.md).
+# Targets only when config fingerprints.reference is set (FINGERPRINTS, fingerprint_targets()).
+# Needs from common.smk: PARAMS, figure_report, mem_mb_scaled, runtime_scaled.
+# The report captions (workflow/report/fingerprints.rst, distance.rst) read the config.
+
+FINGERPRINT_FIGURES = "6. Per-sample fingerprints"
+
+
+rule sample_fingerprints:
+    input:
+        expression=rules.validate.output.expression,
+        samples=rules.validate.output.samples,
+        membership=rules.bridge.output.membership,
+    output:
+        fingerprints="results/modules/samples.tsv",
+        distance="results/samples/distance.tsv",
+    log:
+        "results/logs/sample_fingerprints.log",
+    benchmark:
+        "results/benchmarks/sample_fingerprints.tsv"
+    conda:
+        "../envs/modmap.yaml"
+    threads: 1
+    resources:
+        # The whole matrix is read (every sample is compared); work runs in row chunks.
+        mem_mb=mem_mb_scaled(1000, 6),
+        runtime=runtime_scaled(10, 20),
+    params:
+        run=PARAMS["sample_fingerprints"],
+    script:
+        "../../scripts/sample_fingerprints.py"
+
+
+rule fingerprint_plot:
+    input:
+        fingerprints=rules.sample_fingerprints.output.fingerprints,
+        samples=rules.validate.output.samples,
+        annotation=rules.bridge.output.annotation,
+    output:
+        pdf=figure_report(
+            "results/figures/fingerprints.pdf",
+            "fingerprints.rst",
+            FINGERPRINT_FIGURES,
+            figure="module fingerprints",
+            format="PDF",
+        ),
+        png=figure_report(
+            "results/figures/fingerprints.png",
+            "fingerprints.rst",
+            FINGERPRINT_FIGURES,
+            figure="module fingerprints",
+            format="PNG",
+        ),
+    log:
+        "results/logs/figures/fingerprints.log",
+    conda:
+        "../envs/modmap.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_mb_scaled(1000, 4),
+        runtime=runtime_scaled(10, 20),
+    params:
+        run=PARAMS["fingerprint_plot"],
+    script:
+        "../../scripts/fingerprint_plot.py"
+
+
+rule distance_plot:
+    input:
+        distance=rules.sample_fingerprints.output.distance,
+        samples=rules.validate.output.samples,
+    output:
+        pdf=figure_report(
+            "results/figures/distance_to_health.pdf",
+            "distance.rst",
+            FINGERPRINT_FIGURES,
+            figure="distance to health",
+            format="PDF",
+        ),
+        png=figure_report(
+            "results/figures/distance_to_health.png",
+            "distance.rst",
+            FINGERPRINT_FIGURES,
+            figure="distance to health",
+            format="PNG",
+        ),
+    log:
+        "results/logs/figures/distance_to_health.log",
+    conda:
+        "../envs/modmap.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_mb_scaled(500, 5),
+        runtime=runtime_scaled(5, 10),
+    params:
+        run=PARAMS["distance_plot"],
+    script:
+        "../../scripts/distance_plot.py"
