@@ -20,6 +20,7 @@ include: "workflow/rules/validate.smk"
 include: "workflow/rules/bridge.smk"
 include: "workflow/rules/stats.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/longitudinal.smk"
 
 
 # Tiny jobs that are not worth a cluster submission.

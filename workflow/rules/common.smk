@@ -16,6 +16,7 @@ from modmap.config import (
     select_samples,
 )
 from modmap.io import read_sample_sheet
+from modmap.longitudinal.options import longitudinal_targets
 
 validate(config, workflow.source_path("../schemas/config.schema.yaml"))
 
@@ -107,4 +108,5 @@ def all_targets():
         ),
         "results/report/module_scores.html",
         "results/report/bridge_summary.html",
+        *longitudinal_targets(config),
     ]

@@ -100,13 +100,14 @@ def attach_group(
     *,
     group_by: str | None,
     samples: pd.DataFrame | None,
-    subject_column: str,
+    sheet_subject_column: str = "subject_id",
     where: str,
 ) -> pd.Series:
     """The group of every row of ``table``: its own ``group_by`` column, else the sample sheet's.
 
-    ``group_by`` None: every row is in group :data:`ALL`. Rows whose subject has no group (not in
-    the sample sheet, or an empty cell) are an error naming the subjects.
+    ``table`` has a ``subject_id`` column; the sample sheet's subject column is
+    ``sheet_subject_column``. ``group_by`` None: every row is in group :data:`ALL`. Rows whose
+    subject has no group (not in the sample sheet, or an empty cell) are an error naming them.
     """
     if group_by is None:
         return pd.Series(ALL, index=table.index, dtype=object)
@@ -120,10 +121,10 @@ def attach_group(
                 "group_by to one of its columns (or null)."
             )
         per_subject = subject_groups(
-            samples, subject_column=subject_column, group_by=group_by, where=where
+            samples, subject_column=sheet_subject_column, group_by=group_by, where=where
         )
-        groups = table[subject_column].map(per_subject).fillna("")
-    missing = sorted(set(table.loc[groups == "", subject_column].astype(str)))
+        groups = table["subject_id"].map(per_subject).fillna("")
+    missing = sorted(set(table.loc[groups == "", "subject_id"].astype(str)))
     if missing:
         raise InputError(
             f"{where}: no {group_by} for subject(s) {', '.join(missing[:10])}"

@@ -18,13 +18,19 @@ import numpy as np
 import pandas as pd
 
 from modmap.errors import InputError
-from modmap.longitudinal._tables import check_unique, numeric_column, require_columns
+from modmap.longitudinal._tables import (
+    attach_group,
+    check_unique,
+    numeric_column,
+    require_columns,
+)
 from modmap.stats import paired_t, signed_rank
 
 __all__ = [
     "ANALYTE_COLUMNS",
     "PAIR_COLUMNS",
     "TEST_COLUMNS",
+    "analyte_analysis",
     "analyte_values",
     "gene_values",
     "paired_tests",
@@ -371,4 +377,110 @@ def _one_test(
         float(res["p_value"]),
         test,
         str(res["method"]),
+    )
+
+
+def analyte_analysis(
+    table: pd.DataFrame | None,
+    *,
+    expression: pd.DataFrame | None,
+    samples: pd.DataFrame,
+    membership: pd.DataFrame | None,
+    analytes: Sequence[str],
+    genes: Sequence[str],
+    baseline: str,
+    visit: str,
+    test: Test = "paired_t",
+    group_by: str | None = "arm",
+    subject_column: str = "subject_id",
+    visit_column: str = "timepoint",
+    min_pairs: int = 3,
+    exact_with_ties: bool = False,
+    path: str = "analyte table",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The analytes of the table and the named genes, grouped and tested (rule analyte_tests).
+
+    Parameters
+    ----------
+    table
+        The long analyte table (:func:`analyte_values`), or None when only genes are tested.
+    expression, samples, membership
+        For the genes (:func:`gene_values`); ``samples`` (the validated sample sheet) also
+        gives each subject's group when the analyte table has no ``group_by`` column.
+    analytes
+        Analytes of the table to test, in output order (others are ignored, with a warning).
+    genes
+        Genes to test (feature IDs or module-member symbols).
+    baseline, visit, test, min_pairs, exact_with_ties
+        See :func:`paired_tests`.
+    group_by
+        Column giving each subject's group (analyte table, else sample sheet), e.g. ``arm`` or
+        ``responder``; None = one group ``all``.
+    subject_column, visit_column
+        Sample-sheet columns of the subject and the visit (genes, and groups from the sheet).
+    path
+        File name of the analyte table, for messages.
+
+    Returns
+    -------
+    tests, pairs
+        See :func:`paired_tests`.
+    """
+    frames = []
+    if table is not None:
+        values = analyte_values(table, path=path)
+        absent = [a for a in analytes if a not in set(values["analyte"])]
+        if absent:
+            raise InputError(
+                f"{path}: analyte(s) {', '.join(absent)} of config analytes.analytes have no "
+                f"value (analytes there: {', '.join(sorted(set(values['analyte'])))})."
+            )
+        other = sorted(set(values["analyte"]) - set(analytes))
+        if other:
+            warnings.warn(
+                f"analytes: {', '.join(other)} in {path} not listed in analytes.analytes: "
+                "not tested",
+                UserWarning,
+                stacklevel=2,
+            )
+        values = values[values["analyte"].isin(list(analytes))].copy()
+        values["group"] = attach_group(
+            values,
+            group_by=group_by,
+            samples=samples,
+            sheet_subject_column=subject_column,
+            where=f"analytes ({path})",
+        ).to_numpy()
+        order = {a: i for i, a in enumerate(analytes)}
+        frames.append(values.sort_values("analyte", key=lambda c: c.map(order), kind="stable"))
+    if genes:
+        if expression is None:
+            raise InputError("analytes.genes needs the expression matrix.")
+        g = gene_values(
+            expression,
+            samples,
+            genes,
+            membership=membership,
+            subject_column=subject_column,
+            visit_column=visit_column,
+            visits=[baseline, visit],
+        )
+        g["group"] = attach_group(
+            g,
+            group_by=group_by,
+            samples=samples,
+            sheet_subject_column=subject_column,
+            where="analytes.genes",
+        ).to_numpy()
+        frames.append(g)
+    if not frames:
+        raise InputError("config analytes: nothing to test (no analyte table and no genes).")
+    values = pd.concat(frames, ignore_index=True)
+    return paired_tests(
+        values,
+        baseline=baseline,
+        visit=visit,
+        test=test,
+        min_pairs=min_pairs,
+        exact_with_ties=exact_with_ties,
     )

@@ -16,13 +16,28 @@ import numpy as np
 import pandas as pd
 
 from modmap.errors import InputError
-from modmap.longitudinal._tables import check_unique, numeric_column, require_columns
+from modmap.longitudinal._tables import (
+    attach_group,
+    check_unique,
+    numeric_column,
+    require_columns,
+)
 from modmap.stats import signed_rank
 
-__all__ = ["LAB_VARIABLES", "SUMMARY_COLUMNS", "check_log_scale", "lab_long", "lab_summary"]
+__all__ = [
+    "LAB_VARIABLES",
+    "SUMMARY_COLUMNS",
+    "VALUE_COLUMNS",
+    "check_log_scale",
+    "lab_analysis",
+    "lab_long",
+    "lab_summary",
+]
 
 #: Variables followed by default (columns of the clinical table, CONTRACTS.md).
 LAB_VARIABLES = ("saa", "crp", "esr", "ferritin", "diary_score", "prednisone_mg_kg_day")
+#: Columns of ``results/labs/values.tsv`` (the values the summary and the figures use).
+VALUE_COLUMNS = ["variable", "group", "subject_id", "visit", "value"]
 #: Columns of ``results/labs/summary.tsv``.
 SUMMARY_COLUMNS = [
     "variable",
@@ -236,3 +251,63 @@ def _test(
         exact_with_ties=exact_with_ties,
     ).iloc[0]
     return (n, float(res["statistic"]), float(res["p_value"]), str(res["method"]))
+
+
+def lab_analysis(
+    table: pd.DataFrame,
+    *,
+    samples: pd.DataFrame | None,
+    variables: Sequence[str],
+    visits: Sequence[str],
+    baseline: str,
+    group_by: str | None = "arm",
+    log_scale: Sequence[str] = (),
+    min_pairs: int = 3,
+    exact_with_ties: bool = False,
+    subject_column: str = "subject_id",
+    path: str = "lab table",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Lab values grouped, checked for their log axes, and summarised (rule labs).
+
+    Parameters
+    ----------
+    table
+        Clinical (wide) or long lab table (:func:`lab_long`).
+    samples
+        The validated sample sheet, for the group of each subject when the table has no
+        ``group_by`` column.
+    variables, visits, baseline, min_pairs, exact_with_ties
+        See :func:`lab_long` and :func:`lab_summary`.
+    group_by
+        Column with each subject's group (``arm``); None = one group ``all``.
+    log_scale
+        Variables drawn on a log axis: a value <= 0 there is an error (before anything is
+        written).
+    subject_column
+        Sample-sheet column with the subject ID (groups from the sheet).
+    path
+        File name for messages.
+
+    Returns
+    -------
+    summary, values
+        :data:`SUMMARY_COLUMNS` and :data:`VALUE_COLUMNS` (values at the configured visits).
+    """
+    values = lab_long(table, variables=variables, path=path)
+    check_log_scale(values, log_scale, path=path)
+    values["group"] = attach_group(
+        values,
+        group_by=group_by,
+        samples=samples,
+        sheet_subject_column=subject_column,
+        where=f"labs ({path})",
+    ).to_numpy()
+    summary = lab_summary(
+        values,
+        visits=visits,
+        baseline=baseline,
+        min_pairs=min_pairs,
+        exact_with_ties=exact_with_ties,
+    )
+    kept = values[values["visit"].isin(list(visits))]
+    return summary, kept[VALUE_COLUMNS].reset_index(drop=True)

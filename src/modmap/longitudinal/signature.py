@@ -11,6 +11,7 @@ responders at M6), the status says whether the module is still changed in the sa
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
@@ -29,6 +30,7 @@ __all__ = [
     "follow_pairs",
     "signature_counts",
     "signature_status",
+    "signature_tables",
 ]
 
 Value = Literal["dominant", "net"]
@@ -250,3 +252,49 @@ def signature_counts(status: pd.DataFrame, follow: Sequence[tuple[str, str]]) ->
             )
         )
     return pd.DataFrame(rows, columns=COUNT_COLUMNS)
+
+
+def signature_tables(
+    scores: pd.DataFrame,
+    *,
+    core_comparisons: Sequence[str],
+    follow: Sequence[Sequence[str]],
+    value: Value = "dominant",
+    core_threshold: float,
+    threshold: float,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The core signature, its status in each followed comparison, and the counts.
+
+    Parameters
+    ----------
+    scores
+        ``results/modules/scores.tsv``.
+    core_comparisons
+        ``module_map.core_signature``.
+    follow
+        ``(comparison, baseline)`` pairs.
+    value
+        ``module_map.value``.
+    core_threshold
+        The module map's changed threshold (%), which defines the core signature.
+    threshold
+        The changed threshold (%) for the status (``signature.changed_pct``; by default the
+        same as ``core_threshold``).
+
+    Returns
+    -------
+    core, status, counts
+        :func:`core_signature_table`, :func:`signature_status`, :func:`signature_counts`.
+    """
+    pairs = [(str(c), str(b)) for c, b in follow]
+    core = core_signature_table(scores, core_comparisons, value=value, threshold=core_threshold)
+    if core.empty:
+        warnings.warn(
+            f"signature: no module is changed in the same direction in all of "
+            f"{', '.join(core_comparisons)} (threshold {core_threshold:g} %): the core signature "
+            "is empty, so every count is 0/0",
+            UserWarning,
+            stacklevel=2,
+        )
+    status = signature_status(scores, core, pairs, value=value, threshold=threshold)
+    return core, status, signature_counts(status, pairs)

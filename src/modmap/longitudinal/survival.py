@@ -21,6 +21,7 @@ __all__ = [
     "WITHDRAWAL_COLUMNS",
     "kaplan_meier",
     "median_table",
+    "time_to_flare",
     "median_time",
     "withdrawal_table",
 ]
@@ -152,3 +153,12 @@ def median_table(table: pd.DataFrame, curve: pd.DataFrame) -> pd.DataFrame:
         [(len(table), n_flared, len(table) - n_flared, median_time(curve))],
         columns=MEDIAN_COLUMNS,
     )
+
+
+def time_to_flare(
+    table: pd.DataFrame, *, path: str = "withdrawal table"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Check the withdrawal table; return the Kaplan-Meier curve and the median table."""
+    checked = withdrawal_table(table, path=path)
+    curve = kaplan_meier(checked)
+    return curve, median_table(checked, curve)

@@ -25,6 +25,7 @@ __all__ = [
     "changed",
     "set_counts",
     "transcript_counts",
+    "transcript_results",
     "transcript_set",
 ]
 
@@ -256,3 +257,38 @@ def set_counts(
             )
         )
     return pd.DataFrame(rows, columns=SET_COUNT_COLUMNS)
+
+
+def transcript_results(
+    genes: Mapping[str, pd.DataFrame],
+    *,
+    membership: pd.DataFrame | None,
+    count_comparisons: Sequence[str],
+    sets: Sequence[Mapping[str, object]],
+    alpha: float,
+    threshold_on: ThresholdOn = "p_value",
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Counts per comparison, and each configured set with its counts (rule transcripts).
+
+    Returns
+    -------
+    counts, set_table, lists
+        :func:`transcript_counts` of ``count_comparisons``; :func:`set_counts`; set name ->
+        :func:`transcript_set`.
+    """
+    counts = transcript_counts(
+        {c: genes[c] for c in count_comparisons}, alpha=alpha, threshold_on=threshold_on
+    )
+    lists = {
+        str(s["name"]): transcript_set(
+            genes,
+            name=str(s["name"]),
+            in_=s.get("in"),
+            not_in=s.get("not_in"),
+            membership=membership,
+            alpha=alpha,
+            threshold_on=threshold_on,
+        )
+        for s in sets
+    }
+    return counts, set_counts(sets, lists), lists
