@@ -10,7 +10,7 @@ are modmap's per-gene ones (:func:`modmap.stats.paired_t`, :func:`modmap.stats.s
 
 from __future__ import annotations
 
-import warnings
+import logging
 from collections.abc import Sequence
 from typing import Literal
 
@@ -25,6 +25,8 @@ from modmap.longitudinal._tables import (
     require_columns,
 )
 from modmap.stats import paired_t, signed_rank
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "ANALYTE_COLUMNS",
@@ -237,9 +239,9 @@ def paired_tests(
         An analyte without values at one of the two visits, or without any subject measured
         at both, or a subject in two groups.
 
-    Warns
-    -----
-    UserWarning
+    Logs
+    ----
+    WARNING
         Subjects measured at only one of the two visits (left out), groups below ``min_pairs``.
     """
     if test not in ("paired_t", "signed_rank"):
@@ -249,8 +251,8 @@ def paired_tests(
             f"config analytes: baseline and visit are both {baseline!r}; name two visits."
         )
     check_unique(values, ["analyte", "subject_id", "visit"], where="analytes")
-    test_rows = []
-    pair_frames = []
+    # Every analyte is checked before any is tested: one error, nothing partial.
+    prepared = []
     for analyte in dict.fromkeys(values["analyte"]):
         sub = values[values["analyte"] == analyte]
         present = set(sub["visit"])
@@ -278,12 +280,14 @@ def paired_tests(
                 f"(subjects: {', '.join(lone[:10])}). The paired test needs both visits of a "
                 "subject."
             )
+        prepared.append((analyte, sub, complete, lone))
+    test_rows = []
+    pair_frames = []
+    for analyte, sub, complete, lone in prepared:
         if lone:
-            warnings.warn(
+            log.warning(
                 f"analytes: {analyte!r}: {len(lone)} subject(s) measured at only one of "
                 f"{baseline}, {visit} are left out: {', '.join(lone)}",
-                UserWarning,
-                stacklevel=2,
             )
         group = sub.drop_duplicates("subject_id").set_index("subject_id")["group"]
         source = str(sub["source"].iloc[0])
@@ -339,11 +343,9 @@ def _one_test(
     n = before.size
     mean_difference = float(np.mean(after - before))
     if n < min_pairs:
-        warnings.warn(
+        log.warning(
             f"analytes: {analyte!r} in group {group!r} has {n} pair(s), fewer than "
             f"min_pairs = {min_pairs}: not tested",
-            UserWarning,
-            stacklevel=3,
         )
         return (
             analyte,
@@ -437,11 +439,9 @@ def analyte_analysis(
             )
         other = sorted(set(values["analyte"]) - set(analytes))
         if other:
-            warnings.warn(
+            log.warning(
                 f"analytes: {', '.join(other)} in {path} not listed in analytes.analytes: "
                 "not tested",
-                UserWarning,
-                stacklevel=2,
             )
         values = values[values["analyte"].isin(list(analytes))].copy()
         values["group"] = attach_group(

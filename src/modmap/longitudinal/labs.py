@@ -9,7 +9,7 @@ signed-rank test at R parity (:func:`modmap.stats.signed_rank`).
 
 from __future__ import annotations
 
-import warnings
+import logging
 from collections.abc import Sequence
 
 import numpy as np
@@ -23,6 +23,8 @@ from modmap.longitudinal._tables import (
     require_columns,
 )
 from modmap.stats import signed_rank
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "LAB_VARIABLES",
@@ -200,10 +202,8 @@ def lab_summary(
         )
     extra = sorted(present - set(visits))
     if extra:
-        warnings.warn(
+        log.warning(
             f"labs: values at visit(s) {', '.join(extra)} are not in labs.visits and are ignored",
-            UserWarning,
-            stacklevel=2,
         )
     rows = []
     for var in dict.fromkeys(values["variable"]):

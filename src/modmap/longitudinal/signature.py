@@ -11,7 +11,7 @@ responders at M6), the status says whether the module is still changed in the sa
 
 from __future__ import annotations
 
-import warnings
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
@@ -20,6 +20,8 @@ import pandas as pd
 
 from modmap.errors import InputError
 from modmap.plots.module_map import core_signature, spot_values
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "CORE_COLUMNS",
@@ -289,12 +291,10 @@ def signature_tables(
     pairs = [(str(c), str(b)) for c, b in follow]
     core = core_signature_table(scores, core_comparisons, value=value, threshold=core_threshold)
     if core.empty:
-        warnings.warn(
+        log.warning(
             f"signature: no module is changed in the same direction in all of "
             f"{', '.join(core_comparisons)} (threshold {core_threshold:g} %): the core signature "
             "is empty, so every count is 0/0",
-            UserWarning,
-            stacklevel=2,
         )
     status = signature_status(scores, core, pairs, value=value, threshold=threshold)
     return core, status, signature_counts(status, pairs)
