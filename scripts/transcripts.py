@@ -17,8 +17,9 @@ def main(smk) -> None:
     counts, sets, lists = transcript_results(genes, membership=membership, **smk.params.run)
     write_tsv(counts, smk.output.counts)
     write_tsv(sets, smk.output.sets)
-    for name, table in lists.items():
-        write_tsv(table, Path(smk.params.set_dir) / f"{name}.tsv")
+    # output "lists" follows the order of the config's sets
+    for spec, path in zip(smk.params.run["sets"], smk.output.lists, strict=True):
+        write_tsv(lists[spec["name"]], path)
     for row in sets.itertuples(index=False):
         log.info("transcript set %s: %d transcripts", row.set, row.n_features)
 

@@ -5,12 +5,11 @@
 # Needs from common.smk: LABELS, mem_mb_scaled, runtime_scaled.
 # The report captions (workflow/report/longitudinal_*.rst) read the params below.
 
-import re
-
 from modmap.longitudinal.options import (
     analytes_run,
     check_longitudinal,
     labs_run,
+    names_pattern,
     rst,
     section,
     signature_run,
@@ -27,10 +26,6 @@ TRANSCRIPTS = section(config, "transcripts")
 # Labels for captions and figures, reStructuredText-escaped (user text is data).
 RST_LABELS = {name: rst(label) for name, label in LABELS.items()}
 LONGITUDINAL_CATEGORY = "5. Longitudinal"
-
-
-def _names_pattern(names):
-    return "|".join(re.escape(str(n)) for n in names) or "(?!)"
 
 
 if SIGNATURE is not None:
@@ -160,7 +155,7 @@ if ANALYTES is not None:
         log:
             "results/logs/longitudinal/analyte_{analyte}.log",
         wildcard_constraints:
-            analyte=_names_pattern([*ANALYTES["analytes"], *ANALYTES["genes"]]),
+            analyte=names_pattern([*ANALYTES["analytes"], *ANALYTES["genes"]]),
         conda:
             "../envs/modmap.yaml"
         threads: 1
@@ -239,7 +234,7 @@ if LABS is not None:
         log:
             "results/logs/longitudinal/lab_{variable}.log",
         wildcard_constraints:
-            variable=_names_pattern(LABS["variables"]),
+            variable=names_pattern(LABS["variables"]),
         conda:
             "../envs/modmap.yaml"
         threads: 1
@@ -366,7 +361,6 @@ if TRANSCRIPTS is not None:
             runtime=runtime_scaled(5, 10),
         params:
             run=transcripts_run(config),
-            set_dir="results/transcripts/sets",
         script:
             "../../scripts/transcripts.py"
 

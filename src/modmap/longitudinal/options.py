@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from modmap.errors import InputError
@@ -21,6 +21,7 @@ __all__ = [
     "DEFAULTS",
     "analytes_run",
     "labs_run",
+    "names_pattern",
     "signature_follow",
     "signature_run",
     "transcript_comparisons",
@@ -112,6 +113,11 @@ def _file_names(key: str, names: list[str]) -> None:
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
         raise InputError(f"config {key}: {', '.join(dup)} listed twice.")
+
+
+def names_pattern(names: Sequence[object]) -> str:
+    """Wildcard regex matching exactly ``names`` (one that matches nothing when empty)."""
+    return "|".join(re.escape(str(n)) for n in names) or "(?!)"
 
 
 def signature_follow(config: Mapping[str, Any]) -> list[tuple[str, str]]:
