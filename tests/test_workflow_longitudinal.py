@@ -107,7 +107,19 @@ def test_every_longitudinal_output_on_planted_tables(workdir):
     # the report has the section and the counts
     report = (wd / "results/report.html").read_text(errors="replace")
     assert "5. Longitudinal" in report
-    assert cfg["signature"]["follow"][0] in report or "Signature normalisation" in report
+    for subcategory in (
+        "Signature normalisation",
+        "Paired analyte",
+        "Lab endpoints",
+        "Time to flare",
+        "5. Transcripts",
+    ):
+        assert subcategory in report
+    assert "<strong>Normalisation of the core signature.</strong>" in report  # the caption
+    assert (
+        cfg["signature"]["follow"][0]
+        in _read(wd, "results/modules/signature_counts.tsv")["comparison"].tolist()
+    )
 
 
 def test_config_without_the_sections_runs_as_before(workdir):
