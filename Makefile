@@ -65,14 +65,14 @@ test-min: check-bounds $(STAMP_MIN)
 	$(VENV_MIN)/bin/ruff check .
 	$(VENV_MIN)/bin/ruff format --check .
 	$(VENV_MIN)/bin/snakefmt --check .
-	$(VENV_MIN)/bin/snakemake --lint --cores 1
+	$(VENV_MIN)/bin/snakemake --lint --cores 1 --configfile $(CONFIG)
 	$(VENV_MIN)/bin/python -m pytest -m "not slurm" -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/snakefmt --check .
-	$(BIN)/snakemake --lint --cores 1
+	$(BIN)/snakemake --lint --cores 1 --configfile $(CONFIG)
 
 # Prints the JSON of each benchmark and keeps it in benchmarks/<name>.json (only when it succeeds).
 BENCHMARKS := bench_mannwhitney bench_cache

@@ -15,7 +15,7 @@ def main(smk) -> None:
         na_values=[""],
     )
     counts = read_tsv(smk.input.counts, dtype={"comparison": str})
-    fig = plot_signature_grid(status, counts, labels=smk.params.labels)
+    fig = plot_signature_grid(status, counts, **smk.params.run)
     save_figure(fig, *smk.output)
 
 

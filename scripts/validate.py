@@ -1,6 +1,6 @@
 """Adapter for rule validate: check the matrix against the sample sheet, write the parquet cache."""
 
-from modmap.config import check_sample_sheet, resolve_comparisons
+from modmap.design import check_sample_sheet, resolve_comparisons
 from modmap.io import (
     atomic_path,
     read_expression_table,
@@ -15,22 +15,20 @@ from modmap.validate import check_header, prepare_expression
 
 def main(smk) -> None:
     log = log_to_file(smk.log[0])
+    run = smk.params.run
     sheet_path, matrix_path = smk.input.samples, smk.input.expression
     sheet = check_sample_sheet(
-        read_sample_sheet(sheet_path), path=sheet_path, id_column=smk.params.id_column
+        read_sample_sheet(sheet_path), path=sheet_path, id_column=run["id_column"]
     )
     resolved = resolve_comparisons(
-        sheet,
-        smk.params.comparisons,
-        sheet_path=sheet_path,
-        min_group_size=smk.params.min_group_size,
+        sheet, run["comparisons"], sheet_path=sheet_path, min_group_size=run["min_group_size"]
     )
     check_header(read_header(matrix_path), path=matrix_path)
     matrix, warnings = prepare_expression(
         read_expression_table(matrix_path),
         sample_ids=list(sheet["sample_id"]),
         path=matrix_path,
-        scale=smk.params.scale,
+        scale=run["scale"],
     )
     warnings = resolved.warnings + warnings
     for warning in warnings:

@@ -84,3 +84,49 @@ def test_names_pattern_matches_exactly():
     pattern = names_pattern(["IP10", "HLA-DRB1.x"])
     assert re.fullmatch(pattern, "HLA-DRB1.x") and not re.fullmatch(pattern, "HLA-DRB1ax")
     assert not re.fullmatch(names_pattern([]), "")
+
+
+def test_every_longitudinal_rule_dict_binds_to_its_library_call():
+    """The toy config's dicts, as the workflow builds them, bind to the scripts' calls."""
+    import copy
+    import inspect
+    from pathlib import Path
+
+    import yaml
+    from snakemake.utils import validate
+
+    from modmap import settings
+    from modmap.longitudinal import (
+        analyte_analysis,
+        lab_analysis,
+        signature_tables,
+        transcript_results,
+    )
+    from modmap.plots.paired import plot_paired
+    from modmap.plots.signature import plot_signature_grid
+    from modmap.plots.survival import plot_kaplan_meier
+
+    repo = Path(__file__).resolve().parents[1]
+    config = yaml.safe_load((repo / "config" / "config.yaml").read_text())
+    validate(config, str(repo / "workflow" / "schemas" / "config.schema.yaml"))
+    params = settings.rule_params(copy.deepcopy(config))
+
+    def binds(func, run, given=()):
+        sig = inspect.signature(func).parameters
+        assert set(run) <= set(sig), (func.__name__, set(run) - set(sig))
+        required = {n for n, p in sig.items() if p.kind is p.KEYWORD_ONLY and p.default is p.empty}
+        assert required <= set(run) | set(given), (func.__name__, required - set(run))
+
+    binds(signature_tables, params["signature"])
+    binds(plot_signature_grid, params["signature_figure"])
+    binds(
+        analyte_analysis,
+        params["analyte_tests"],
+        given={"expression", "samples", "membership", "path"},
+    )
+    binds(plot_paired, params["analyte_figure"], given={"analyte"})
+    binds(lab_analysis, params["labs"], given={"samples", "path"})
+    binds(plot_kaplan_meier, params["kaplan_meier_figure"], given={"median"})
+    binds(transcript_results, params["transcripts"], given={"membership"})
+    # scripts/lab_figure.py reads these two keys
+    assert set(params["lab_figure"]) == {"visits", "log_scale"}

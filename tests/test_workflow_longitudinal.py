@@ -122,7 +122,14 @@ def test_every_longitudinal_output_on_planted_tables(workdir):
     )
 
 
+SECTIONS = ("signature", "analytes", "labs", "survival", "transcripts")
+
+
 def test_config_without_the_sections_runs_as_before(workdir):
+    cfg = load_config(workdir)
+    for name in SECTIONS:
+        cfg.pop(name, None)
+    write_config(workdir, cfg)
     proc = run_snakemake(workdir, "-n", check=True)
     assert "rule module_map:" in proc.stdout  # the listing names the jobs it would run
     for rule in ("signature", "analyte_tests", "labs", "kaplan_meier", "transcripts"):

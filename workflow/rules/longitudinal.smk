@@ -1,38 +1,34 @@
 # Longitudinal results of a treatment study (docs/longitudinal.md): signature normalisation,
 # paired analyte and gene tests, lab endpoints over time, time to flare, transcript lists.
-# Each section of the config (signature, analytes, labs, survival, transcripts) is off (null)
-# by default; its rules only run when it is on (their outputs are in all_targets()).
-# Needs from common.smk: LABELS, mem_mb_scaled, runtime_scaled.
-# The report captions (workflow/report/longitudinal_*.rst) read the params below.
+# Each config section (signature, analytes, labs, survival, transcripts) is null (off) by default;
+# its rules exist only when it is on (their outputs are in all_targets(), their parameters in
+# PARAMS, their cross-key checks in modmap.settings.check_config).
+# Needs from common.smk: PARAMS, figure_report, mem_mb_scaled, runtime_scaled.
+# The report captions (workflow/report/longitudinal_*.rst) read params.run and the params below.
 
 from modmap.longitudinal.options import (
-    analytes_run,
-    check_longitudinal,
-    labs_run,
     names_pattern,
     rst,
     section,
-    signature_run,
     transcript_comparisons,
-    transcripts_run,
 )
+from modmap.settings import comparison_labels
 
-check_longitudinal(config)
 SIGNATURE = section(config, "signature")
 ANALYTES = section(config, "analytes")
 LABS = section(config, "labs")
 SURVIVAL = section(config, "survival")
 TRANSCRIPTS = section(config, "transcripts")
-# Labels for captions and figures, reStructuredText-escaped (user text is data).
-RST_LABELS = {name: rst(label) for name, label in LABELS.items()}
-LONGITUDINAL_CATEGORY = "5. Longitudinal"
+# Comparison labels for captions, reStructuredText-escaped (user text is data).
+RST_LABELS = {name: rst(label) for name, label in comparison_labels(config).items()}
+LONGITUDINAL = "5. Longitudinal"
 
 
 if SIGNATURE is not None:
 
     rule signature:
         input:
-            scores="results/modules/scores.tsv",
+            scores=rules.module_scores.output.scores,
         output:
             core="results/modules/core_signature.tsv",
             status="results/modules/signature.tsv",
@@ -46,28 +42,30 @@ if SIGNATURE is not None:
             mem_mb=mem_mb_scaled(500, 5),
             runtime=runtime_scaled(5, 10),
         params:
-            run=signature_run(config),
+            run=PARAMS["signature"],
         script:
             "../../scripts/signature.py"
 
     rule signature_figure:
         input:
-            status="results/modules/signature.tsv",
-            counts="results/modules/signature_counts.tsv",
+            status=rules.signature.output.status,
+            counts=rules.signature.output.counts,
         output:
-            pdf=report(
+            pdf=figure_report(
                 "results/figures/signature.pdf",
-                caption="../report/longitudinal_signature.rst",
-                category=LONGITUDINAL_CATEGORY,
-                subcategory="1. Signature normalisation",
-                labels={"figure": "core signature status", "format": "PDF"},
+                "longitudinal_signature.rst",
+                LONGITUDINAL,
+                "1. Signature normalisation",
+                figure="core signature status",
+                format="PDF",
             ),
-            png=report(
+            png=figure_report(
                 "results/figures/signature.png",
-                caption="../report/longitudinal_signature.rst",
-                category=LONGITUDINAL_CATEGORY,
-                subcategory="1. Signature normalisation",
-                labels={"figure": "core signature status", "format": "PNG"},
+                "longitudinal_signature.rst",
+                LONGITUDINAL,
+                "1. Signature normalisation",
+                figure="core signature status",
+                format="PNG",
             ),
         log:
             "results/logs/longitudinal/signature_figure.log",
@@ -78,29 +76,31 @@ if SIGNATURE is not None:
             mem_mb=mem_mb_scaled(1000, 2),
             runtime=runtime_scaled(10, 10),
         params:
-            labels=LABELS,
+            run=PARAMS["signature_figure"],
+            signature=PARAMS["signature"],
             rst_labels=RST_LABELS,
-            run=signature_run(config),
         script:
             "../../scripts/signature_figure.py"
 
     use rule report_table as report_signature_counts with:
         input:
-            "results/modules/signature_counts.tsv",
+            rules.signature.output.counts,
         output:
-            report(
+            figure_report(
                 "results/report/signature_counts.html",
-                caption="../report/longitudinal_signature_counts.rst",
-                category=LONGITUDINAL_CATEGORY,
-                subcategory="1. Signature normalisation",
-                labels={"table": "signature counts"},
+                "longitudinal_signature_counts.rst",
+                LONGITUDINAL,
+                "1. Signature normalisation",
+                table="signature counts",
             ),
         log:
             "results/logs/report/signature_counts.log",
         params:
-            title="Core signature in the followed comparisons (counts per status)",
+            run={
+                "title": "Core signature in the followed comparisons (counts per status)"
+            },
+            signature=PARAMS["signature"],
             rst_labels=RST_LABELS,
-            run=signature_run(config),
 
 
 if ANALYTES is not None:
@@ -114,9 +114,9 @@ if ANALYTES is not None:
                     else {}
                 )
             ),
-            samples="results/validated/samples.tsv",
-            expression="results/validated/expression.parquet",
-            membership="results/modules/membership.tsv",
+            samples=rules.validate.output.samples,
+            expression=rules.validate.output.expression,
+            membership=rules.bridge.output.membership,
         output:
             tests="results/analytes/tests.tsv",
             pairs="results/analytes/pairs.tsv",
@@ -129,28 +129,30 @@ if ANALYTES is not None:
             mem_mb=mem_mb_scaled(1000, 6),
             runtime=runtime_scaled(5, 10),
         params:
-            run=analytes_run(config),
+            run=PARAMS["analyte_tests"],
         script:
             "../../scripts/analyte_tests.py"
 
     rule analyte_figure:
         input:
-            tests="results/analytes/tests.tsv",
-            pairs="results/analytes/pairs.tsv",
+            tests=rules.analyte_tests.output.tests,
+            pairs=rules.analyte_tests.output.pairs,
         output:
-            pdf=report(
+            pdf=figure_report(
                 "results/figures/analytes/{analyte}.pdf",
-                caption="../report/longitudinal_analyte.rst",
-                category=LONGITUDINAL_CATEGORY,
-                subcategory="2. Paired analyte and gene tests",
-                labels={"analyte": "{analyte}", "format": "PDF"},
+                "longitudinal_analyte.rst",
+                LONGITUDINAL,
+                "2. Paired analyte and gene tests",
+                analyte="{analyte}",
+                format="PDF",
             ),
-            png=report(
+            png=figure_report(
                 "results/figures/analytes/{analyte}.png",
-                caption="../report/longitudinal_analyte.rst",
-                category=LONGITUDINAL_CATEGORY,
-                subcategory="2. Paired analyte and gene tests",
-                labels={"analyte": "{analyte}", "format": "PNG"},
+                "longitudinal_analyte.rst",
+                LONGITUDINAL,
+                "2. Paired analyte and gene tests",
+                analyte="{analyte}",
+                format="PNG",
             ),
         log:
             "results/logs/longitudinal/analyte_{analyte}.log",
@@ -163,7 +165,7 @@ if ANALYTES is not None:
             mem_mb=mem_mb_scaled(1000, 2),
             runtime=runtime_scaled(5, 10),
         params:
-            run={"baseline": ANALYTES["baseline"], "visit": ANALYTES["visit"]},
+            run=PARAMS["analyte_figure"],
             test=ANALYTES["test"],
             group_by=rst(ANALYTES["group_by"] or "all subjects"),
         script:
@@ -171,19 +173,19 @@ if ANALYTES is not None:
 
     use rule report_table as report_analyte_tests with:
         input:
-            "results/analytes/tests.tsv",
+            rules.analyte_tests.output.tests,
         output:
-            report(
+            figure_report(
                 "results/report/analyte_tests.html",
-                caption="../report/longitudinal_analyte_tests.rst",
-                category=LONGITUDINAL_CATEGORY,
-                subcategory="2. Paired analyte and gene tests",
-                labels={"table": "paired tests"},
+                "longitudinal_analyte_tests.rst",
+                LONGITUDINAL,
+                "2. Paired analyte and gene tests",
+                table="paired tests",
             ),
         log:
             "results/logs/report/analyte_tests.log",
         params:
-            title="Paired tests within subjects (analytes and genes)",
+            run={"title": "Paired tests within subjects (analytes and genes)"},
             test=ANALYTES["test"],
             baseline=rst(ANALYTES["baseline"]),
             visit=rst(ANALYTES["visit"]),
@@ -195,7 +197,7 @@ if LABS is not None:
     rule labs:
         input:
             table=LABS["path"],
-            samples="results/validated/samples.tsv",
+            samples=rules.validate.output.samples,
         output:
             summary="results/labs/summary.tsv",
             values="results/labs/values.tsv",
@@ -208,28 +210,30 @@ if LABS is not None:
             mem_mb=mem_mb_scaled(500, 10),
             runtime=runtime_scaled(5, 10),
         params:
-            run=labs_run(config),
+            run=PARAMS["labs"],
         script:
             "../../scripts/labs.py"
 
     rule lab_figure:
         input:
-            summary="results/labs/summary.tsv",
-            values="results/labs/values.tsv",
+            summary=rules.labs.output.summary,
+            values=rules.labs.output.values,
         output:
-            pdf=report(
+            pdf=figure_report(
                 "results/figures/labs/{variable}.pdf",
-                caption="../report/longitudinal_lab.rst",
-                category=LONGITUDINAL_CATEGORY,
-                subcategory="3. Lab endpoints",
-                labels={"variable": "{variable}", "format": "PDF"},
+                "longitudinal_lab.rst",
+                LONGITUDINAL,
+                "3. Lab endpoints",
+                variable="{variable}",
+                format="PDF",
             ),
-            png=report(
+            png=figure_report(
                 "results/figures/labs/{variable}.png",
-                caption="../report/longitudinal_lab.rst",
-                category=LONGITUDINAL_CATEGORY,
-                subcategory="3. Lab endpoints",
-                labels={"variable": "{variable}", "format": "PNG"},
+                "longitudinal_lab.rst",
+                LONGITUDINAL,
+                "3. Lab endpoints",
+                variable="{variable}",
+                format="PNG",
             ),
         log:
             "results/logs/longitudinal/lab_{variable}.log",
@@ -242,26 +246,28 @@ if LABS is not None:
             mem_mb=mem_mb_scaled(1000, 2),
             runtime=runtime_scaled(5, 10),
         params:
-            run=labs_run(config),
-            log_scale=[rst(v) for v in LABS["log_scale"]],
+            run=PARAMS["lab_figure"],
+            baseline=rst(LABS["baseline"]),
         script:
             "../../scripts/lab_figure.py"
 
     use rule report_table as report_lab_summary with:
         input:
-            "results/labs/summary.tsv",
+            rules.labs.output.summary,
         output:
-            report(
+            figure_report(
                 "results/report/lab_summary.html",
-                caption="../report/longitudinal_lab_summary.rst",
-                category=LONGITUDINAL_CATEGORY,
-                subcategory="3. Lab endpoints",
-                labels={"table": "lab endpoints"},
+                "longitudinal_lab_summary.rst",
+                LONGITUDINAL,
+                "3. Lab endpoints",
+                table="lab endpoints",
             ),
         log:
             "results/logs/report/lab_summary.log",
         params:
-            title="Lab endpoints: median (IQR) per visit and group, signed-rank vs baseline",
+            run={
+                "title": "Lab endpoints: median (IQR) per visit and group, signed-rank vs baseline"
+            },
             baseline=rst(LABS["baseline"]),
             group_by=rst(LABS["group_by"] or "all subjects"),
 
@@ -287,22 +293,24 @@ if SURVIVAL is not None:
 
     rule kaplan_meier_figure:
         input:
-            curve="results/survival/km.tsv",
-            median="results/survival/median.tsv",
+            curve=rules.kaplan_meier.output.curve,
+            median=rules.kaplan_meier.output.median,
         output:
-            pdf=report(
+            pdf=figure_report(
                 "results/figures/kaplan_meier.pdf",
-                caption="../report/longitudinal_km.rst",
-                category=LONGITUDINAL_CATEGORY,
-                subcategory="4. Time to flare",
-                labels={"figure": "Kaplan-Meier", "format": "PDF"},
+                "longitudinal_km.rst",
+                LONGITUDINAL,
+                "4. Time to flare",
+                figure="Kaplan-Meier",
+                format="PDF",
             ),
-            png=report(
+            png=figure_report(
                 "results/figures/kaplan_meier.png",
-                caption="../report/longitudinal_km.rst",
-                category=LONGITUDINAL_CATEGORY,
-                subcategory="4. Time to flare",
-                labels={"figure": "Kaplan-Meier", "format": "PNG"},
+                "longitudinal_km.rst",
+                LONGITUDINAL,
+                "4. Time to flare",
+                figure="Kaplan-Meier",
+                format="PNG",
             ),
         log:
             "results/logs/longitudinal/kaplan_meier_figure.log",
@@ -313,26 +321,26 @@ if SURVIVAL is not None:
             mem_mb=mem_mb_scaled(1000, 2),
             runtime=runtime_scaled(5, 10),
         params:
-            run={"time_label": SURVIVAL["time_label"]},
+            run=PARAMS["kaplan_meier_figure"],
             time_label=rst(SURVIVAL["time_label"]),
         script:
             "../../scripts/kaplan_meier_figure.py"
 
     use rule report_table as report_time_to_flare with:
         input:
-            "results/survival/median.tsv",
+            rules.kaplan_meier.output.median,
         output:
-            report(
+            figure_report(
                 "results/report/time_to_flare.html",
-                caption="../report/longitudinal_km_median.rst",
-                category=LONGITUDINAL_CATEGORY,
-                subcategory="4. Time to flare",
-                labels={"table": "median time to flare"},
+                "longitudinal_km_median.rst",
+                LONGITUDINAL,
+                "4. Time to flare",
+                table="median time to flare",
             ),
         log:
             "results/logs/report/time_to_flare.log",
         params:
-            title="Time from withdrawal to flare (Kaplan-Meier median)",
+            run={"title": "Time from withdrawal to flare (Kaplan-Meier median)"},
 
 
 if TRANSCRIPTS is not None:
@@ -340,10 +348,10 @@ if TRANSCRIPTS is not None:
     rule transcripts:
         input:
             genes=expand(
-                "results/genes/{comparison}.tsv",
+                rules.gene_tests.output.table,
                 comparison=transcript_comparisons(config),
             ),
-            membership="results/modules/membership.tsv",
+            membership=rules.bridge.output.membership,
         output:
             counts="results/transcripts/counts.tsv",
             sets="results/transcripts/sets.tsv",
@@ -360,42 +368,40 @@ if TRANSCRIPTS is not None:
             mem_mb=mem_mb_scaled(1000, 5),
             runtime=runtime_scaled(5, 10),
         params:
-            run=transcripts_run(config),
+            run=PARAMS["transcripts"],
         script:
             "../../scripts/transcripts.py"
 
     use rule report_table as report_transcript_counts with:
         input:
-            "results/transcripts/counts.tsv",
+            rules.transcripts.output.counts,
         output:
-            report(
+            figure_report(
                 "results/report/transcript_counts.html",
-                caption="../report/longitudinal_transcript_counts.rst",
-                category=LONGITUDINAL_CATEGORY,
-                subcategory="5. Transcripts",
-                labels={"table": "transcripts per comparison"},
+                "longitudinal_transcript_counts.rst",
+                LONGITUDINAL,
+                "5. Transcripts",
+                table="transcripts per comparison",
             ),
         log:
             "results/logs/report/transcript_counts.log",
         params:
-            title="Transcripts changed per comparison",
-            alpha=config["statistics"]["alpha"],
-            threshold_on=config["statistics"]["threshold_on"],
+            run={"title": "Transcripts changed per comparison"},
 
     use rule report_table as report_transcript_sets with:
         input:
-            "results/transcripts/sets.tsv",
+            rules.transcripts.output.sets,
         output:
-            report(
+            figure_report(
                 "results/report/transcript_sets.html",
-                caption="../report/longitudinal_transcript_sets.rst",
-                category=LONGITUDINAL_CATEGORY,
-                subcategory="5. Transcripts",
-                labels={"table": "transcript sets"},
+                "longitudinal_transcript_sets.rst",
+                LONGITUDINAL,
+                "5. Transcripts",
+                table="transcript sets",
             ),
         log:
             "results/logs/report/transcript_sets.log",
         params:
-            title="Transcript sets (changed in every 'in' comparison, in no 'not_in' one)",
-            alpha=config["statistics"]["alpha"],
-            threshold_on=config["statistics"]["threshold_on"],
+            run={
+                "title": "Transcript sets (changed in every 'in' comparison, in no 'not_in' one)"
+            },

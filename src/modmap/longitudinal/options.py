@@ -21,6 +21,7 @@ __all__ = [
     "DEFAULTS",
     "analytes_run",
     "labs_run",
+    "longitudinal_params",
     "names_pattern",
     "signature_follow",
     "signature_run",
@@ -283,6 +284,32 @@ def transcripts_run(config: Mapping[str, Any]) -> dict[str, Any]:
         "alpha": float(config["statistics"]["alpha"]),
         "threshold_on": config["statistics"]["threshold_on"],
     }
+
+
+def longitudinal_params(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Rule name -> ``params.run`` of the longitudinal rules whose section is on.
+
+    Merged into :func:`modmap.settings.rule_params` (``PARAMS`` in the workflow).
+    """
+    labels = {c["name"]: c.get("label") or c["name"] for c in config["comparisons"]}
+    out: dict[str, dict[str, Any]] = {}
+    if section(config, "signature") is not None:
+        out["signature"] = signature_run(config)
+        out["signature_figure"] = {"labels": labels}
+    an = section(config, "analytes")
+    if an is not None:
+        out["analyte_tests"] = analytes_run(config)
+        out["analyte_figure"] = {"baseline": an["baseline"], "visit": an["visit"]}
+    labs = section(config, "labs")
+    if labs is not None:
+        out["labs"] = labs_run(config)
+        out["lab_figure"] = {"visits": out["labs"]["visits"], "log_scale": out["labs"]["log_scale"]}
+    surv = section(config, "survival")
+    if surv is not None:
+        out["kaplan_meier_figure"] = {"time_label": surv["time_label"]}
+    if section(config, "transcripts") is not None:
+        out["transcripts"] = transcripts_run(config)
+    return out
 
 
 def longitudinal_targets(config: Mapping[str, Any]) -> list[str]:

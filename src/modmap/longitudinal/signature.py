@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from modmap.errors import InputError
-from modmap.plots.module_map import core_signature, spot_values
+from modmap.stats import core_signature, spot_values
 
 log = logging.getLogger(__name__)
 
