@@ -16,6 +16,7 @@ from typing import Any
 
 from modmap.errors import InputError
 from modmap.longitudinal.labs import LAB_VARIABLES
+from modmap.longitudinal.signature import follow_pairs
 
 __all__ = [
     "DEFAULTS",
@@ -123,8 +124,6 @@ def names_pattern(names: Sequence[object]) -> str:
 
 def signature_follow(config: Mapping[str, Any]) -> list[tuple[str, str]]:
     """``(comparison, baseline)`` of every ``signature.follow`` entry (after defaults)."""
-    from modmap.longitudinal.signature import follow_pairs
-
     sig = section(config, "signature")
     core = list(config.get("module_map", {}).get("core_signature", []))
     baseline = sig["baseline"] or (core[0] if core else "")
