@@ -1,5 +1,6 @@
 # modmap: the two commands of the README.
-#   make run    install into .venv, run the whole pipeline on the bundled toy cohort, build the report
+#   make run    install into .venv, check the config file (modmap check-config), run the whole
+#               pipeline on the bundled toy cohort, build the report
 #   make test   install into .venv (with the dev tools), run the linters and the test suite, then
 #               the test suite again on the minimum supported versions (make test-min)
 #   make test-min  build .venv-min (Python 3.11, every dependency == its lower bound, from
@@ -32,6 +33,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/modmap check-config $(CONFIG)
 	$(BIN)/snakemake --profile profiles/default --cores $(CORES) --configfile $(CONFIG) $(ARGS)
 	$(BIN)/snakemake --profile profiles/default --cores $(CORES) --configfile $(CONFIG) $(ARGS) \
 		--report results/report.html

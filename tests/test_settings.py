@@ -19,7 +19,7 @@ from modmap.longitudinal.options import longitudinal_params
 from modmap.plots import plot_module_dots, plot_module_heatmap, plot_module_map
 from modmap.plots.tables import table_html
 from modmap.stats import gene_tests, module_scores
-from modmap.validate import prepare_expression
+from modmap.validate import prepare_expression, resolve_headers
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA = str(REPO / "workflow" / "schemas" / "config.schema.yaml")
@@ -102,7 +102,10 @@ def test_every_rule_dict_binds_to_the_library_call_of_its_script(config):
         {"min_group_size": run["min_group_size"]},
         given={"sheet_path"},
     )
-    _accepts(prepare_expression, {"scale": run["scale"]}, given={"sample_ids", "path"})
+    _accepts(
+        prepare_expression, {"scale": run["scale"]}, given={"sample_ids", "path", "first_line"}
+    )
+    _accepts(resolve_headers, {"policy": run["duplicate_headers"]}, given={"path", "sheet_path"})
     _accepts(table_html, {"title": "x"})
 
 

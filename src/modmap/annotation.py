@@ -75,12 +75,12 @@ COLUMN_CANDIDATES: dict[str, tuple[str, ...]] = {
 
 _MISSING = frozenset({"", "---", "--", "-", "NA", "N/A", "NAN", "NULL", "NONE"})
 _SPLIT = re.compile(r"\s*(?:///|//|[,;|])\s*")
-_REFSEQ = re.compile(r"^((?:NM|NR|XM|XR)_\d+)(?:\.\d+)?$")
-_ENTREZ = re.compile(r"^\d+$")
+_REFSEQ = re.compile(r"^((?:NM|NR|XM|XR)_\d+)(?:\.\d+)?\Z")
+_ENTREZ = re.compile(r"^\d+\Z")
 _MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
 _EXCEL_DATE = re.compile(
     rf"^(?:\d{{1,2}}-(?:{_MONTHS})|(?:{_MONTHS})-\d{{1,2}}|\d{{4}}-\d{{2}}-\d{{2}}"
-    rf"|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})$",
+    rf"|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})\Z",
     re.IGNORECASE,
 )
 

@@ -78,16 +78,22 @@ STATUSES: tuple[str, ...] = (
     "conflict",
     "identity",
 )
-_REFSEQ_ID = re.compile(r"^(NM|NR|XM|XR)_\d+(\.\d+)?$", re.IGNORECASE)
+_REFSEQ_ID = re.compile(r"^(NM|NR|XM|XR)_\d+(\.\d+)?\Z", re.IGNORECASE)
 #: Feature IDs that are probe or accession IDs, not gene symbols: Illumina (``ILMN_1651440``,
 #: ``GI_4502630-S``), Affymetrix (``200004_s_at``, ``AFFX-BioB-5_at``), Agilent
 #: (``A_23_P100001``), RefSeq (``NM_002038.3``, ``NP_...``), Ensembl (``ENSG00000111335``) and
 #: all-digit IDs (Entrez Gene, array addresses).
 _NOT_SYMBOL = re.compile(
     r"^(?:ILMN_\d+|GI_\d+-[A-Z]|\S+_at|AFFX-\S+|A_\d+_P\d+|(?:NM|NR|XM|XR|NP|XP)_\d+(?:\.\d+)?"
-    r"|ENS[A-Z]*\d{6,}(?:\.\d+)?|\d+)$",
+    r"|ENS[A-Z]*\d{6,}(?:\.\d+)?|\d+)\Z",
     re.IGNORECASE,
 )
+
+
+def looks_like_probe(feature_id: str) -> bool:
+    """True when ``feature_id`` is a probe or accession ID (Illumina, Affymetrix, Agilent, RefSeq,
+    Ensembl, all digits), False when it may be a gene symbol."""
+    return bool(_NOT_SYMBOL.match(str(feature_id).strip()))
 
 
 @dataclass(frozen=True)

@@ -214,6 +214,7 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
             "comparisons": config["comparisons"],
             "min_group_size": stats["min_group_size"],
             "scale": config["expression"]["scale"],
+            "duplicate_headers": config["expression"]["duplicate_headers"],
         },
         "bridge": {
             "modules_format": modules["format"],

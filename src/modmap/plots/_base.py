@@ -48,6 +48,9 @@ STYLE: dict[str, object] = {
     "pdf.fonttype": 42,  # TrueType in PDF: text stays editable
     "svg.fonttype": "none",
     "savefig.dpi": 200,
+    # Labels are user text (comparison labels, module titles, gene symbols): draw them as plain
+    # text, so a "$" never starts matplotlib mathtext (an unbalanced "$x^{$" would crash it).
+    "text.parse_math": False,
 }
 
 
@@ -100,7 +103,8 @@ def save_figure(fig: Figure, *paths: str | os.PathLike, dpi: int = 200) -> None:
         Resolution of raster outputs (PNG), dots per inch (default 200).
     """
     for path in paths:
-        with atomic_path(path) as tmp:
+        # Tick labels can be created while drawing: keep user text plain there too.
+        with atomic_path(path) as tmp, mpl.rc_context({"text.parse_math": False}):
             fig.savefig(tmp, dpi=dpi, metadata=_metadata(str(path)))
 
 
