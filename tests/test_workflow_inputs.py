@@ -129,6 +129,8 @@ def test_another_cohort_needs_no_toy_overrides(workdir):
         c["name"] = "my_" + c["name"]
     del config["module_map"]["core_signature"]
     del config["heatmaps"]
+    for section in ("signature", "analytes", "labs", "survival", "transcripts"):
+        del config[section]  # the toy's longitudinal sections name its comparisons and tables
     write_config(workdir, config)
     proc = run_snakemake(workdir, "-n")
     out = proc.stdout + proc.stderr

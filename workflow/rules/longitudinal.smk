@@ -277,6 +277,8 @@ if SURVIVAL is not None:
     rule kaplan_meier:
         input:
             table=SURVIVAL["path"],
+            # waits for the run's validation, so a failed validation leaves no partial results
+            validated=rules.validate.output.report,
         output:
             curve="results/survival/km.tsv",
             median="results/survival/median.tsv",
