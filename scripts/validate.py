@@ -35,7 +35,9 @@ def main(smk) -> None:
         sample_ids=list(sheet["sample_id"]),
         path=matrix_path,
         scale=run["scale"],
+        offset=run["offset"],
         first_line=read.first_line or 2,
+        collapse=run["collapse"],
     )
     warnings = resolved.warnings + warnings
     for warning in warnings:

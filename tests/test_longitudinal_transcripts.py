@@ -24,6 +24,8 @@ def _genes(p, direction, q=None):
             "direction": direction,
             "median_case": np.linspace(1, 2, n),
             "median_control": 1.0,
+            "log2_fc": np.linspace(0, 1, n),
+            "fold_change": np.nan,
         }
     )
     if q is not None:
@@ -63,7 +65,8 @@ def test_counts_and_a_set_counted_by_hand():
     assert table["feature_id"].tolist() == ["F0", "F2"]  # ordered by p in A
     assert table["module_id"].tolist() == ["M1;M2", "M1"]
     assert table["symbol"].tolist() == ["G0", "G2"]
-    assert table["log2_fc"].to_numpy() == pytest.approx([0.0, 0.4])  # linspace(1, 2, 6) - 1
+    assert table["log2_fc"].to_numpy() == pytest.approx([0.0, 0.4])  # the table's, linspace(0, 1)
+    assert table["fold_change"].isna().all()
     assert table["q_value"].isna().all()
     assert sets.iloc[0].tolist() == ["A_not_B", "A", "B", 2, 1, 1]
 
@@ -73,6 +76,17 @@ def test_intersection_of_two_in_comparisons_is_long():
     assert table["feature_id"].tolist() == ["F1", "F1"]
     assert table["comparison"].tolist() == ["A", "B"]
     assert table["direction"].tolist() == ["up", "down"]
+
+
+def test_fold_change_cutoff_is_the_module_scores_rule():
+    # with a 1.3-fold cut-off (fold beyond 1.3 in the call's direction), F0 (log2_fc 0) is no
+    # longer called; F2 (down) is when its log2_fc is -0.4 (fold 1/1.32), not when +0.4
+    genes = {k: v.copy() for k, v in GENES.items()}
+    cut = {"alpha": 0.05, "fold_change_cutoff": 1.3}
+    assert transcript_set(genes, name="s", in_="A", not_in="B", **cut).empty
+    genes["A"].loc[2, "log2_fc"] = -0.4
+    table = transcript_set(genes, name="s", in_="A", not_in="B", **cut)
+    assert table["feature_id"].tolist() == ["F2"]
 
 
 def test_q_value_threshold_needs_the_column():

@@ -56,7 +56,7 @@ def test_every_field_has_description_type_and_default(name):
     assert missing == []
 
 
-@pytest.mark.parametrize("config", ["config.yaml", "gse13015.yaml"])
+@pytest.mark.parametrize("config", ["config.yaml", "gse13015.yaml", "gse13015_bloodgen3.yaml"])
 def test_shipped_configs_are_valid(config):
     schema = _load("config.schema.yaml")
     jsonschema.validate(yaml.safe_load((REPO / "config" / config).read_text()), schema)

@@ -15,9 +15,17 @@ from modmap import settings
 from modmap.design import check_sample_sheet, resolve_comparisons, select_samples
 from modmap.io import read_sample_sheet
 from modmap.longitudinal.options import longitudinal_targets
+from modmap.presets import apply_preset
 
 settings.check_required(config)
+# statistics.preset fills only the keys the config does not set: before the schema defaults.
+_PRESET_KEYS = apply_preset(config)
 validate(config, workflow.source_path("../schemas/config.schema.yaml"))
+if _PRESET_KEYS:
+    logger.info(
+        f"modmap: statistics.preset {config['statistics']['preset']} set "
+        + ", ".join(_PRESET_KEYS)
+    )
 for _note in settings.check_config(config):
     logger.info(f"modmap: {_note}")
 

@@ -282,6 +282,10 @@ def transcripts_run(config: Mapping[str, Any]) -> dict[str, Any]:
         ],
         "alpha": float(config["statistics"]["alpha"]),
         "threshold_on": config["statistics"]["threshold_on"],
+        # the module scores' call options (modmap.stats.calls.gene_calls)
+        "fold_change_cutoff": config["statistics"].get("fold_change_cutoff", 0.0),
+        "fold_change_on": config["statistics"].get("fold_change_on", "log2_fc"),
+        "direction_from": config["statistics"].get("direction_from", "statistic"),
     }
 
 

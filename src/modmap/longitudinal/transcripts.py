@@ -1,28 +1,29 @@
 """Transcript-level results as the trial reports them: counts per comparison and set operations.
 
 "At M1, 522 transcripts were significantly changed in patients treated with anakinra but not in
-the placebo-treated group": a transcript is *changed* in a comparison when its threshold value
-(``statistics.threshold_on``: p or q) is below ``statistics.alpha``, the rule the module scores
-use; a set keeps the transcripts changed in every ``in`` comparison and in none of the ``not_in``
-comparisons.
+the placebo-treated group": a transcript is *changed* (up or down) in a comparison by the rule the
+module scores use (:func:`modmap.stats.calls.gene_calls`: ``statistics.threshold_on`` below
+``statistics.alpha``, with the fold-change options); a set keeps the transcripts changed in every
+``in`` comparison and in none of the ``not_in`` comparisons.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from modmap.errors import InputError
 from modmap.longitudinal._tables import require_columns
+from modmap.stats.calls import gene_calls
 
 __all__ = [
     "COUNT_COLUMNS",
     "SET_COLUMNS",
     "SET_COUNT_COLUMNS",
-    "changed",
+    "calls",
     "set_counts",
     "transcript_counts",
     "transcript_results",
@@ -42,57 +43,56 @@ SET_COLUMNS = [
     "p_value",
     "q_value",
     "log2_fc",
+    "fold_change",
 ]
 SET_COUNT_COLUMNS = ["set", "in", "not_in", "n_features", "n_up", "n_down"]
 
 
-def changed(
+def calls(
     table: pd.DataFrame,
     *,
     alpha: float,
     threshold_on: ThresholdOn = "p_value",
+    fold_change_cutoff: float = 0.0,
+    fold_change_on: Literal["log2_fc", "fold_change"] = "log2_fc",
+    direction_from: Literal["statistic", "fold_change"] = "statistic",
     comparison: str = "",
-) -> np.ndarray:
-    """Boolean mask of the transcripts changed in one per-gene table.
-
-    Parameters
-    ----------
-    table
-        ``results/genes/{comparison}.tsv``.
-    alpha
-        Threshold (``statistics.alpha``): changed when the value is < alpha.
-    threshold_on
-        ``p_value`` or ``q_value`` (the latter needs ``statistics.fdr: true``).
-    comparison
-        Name for messages.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Up and down calls of one per-gene table: the module scores' rule
+    (:func:`modmap.stats.calls.gene_calls`, with the same ``statistics`` options).
 
     Returns
     -------
-    numpy.ndarray
-        True where the gene was tested, its value < alpha and its direction is up or down.
+    up, down
+        Boolean arrays, one per row of ``table``.
     """
     require_columns(
         table,
-        ["feature_id", threshold_on, "direction"],
+        ["feature_id", "method", "direction"],
         where=f"results/genes/{comparison}.tsv",
-        fix="threshold_on q_value needs statistics.fdr: true; else re-run the gene tests.",
+        fix="Re-run the gene_tests rule.",
     )
-    value = pd.to_numeric(table[threshold_on], errors="coerce").to_numpy(np.float64)
-    direction = table["direction"].astype(str).to_numpy()
-    return (value < alpha) & np.isin(direction, ["up", "down"])
+    return gene_calls(
+        table,
+        alpha=alpha,
+        threshold_on=threshold_on,
+        fold_change_cutoff=fold_change_cutoff,
+        fold_change_on=fold_change_on,
+        direction_from=direction_from,
+        source=f"results/genes/{comparison}.tsv",
+    )
 
 
-def transcript_counts(
-    genes: Mapping[str, pd.DataFrame], *, alpha: float, threshold_on: ThresholdOn = "p_value"
-) -> pd.DataFrame:
+def transcript_counts(genes: Mapping[str, pd.DataFrame], **call: Any) -> pd.DataFrame:
     """Transcripts changed per comparison, up and down.
 
     Parameters
     ----------
     genes
         comparison name -> its per-gene table, in output order.
-    alpha, threshold_on
-        The significance rule (see :func:`changed`).
+    **call
+        The call options of :func:`calls` (``alpha``, ``threshold_on``, ``fold_change_cutoff``,
+        ``fold_change_on``, ``direction_from``).
 
     Returns
     -------
@@ -102,12 +102,9 @@ def transcript_counts(
     """
     rows = []
     for name, table in genes.items():
-        mask = changed(table, alpha=alpha, threshold_on=threshold_on, comparison=name)
-        direction = table["direction"].astype(str).to_numpy()
+        up, down = calls(table, comparison=name, **call)
         tested = int(pd.to_numeric(table["p_value"], errors="coerce").notna().sum())
-        up = int((mask & (direction == "up")).sum())
-        down = int((mask & (direction == "down")).sum())
-        rows.append((name, tested, up, down, up + down))
+        rows.append((name, tested, int(up.sum()), int(down.sum()), int(up.sum() + down.sum())))
     return pd.DataFrame(rows, columns=COUNT_COLUMNS)
 
 
@@ -130,6 +127,12 @@ def _as_list(value: str | Sequence[str] | None) -> list[str]:
     return [str(v) for v in value]
 
 
+def _column(table: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in table.columns:
+        return np.full(len(table), np.nan)
+    return pd.to_numeric(table[name], errors="coerce").to_numpy(np.float64)
+
+
 def transcript_set(
     genes: Mapping[str, pd.DataFrame],
     *,
@@ -137,8 +140,7 @@ def transcript_set(
     in_: str | Sequence[str],
     not_in: str | Sequence[str] | None = None,
     membership: pd.DataFrame | None = None,
-    alpha: float,
-    threshold_on: ThresholdOn = "p_value",
+    **call: Any,
 ) -> pd.DataFrame:
     """The transcripts changed in every ``in_`` comparison and in none of ``not_in``, annotated.
 
@@ -153,17 +155,17 @@ def transcript_set(
     membership
         ``results/modules/membership.tsv`` for ``symbol`` and ``module_id`` (module members
         only: other transcripts get empty cells).
-    alpha, threshold_on
-        The significance rule (see :func:`changed`).
+    **call
+        The call options of :func:`calls`.
 
     Returns
     -------
     pandas.DataFrame
         :data:`SET_COLUMNS`, one row per transcript and ``in_`` comparison, transcripts ordered
-        by their p-value in the first ``in_`` comparison: ``direction`` (up = higher in the
-        comparison's cases), ``statistic`` (the test's: W, V or t), ``p_value``, ``q_value``
-        (empty without ``statistics.fdr``), ``log2_fc`` (``median_case - median_control`` on
-        the log2 scale: the log2 ratio of the group medians; empty where a median is missing).
+        by their p-value in the first ``in_`` comparison: ``direction`` (the call: up = higher
+        in the comparison's cases), ``statistic`` (the test's: W, V or t), ``p_value``,
+        ``q_value`` (empty without ``statistics.fdr``), ``log2_fc`` and ``fold_change`` as the
+        gene table has them (mean log2 difference; linear fold change, empty on log2 data).
         ``module_id`` lists every module of the transcript, ``;``-joined.
 
     Raises
@@ -185,30 +187,25 @@ def transcript_set(
     both = sorted(set(ins) & set(outs))
     if both:
         raise InputError(f"{where}: {', '.join(both)} is both in 'in' and 'not_in'.")
-    keep: pd.Index | None = None
+    tables, called = {}, {}
+    for comp in ins + outs:
+        t = genes[comp].drop_duplicates("feature_id")
+        t = t.set_index(t["feature_id"].astype(str))
+        up, down = calls(t, comparison=comp, **call)
+        tables[comp] = t
+        called[comp] = pd.Series(np.where(up, "up", np.where(down, "down", "")), index=t.index)
+    keep = None
     for comp in ins:
-        t = genes[comp]
-        ids = pd.Index(
-            t["feature_id"].astype(str)[
-                changed(t, alpha=alpha, threshold_on=threshold_on, comparison=comp)
-            ]
-        )
+        ids = called[comp].index[called[comp] != ""]
         keep = ids if keep is None else keep.intersection(ids, sort=False)
     for comp in outs:
-        t = genes[comp]
-        ids = t["feature_id"].astype(str)[
-            changed(t, alpha=alpha, threshold_on=threshold_on, comparison=comp)
-        ]
-        keep = keep.difference(pd.Index(ids), sort=False)
-    annot = _annotation(membership)
-    first = genes[ins[0]].assign(feature_id=lambda d: d["feature_id"].astype(str))
-    first = first.set_index("feature_id").loc[list(keep)]
+        keep = keep.difference(called[comp].index[called[comp] != ""], sort=False)
+    first = tables[ins[0]].loc[list(keep)]
     order = list(first.sort_values("p_value", kind="stable").index)
+    annot = _annotation(membership)
     frames = []
     for comp in ins:
-        t = genes[comp].assign(feature_id=lambda d: d["feature_id"].astype(str))
-        t = t.set_index("feature_id").loc[order]
-        q = t["q_value"] if "q_value" in t else pd.Series(np.nan, index=t.index)
+        t = tables[comp].loc[order]
         frames.append(
             pd.DataFrame(
                 {
@@ -216,20 +213,19 @@ def transcript_set(
                     "symbol": [annot["symbol"].get(f, "") for f in order],
                     "module_id": [annot["module_id"].get(f, "") for f in order],
                     "comparison": comp,
-                    "direction": t["direction"].to_numpy(),
-                    "statistic": t["statistic"].to_numpy(np.float64),
-                    "p_value": t["p_value"].to_numpy(np.float64),
-                    "q_value": pd.to_numeric(q, errors="coerce").to_numpy(np.float64),
-                    "log2_fc": (
-                        pd.to_numeric(t["median_case"], errors="coerce")
-                        - pd.to_numeric(t["median_control"], errors="coerce")
-                    ).to_numpy(np.float64),
-                }
+                    "direction": called[comp].loc[order].to_numpy(),
+                    "statistic": _column(t, "statistic"),
+                    "p_value": _column(t, "p_value"),
+                    "q_value": _column(t, "q_value"),
+                    "log2_fc": _column(t, "log2_fc"),
+                    "fold_change": _column(t, "fold_change"),
+                },
+                columns=SET_COLUMNS,
             )
         )
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SET_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
     rank = {f: i for i, f in enumerate(order)}
-    out = out.sort_values("feature_id", key=lambda s: s.map(rank), kind="stable")
+    out = out.sort_values("feature_id", key=lambda c: c.map(rank), kind="stable")
     return out.reset_index(drop=True)[SET_COLUMNS]
 
 
@@ -238,7 +234,7 @@ def set_counts(
 ) -> pd.DataFrame:
     """One row per set: its definition and the number of transcripts, up and down.
 
-    ``n_up`` / ``n_down`` use the direction in the set's first ``in`` comparison.
+    ``n_up`` / ``n_down`` use the call in the set's first ``in`` comparison.
     """
     rows = []
     for s in sets:
@@ -267,8 +263,24 @@ def transcript_results(
     sets: Sequence[Mapping[str, object]],
     alpha: float,
     threshold_on: ThresholdOn = "p_value",
+    fold_change_cutoff: float = 0.0,
+    fold_change_on: Literal["log2_fc", "fold_change"] = "log2_fc",
+    direction_from: Literal["statistic", "fold_change"] = "statistic",
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.DataFrame]]:
     """Counts per comparison, and each configured set with its counts (rule transcripts).
+
+    Parameters
+    ----------
+    genes
+        comparison name -> per-gene table.
+    membership
+        ``results/modules/membership.tsv`` (annotation of the lists).
+    count_comparisons
+        Comparisons counted, in order.
+    sets
+        ``{name, in, not_in}`` mappings (config ``transcripts.sets``).
+    alpha, threshold_on, fold_change_cutoff, fold_change_on, direction_from
+        The ``statistics`` call options, as for the module scores.
 
     Returns
     -------
@@ -276,9 +288,14 @@ def transcript_results(
         :func:`transcript_counts` of ``count_comparisons``; :func:`set_counts`; set name ->
         :func:`transcript_set`.
     """
-    counts = transcript_counts(
-        {c: genes[c] for c in count_comparisons}, alpha=alpha, threshold_on=threshold_on
-    )
+    call = {
+        "alpha": alpha,
+        "threshold_on": threshold_on,
+        "fold_change_cutoff": fold_change_cutoff,
+        "fold_change_on": fold_change_on,
+        "direction_from": direction_from,
+    }
+    counts = transcript_counts({c: genes[c] for c in count_comparisons}, **call)
     lists = {
         str(s["name"]): transcript_set(
             genes,
@@ -286,8 +303,7 @@ def transcript_results(
             in_=s.get("in"),
             not_in=s.get("not_in"),
             membership=membership,
-            alpha=alpha,
-            threshold_on=threshold_on,
+            **call,
         )
         for s in sets
     }
