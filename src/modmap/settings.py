@@ -19,6 +19,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from modmap.clinical.settings import check_settings as check_clinical_settings
+from modmap.clinical.settings import clinical_rule_params
 from modmap.design import show_values
 from modmap.errors import InputError
 from modmap.longitudinal.options import check_longitudinal, longitudinal_params
@@ -196,6 +198,8 @@ def check_config(config: Config) -> list[str]:
             "heatmaps.reference is not set: name the samples each gene is normalised to, e.g. "
             "reference: {group: healthy}, or set heatmaps.modules: []."
         )
+    if config.get("clinical"):
+        check_clinical_settings(config["clinical"])
     return notes
 
 
@@ -211,9 +215,13 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
     -------
     dict
         One entry per rule that takes options: ``validate``, ``bridge``, ``gene_tests``,
-        ``module_scores``, ``module_map``, ``module_dots``, ``heatmap``, and the rules of the
+        ``module_scores``, ``module_map``, ``module_dots``, ``heatmap``, with a clinical
+        section ``clinical_response``, ``clinical_responders``, ``clinical_tables``
+        (:func:`modmap.clinical.settings.clinical_rule_params`), and the rules of the
         longitudinal sections that are on (:func:`modmap.longitudinal.options.longitudinal_params`).
     """
+    clinical = clinical_rule_params(config)
+    merge = clinical.pop("validate_responder", {"responder": None, "clinical_path": None})
     stats, mmap, heat = config["statistics"], config["module_map"], config["heatmaps"]
     bridge, modules = config["bridge"], config["modules"]
     names, labels = comparison_names(config), comparison_labels(config)
@@ -233,6 +241,8 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
             "offset": config["expression"]["offset"],
             "duplicate_headers": config["expression"]["duplicate_headers"],
             "collapse": config["bridge"]["collapse"],
+            # the clinical stage's derived responder column (None without clinical.responder)
+            **merge,
         },
         "bridge": {
             "modules_format": modules["format"],
@@ -281,6 +291,7 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
             "max_genes": heat["max_genes"],
             "threshold_on": stats["threshold_on"],
         },
+        **clinical,
         # the longitudinal sections that are on (docs/longitudinal.md)
         **longitudinal_params(config),
     }

@@ -14,6 +14,7 @@ from snakemake.utils import validate
 from modmap import settings
 from modmap.design import check_sample_sheet, resolve_comparisons, select_samples
 from modmap.io import read_sample_sheet
+from modmap.clinical import derive_responders, evaluate, merge_responders, read_table
 from modmap.longitudinal.options import longitudinal_targets
 from modmap.presets import apply_preset
 
@@ -38,6 +39,33 @@ SAMPLES = check_sample_sheet(
 validate(
     SAMPLES, workflow.source_path("../schemas/samples.schema.yaml"), set_default=False
 )
+# One flat dict per rule (modmap.settings.rule_params).
+# Optional clinical stage (docs/clinical.md). The clinical table is tiny, so the responder column
+# is derived here too (pure and cheap) and comparisons can select on it; rule clinical_responders
+# writes the same values to results/clinical/responders.tsv and rule validate merges that file.
+PARAMS = settings.rule_params(config)
+CLINICAL = config.get("clinical")
+RESPONDER = (CLINICAL or {}).get("responder")
+if CLINICAL:  # a bad clinical table is reported before anything runs
+    _clinical = evaluate(
+        read_table(CLINICAL["path"]),
+        path=CLINICAL["path"],
+        **PARAMS["clinical_response"],
+    )
+if RESPONDER:
+    SAMPLES = merge_responders(
+        SAMPLES,
+        derive_responders(
+            _clinical.response,
+            _clinical.subjects,
+            definition=RESPONDER["definition"],
+            visit=RESPONDER["visit"],
+        ),
+        column=RESPONDER["column"],
+        subject_column=RESPONDER["subject_column"],
+        sheet_path=SAMPLE_SHEET,
+        clinical_path=CLINICAL["path"],
+    )
 # Checked at parse time so a bad selector stops the run before any job; rule validate writes the
 # resolved table.
 RESOLVED = resolve_comparisons(
@@ -56,7 +84,6 @@ if config["heatmaps"]["modules"]:
 for _warning in RESOLVED.warnings:
     logger.warning(f"modmap: {_warning}")
 
-PARAMS = settings.rule_params(config)
 COMPARISONS = settings.comparison_names(config)
 HEATMAP_MODULES = settings.heatmap_modules(config)
 HEATMAP_COMPARISONS = settings.heatmap_comparisons(config)
@@ -118,5 +145,22 @@ def all_targets():
         *expand(rules.heatmap.output, module=HEATMAP_MODULES),
         *rules.report_table.output,
         *rules.report_bridge_summary.output,
+        *clinical_targets(),
         *longitudinal_targets(config),
     ]
+
+
+def clinical_targets():
+    """Outputs of the clinical stage (none without a clinical section in the config)."""
+    if not CLINICAL:
+        return []
+    tables = [*rules.clinical_tables.output, *rules.report_clinical_table1.output]
+    tables += rules.report_clinical_table2.output
+    if CLINICAL["adverse_events"]:
+        tables += rules.report_clinical_table3.output
+    if RESPONDER:
+        tables += [
+            *rules.clinical_responders.output,
+            *rules.report_clinical_responders.output,
+        ]
+    return [*rules.clinical_response.output, *tables]
