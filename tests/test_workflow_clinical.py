@@ -148,6 +148,12 @@ def test_clinical_stage_end_to_end(workdir):
     sheet = pd.read_csv(
         workdir / "config" / "samples.tsv", sep="\t", dtype=str, keep_default_na=False
     )
+    # The planted M6 responders of the toy (resources/toy/response_truth.tsv), typed as a column
+    # here so that the test's own clinical table encodes them; the sheet given to the workflow
+    # has no such column (the stage derives it).
+    truth = pd.read_csv(workdir / "resources" / "toy" / "response_truth.tsv", sep="\t", dtype=str)
+    planted = truth[truth["visit"] == "M6"].set_index("subject_id")["primary"]
+    sheet["responder"] = sheet["subject_id"].map(planted).fillna("")
     clinical, typed = _clinical(sheet)
     assert len(clinical) == 72 and sorted(clinical["arm"].value_counts()) == [36, 36]
     # Missing values that do not change the answer: an ACRpedi-70 patient without patient global
@@ -289,24 +295,12 @@ def test_clinical_stage_end_to_end(workdir):
     assert "the definition <strong>primary</strong> holds at M6 against D1" in text
 
 
-def _minimal_clinical(workdir):
-    sheet = pd.read_csv(
-        workdir / "config" / "samples.tsv", sep="\t", dtype=str, keep_default_na=False
-    )
-    clinical, _ = _clinical(sheet)
-    clinical.to_csv(workdir / "config" / "clinical.tsv", sep="\t", index=False)
-    config = load_config(workdir)
-    config["clinical"] = {
-        "path": "config/clinical.tsv",
-        "visits": ["D1", "M1", "M6"],
-        "baseline": "D1",
-        "responder": {"visit": "M6"},
-    }
-    write_config(workdir, config)
-
-
 def test_typed_and_derived_responder_column_is_an_error_before_anything_runs(workdir):
-    _minimal_clinical(workdir)  # the toy sample sheet still has its typed responder column
+    sheet_path = workdir / "config" / "samples.tsv"
+    sheet = pd.read_csv(sheet_path, sep="\t", dtype=str, keep_default_na=False)
+    sheet["responder"] = "no"  # a hand-typed column beside the derived one
+    sheet_path.unlink()  # a symlink into resources/toy: write a file of its own
+    sheet.to_csv(sheet_path, sep="\t", index=False)
     proc = run_snakemake(workdir, "-n")
     assert proc.returncode != 0
     out = proc.stdout + proc.stderr
@@ -315,6 +309,10 @@ def test_typed_and_derived_responder_column_is_an_error_before_anything_runs(wor
 
 
 def test_without_a_clinical_section_no_clinical_job_is_planned(workdir):
+    config = load_config(workdir)
+    del config["clinical"]
+    config["comparisons"] = [c for c in config["comparisons"] if "responder" not in c["case"]]
+    write_config(workdir, config)
     proc = run_snakemake(workdir, "-n", check=True)
     out = proc.stdout + proc.stderr
     assert "gene_tests" in out  # the plan is listed

@@ -184,3 +184,32 @@ def test_module_map_of_the_toy_run_shows_the_planted_story(toy_run):
         signed = {(m, "up") for m in up} | {(m, "down") for m in down}
         want = signed if want is None else want & signed
     assert core == {m for m, _ in want} and len(core) >= 10
+
+
+def test_toy_clinical_stage_derives_the_planted_responders_and_table2(toy_run):
+    """The toy's derived responders are the generator's planted ones (response_truth.tsv), and
+    Table 2 at M1 counts what the generator planted per arm (clinical_truth.tsv)."""
+    res, toy = toy_run / "results", toy_run / "resources" / "toy"
+    truth = pd.read_csv(toy / "response_truth.tsv", sep="\t", dtype=str)
+    planted = truth[truth["visit"] == "M6"].set_index("subject_id")["primary"].to_dict()
+    derived = pd.read_csv(res / "clinical" / "responders.tsv", sep="\t", dtype=str)
+    assert dict(zip(derived["subject_id"], derived["responder"], strict=True)) == planted
+    sheet = pd.read_csv(res / "validated" / "samples.tsv", sep="\t", dtype=str).fillna("")
+    patients = sheet[sheet["group"] == "patient"]
+    assert (patients["responder"] == patients["subject_id"].map(planted)).all()
+    assert (sheet.loc[sheet["group"] == "healthy", "responder"] == "").all()
+
+    counts = pd.read_csv(toy / "clinical_truth.tsv", sep="\t")
+    counts = counts[counts["visit"] == "M1"].set_index(["definition", "arm"])["n_responders"]
+    table2 = pd.read_csv(res / "clinical" / "table2.tsv", sep="\t")
+    rows = table2[table2["section"] == "response"].set_index("item")
+    checked = 0
+    for item, row in rows.iterrows():
+        definition = item if (item, "anakinra") in counts.index else item.replace("modified_", "")
+        if (definition, "anakinra") not in counts.index:
+            continue
+        assert row["anakinra_count"] == counts[(definition, "anakinra")], item
+        assert row["placebo_count"] == counts[(definition, "placebo")], item
+        checked += 1
+    assert checked >= 6
+    assert (rows.loc["primary", "anakinra_count"], rows.loc["primary", "placebo_count"]) == (8, 1)

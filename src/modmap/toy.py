@@ -36,10 +36,11 @@ from modmap.errors import InputError
 from modmap.io import atomic_path
 
 SEED = 2011
-#: Whether samples.tsv carries the planted ``responder`` column (M6 primary endpoint). Set to
-#: False (or pass --no-responder-column) once the clinical stage derives it from clinical.tsv,
-#: then run ``make toy``; truth.tsv is the same either way.
-RESPONDER_COLUMN = True
+#: Whether samples.tsv carries the planted ``responder`` column (M6 primary endpoint). False:
+#: the clinical stage derives it from clinical.tsv (config ``clinical.responder``), as a real
+#: trial would; ``--responder-column`` writes the typed column for a run without the clinical
+#: stage. truth.tsv is the same either way.
+RESPONDER_COLUMN = False
 N_ILLUMINA = 3000
 N_EXTRA_PROBE_SETS = 400
 N_MISSING_CELLS = 24
