@@ -28,6 +28,7 @@ include: "workflow/rules/stats.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/enrichment.smk"
 include: "workflow/rules/samples.smk"
+include: "workflow/rules/longitudinal.smk"
 
 
 # Tiny jobs that are not worth a cluster submission.

@@ -15,6 +15,7 @@ from modmap import settings
 from modmap.bridge import run_bridge
 from modmap.design import check_sample_sheet, heatmap_columns, resolve_comparisons
 from modmap.errors import InputError
+from modmap.longitudinal.options import longitudinal_params
 from modmap.plots import plot_module_dots, plot_module_heatmap, plot_module_map
 from modmap.plots.fingerprint import distance_figure, fingerprint_figure
 from modmap.plots.tables import table_html
@@ -69,7 +70,8 @@ def _accepts(func, run: dict, *, given: set[str] = frozenset(), popped=()) -> No
 @pytest.mark.parametrize("config", [_toy, lambda: _validated(MINIMAL)], ids=["toy", "minimal"])
 def test_every_rule_dict_binds_to_the_library_call_of_its_script(config):
     params = settings.rule_params(config())
-    # the clinical rules (toy config's clinical section) are checked by the clinical tests
+    # the clinical rules (toy config's clinical section) are checked by the clinical tests;
+    # the longitudinal rules' dicts in test_longitudinal_options.py
     assert {k for k in params if not k.startswith("clinical_")} == {
         "validate",
         "bridge",
@@ -83,7 +85,7 @@ def test_every_rule_dict_binds_to_the_library_call_of_its_script(config):
         "sample_fingerprints",
         "fingerprint_plot",
         "distance_plot",
-    }
+    } | set(longitudinal_params(config()))
     # scripts/gene_tests.py: gene_tests(expression, design, comparison=, threads=, **run)
     _accepts(gene_tests, params["gene_tests"], given={"comparison", "threads"})
     # scripts/module_scores.py pops the comparisons that name the gene tables

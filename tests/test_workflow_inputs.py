@@ -129,6 +129,8 @@ def test_another_cohort_needs_no_toy_overrides(workdir):
         c["name"] = "my_" + c["name"]
     del config["module_map"]["core_signature"]
     del config["heatmaps"]
+    for section in ("signature", "analytes", "labs", "survival", "transcripts"):
+        del config[section]  # the toy's longitudinal sections name its comparisons and tables
     write_config(workdir, config)
     proc = run_snakemake(workdir, "-n")
     out = proc.stdout + proc.stderr
@@ -190,9 +192,13 @@ def test_heatmap_of_a_module_that_is_not_kept_stops_at_the_bridge(workdir, modul
     write_config(workdir, config)
     out = _fails_with(workdir, f"heatmaps.modules names module '{module}'", says, dry=False)
     assert "Error in rule bridge" in out
-    # the bridge left no table behind, and no module score or figure was made (per-gene tables
-    # may exist: they do not depend on the bridge and are complete on their own)
+    # the bridge left no table behind, and no module score or module figure was made (per-gene
+    # tables, lab and time-to-flare results may exist: they do not depend on the bridge and are
+    # complete on their own)
     assert not (workdir / "results" / "bridge" / "bridge.tsv").exists()
     assert not (workdir / "results" / "modules" / "membership.tsv").exists()
     assert not (workdir / "results" / "modules" / "scores.tsv").exists()
-    assert not (workdir / "results" / "figures").exists()
+    figures = workdir / "results" / "figures"
+    made = {p.name for p in figures.rglob("*")} if figures.exists() else set()
+    assert not {n for n in made if n.startswith(("module_", "heatmap_", "signature"))}, made
+    assert not (figures / "analytes").exists()

@@ -23,6 +23,7 @@ from modmap.clinical.settings import check_settings as check_clinical_settings
 from modmap.clinical.settings import clinical_rule_params
 from modmap.design import show_values
 from modmap.errors import InputError
+from modmap.longitudinal.options import check_longitudinal, longitudinal_params
 
 __all__ = [
     "REQUIRED_KEYS",
@@ -125,7 +126,9 @@ def check_config(config: Config) -> list[str]:
         An input file that does not exist; a ``module_map.core_signature`` or
         ``heatmaps.comparisons`` entry naming no comparison; ``threshold_on: q_value`` without
         ``fdr: true``; ``expression.offset`` with a log2 matrix; ``fold_change_on:
-        fold_change`` used on a log2 matrix; heatmap modules without ``heatmaps.reference``.
+        fold_change`` used on a log2 matrix; heatmap modules without ``heatmaps.reference``; a
+        bad reference in a longitudinal section
+        (:func:`modmap.longitudinal.options.check_longitudinal`).
     """
     names = comparison_names(config)
     files = [
@@ -163,6 +166,7 @@ def check_config(config: Config) -> list[str]:
                 f"config {key}: {show_values(unknown)} is not a comparison name (names: "
                 f"{show_values(names)}).{hint}"
             )
+    check_longitudinal(config)
     stats = config["statistics"]
     if stats["threshold_on"] == "q_value" and not stats["fdr"]:
         raise InputError(
@@ -215,7 +219,8 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
         ``report_enrichment``, ``sample_fingerprints``, ``fingerprint_plot``, ``distance_plot``
         (the last three used only when ``fingerprints.reference`` is set), and with a clinical
         section ``clinical_response``, ``clinical_responders``, ``clinical_tables``
-        (:func:`modmap.clinical.settings.clinical_rule_params`).
+        (:func:`modmap.clinical.settings.clinical_rule_params`), and the rules of the
+        longitudinal sections that are on (:func:`modmap.longitudinal.options.longitudinal_params`).
     """
     clinical = clinical_rule_params(config)
     merge = clinical.pop("validate_responder", {"responder": None, "clinical_path": None})
@@ -325,4 +330,6 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
             "sd_threshold": fing["distance_sd"],
         },
         **clinical,
+        # the longitudinal sections that are on (docs/longitudinal.md)
+        **longitudinal_params(config),
     }

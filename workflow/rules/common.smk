@@ -20,6 +20,7 @@ from modmap.design import (
 )
 from modmap.io import read_sample_sheet
 from modmap.clinical import derive_responders, evaluate, merge_responders, read_table
+from modmap.longitudinal.options import longitudinal_targets
 from modmap.presets import apply_preset
 from modmap.stats.fingerprints import check_fingerprint_settings
 
@@ -268,6 +269,7 @@ def all_targets():
         *rules.report_enrichment.output,
         *fingerprint_targets(),
         *clinical_targets(),
+        *longitudinal_targets(config),
     ]
 
 

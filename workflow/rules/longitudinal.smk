@@ -1,0 +1,409 @@
+# Longitudinal results of a treatment study (docs/longitudinal.md): signature normalisation,
+# paired analyte and gene tests, lab endpoints over time, time to flare, transcript lists.
+# Each config section (signature, analytes, labs, survival, transcripts) is null (off) by default;
+# its rules exist only when it is on (their outputs are in all_targets(), their parameters in
+# PARAMS, their cross-key checks in modmap.settings.check_config).
+# Needs from common.smk: PARAMS, figure_report, mem_mb_scaled, runtime_scaled.
+# The report captions (workflow/report/longitudinal_*.rst) read params.run and the params below.
+
+from modmap.longitudinal.options import (
+    names_pattern,
+    rst,
+    section,
+    transcript_comparisons,
+)
+from modmap.settings import comparison_labels
+
+SIGNATURE = section(config, "signature")
+ANALYTES = section(config, "analytes")
+LABS = section(config, "labs")
+SURVIVAL = section(config, "survival")
+TRANSCRIPTS = section(config, "transcripts")
+# Comparison labels for captions, reStructuredText-escaped (user text is data).
+RST_LABELS = {name: rst(label) for name, label in comparison_labels(config).items()}
+LONGITUDINAL = "5. Longitudinal"
+
+
+if SIGNATURE is not None:
+
+    rule signature:
+        input:
+            scores=rules.module_scores.output.scores,
+        output:
+            core="results/modules/core_signature.tsv",
+            status="results/modules/signature.tsv",
+            counts="results/modules/signature_counts.tsv",
+        log:
+            "results/logs/longitudinal/signature.log",
+        conda:
+            "../envs/modmap.yaml"
+        threads: 1
+        resources:
+            mem_mb=mem_mb_scaled(500, 5),
+            runtime=runtime_scaled(5, 10),
+        params:
+            run=PARAMS["signature"],
+        script:
+            "../../scripts/signature.py"
+
+    rule signature_figure:
+        input:
+            status=rules.signature.output.status,
+            counts=rules.signature.output.counts,
+        output:
+            pdf=figure_report(
+                "results/figures/signature.pdf",
+                "longitudinal_signature.rst",
+                LONGITUDINAL,
+                "1. Signature normalisation",
+                figure="core signature status",
+                format="PDF",
+            ),
+            png=figure_report(
+                "results/figures/signature.png",
+                "longitudinal_signature.rst",
+                LONGITUDINAL,
+                "1. Signature normalisation",
+                figure="core signature status",
+                format="PNG",
+            ),
+        log:
+            "results/logs/longitudinal/signature_figure.log",
+        conda:
+            "../envs/modmap.yaml"
+        threads: 1
+        resources:
+            mem_mb=mem_mb_scaled(1000, 2),
+            runtime=runtime_scaled(10, 10),
+        params:
+            run=PARAMS["signature_figure"],
+            signature=PARAMS["signature"],
+            rst_labels=RST_LABELS,
+        script:
+            "../../scripts/signature_figure.py"
+
+    use rule report_table as report_signature_counts with:
+        input:
+            rules.signature.output.counts,
+        output:
+            figure_report(
+                "results/report/signature_counts.html",
+                "longitudinal_signature_counts.rst",
+                LONGITUDINAL,
+                "1. Signature normalisation",
+                table="signature counts",
+            ),
+        log:
+            "results/logs/report/signature_counts.log",
+        params:
+            run={
+                "title": "Core signature in the followed comparisons (counts per status)"
+            },
+            signature=PARAMS["signature"],
+            rst_labels=RST_LABELS,
+
+
+if ANALYTES is not None:
+
+    rule analyte_tests:
+        input:
+            unpack(
+                lambda wildcards: (
+                    {"analytes": ANALYTES["path"]}
+                    if ANALYTES["path"] is not None
+                    else {}
+                )
+            ),
+            samples=rules.validate.output.samples,
+            expression=rules.validate.output.expression,
+            membership=rules.bridge.output.membership,
+        output:
+            tests="results/analytes/tests.tsv",
+            pairs="results/analytes/pairs.tsv",
+        log:
+            "results/logs/longitudinal/analyte_tests.log",
+        conda:
+            "../envs/modmap.yaml"
+        threads: 1
+        resources:
+            mem_mb=mem_mb_scaled(1000, 6),
+            runtime=runtime_scaled(5, 10),
+        params:
+            run=PARAMS["analyte_tests"],
+        script:
+            "../../scripts/analyte_tests.py"
+
+    rule analyte_figure:
+        input:
+            tests=rules.analyte_tests.output.tests,
+            pairs=rules.analyte_tests.output.pairs,
+        output:
+            pdf=figure_report(
+                "results/figures/analytes/{analyte}.pdf",
+                "longitudinal_analyte.rst",
+                LONGITUDINAL,
+                "2. Paired analyte and gene tests",
+                analyte="{analyte}",
+                format="PDF",
+            ),
+            png=figure_report(
+                "results/figures/analytes/{analyte}.png",
+                "longitudinal_analyte.rst",
+                LONGITUDINAL,
+                "2. Paired analyte and gene tests",
+                analyte="{analyte}",
+                format="PNG",
+            ),
+        log:
+            "results/logs/longitudinal/analyte_{analyte}.log",
+        wildcard_constraints:
+            analyte=names_pattern([*ANALYTES["analytes"], *ANALYTES["genes"]]),
+        conda:
+            "../envs/modmap.yaml"
+        threads: 1
+        resources:
+            mem_mb=mem_mb_scaled(1000, 2),
+            runtime=runtime_scaled(5, 10),
+        params:
+            run=PARAMS["analyte_figure"],
+            test=ANALYTES["test"],
+            group_by=rst(ANALYTES["group_by"] or "all subjects"),
+        script:
+            "../../scripts/analyte_figure.py"
+
+    use rule report_table as report_analyte_tests with:
+        input:
+            rules.analyte_tests.output.tests,
+        output:
+            figure_report(
+                "results/report/analyte_tests.html",
+                "longitudinal_analyte_tests.rst",
+                LONGITUDINAL,
+                "2. Paired analyte and gene tests",
+                table="paired tests",
+            ),
+        log:
+            "results/logs/report/analyte_tests.log",
+        params:
+            run={"title": "Paired tests within subjects (analytes and genes)"},
+            test=ANALYTES["test"],
+            baseline=rst(ANALYTES["baseline"]),
+            visit=rst(ANALYTES["visit"]),
+            group_by=rst(ANALYTES["group_by"] or "all subjects"),
+
+
+if LABS is not None:
+
+    rule labs:
+        input:
+            table=LABS["path"],
+            samples=rules.validate.output.samples,
+        output:
+            summary="results/labs/summary.tsv",
+            values="results/labs/values.tsv",
+        log:
+            "results/logs/longitudinal/labs.log",
+        conda:
+            "../envs/modmap.yaml"
+        threads: 1
+        resources:
+            mem_mb=mem_mb_scaled(500, 10),
+            runtime=runtime_scaled(5, 10),
+        params:
+            run=PARAMS["labs"],
+        script:
+            "../../scripts/labs.py"
+
+    rule lab_figure:
+        input:
+            summary=rules.labs.output.summary,
+            values=rules.labs.output.values,
+        output:
+            pdf=figure_report(
+                "results/figures/labs/{variable}.pdf",
+                "longitudinal_lab.rst",
+                LONGITUDINAL,
+                "3. Lab endpoints",
+                variable="{variable}",
+                format="PDF",
+            ),
+            png=figure_report(
+                "results/figures/labs/{variable}.png",
+                "longitudinal_lab.rst",
+                LONGITUDINAL,
+                "3. Lab endpoints",
+                variable="{variable}",
+                format="PNG",
+            ),
+        log:
+            "results/logs/longitudinal/lab_{variable}.log",
+        wildcard_constraints:
+            variable=names_pattern(LABS["variables"]),
+        conda:
+            "../envs/modmap.yaml"
+        threads: 1
+        resources:
+            mem_mb=mem_mb_scaled(1000, 2),
+            runtime=runtime_scaled(5, 10),
+        params:
+            run=PARAMS["lab_figure"],
+            baseline=rst(LABS["baseline"]),
+        script:
+            "../../scripts/lab_figure.py"
+
+    use rule report_table as report_lab_summary with:
+        input:
+            rules.labs.output.summary,
+        output:
+            figure_report(
+                "results/report/lab_summary.html",
+                "longitudinal_lab_summary.rst",
+                LONGITUDINAL,
+                "3. Lab endpoints",
+                table="lab endpoints",
+            ),
+        log:
+            "results/logs/report/lab_summary.log",
+        params:
+            run={
+                "title": "Lab endpoints: median (IQR) per visit and group, signed-rank vs baseline"
+            },
+            baseline=rst(LABS["baseline"]),
+            group_by=rst(LABS["group_by"] or "all subjects"),
+
+
+if SURVIVAL is not None:
+
+    rule kaplan_meier:
+        input:
+            table=SURVIVAL["path"],
+            # waits for the run's validation, so a failed validation leaves no partial results
+            validated=rules.validate.output.report,
+        output:
+            curve="results/survival/km.tsv",
+            median="results/survival/median.tsv",
+        log:
+            "results/logs/longitudinal/kaplan_meier.log",
+        conda:
+            "../envs/modmap.yaml"
+        threads: 1
+        resources:
+            mem_mb=mem_mb_scaled(500, 10),
+            runtime=runtime_scaled(5, 10),
+        script:
+            "../../scripts/kaplan_meier.py"
+
+    rule kaplan_meier_figure:
+        input:
+            curve=rules.kaplan_meier.output.curve,
+            median=rules.kaplan_meier.output.median,
+        output:
+            pdf=figure_report(
+                "results/figures/kaplan_meier.pdf",
+                "longitudinal_km.rst",
+                LONGITUDINAL,
+                "4. Time to flare",
+                figure="Kaplan-Meier",
+                format="PDF",
+            ),
+            png=figure_report(
+                "results/figures/kaplan_meier.png",
+                "longitudinal_km.rst",
+                LONGITUDINAL,
+                "4. Time to flare",
+                figure="Kaplan-Meier",
+                format="PNG",
+            ),
+        log:
+            "results/logs/longitudinal/kaplan_meier_figure.log",
+        conda:
+            "../envs/modmap.yaml"
+        threads: 1
+        resources:
+            mem_mb=mem_mb_scaled(1000, 2),
+            runtime=runtime_scaled(5, 10),
+        params:
+            run=PARAMS["kaplan_meier_figure"],
+            time_label=rst(SURVIVAL["time_label"]),
+        script:
+            "../../scripts/kaplan_meier_figure.py"
+
+    use rule report_table as report_time_to_flare with:
+        input:
+            rules.kaplan_meier.output.median,
+        output:
+            figure_report(
+                "results/report/time_to_flare.html",
+                "longitudinal_km_median.rst",
+                LONGITUDINAL,
+                "4. Time to flare",
+                table="median time to flare",
+            ),
+        log:
+            "results/logs/report/time_to_flare.log",
+        params:
+            run={"title": "Time from withdrawal to flare (Kaplan-Meier median)"},
+
+
+if TRANSCRIPTS is not None:
+
+    rule transcripts:
+        input:
+            genes=expand(
+                rules.gene_tests.output.table,
+                comparison=transcript_comparisons(config),
+            ),
+            membership=rules.bridge.output.membership,
+        output:
+            counts="results/transcripts/counts.tsv",
+            sets="results/transcripts/sets.tsv",
+            lists=expand(
+                "results/transcripts/sets/{name}.tsv",
+                name=[s["name"] for s in TRANSCRIPTS["sets"]],
+            ),
+        log:
+            "results/logs/longitudinal/transcripts.log",
+        conda:
+            "../envs/modmap.yaml"
+        threads: 1
+        resources:
+            mem_mb=mem_mb_scaled(1000, 5),
+            runtime=runtime_scaled(5, 10),
+        params:
+            run=PARAMS["transcripts"],
+        script:
+            "../../scripts/transcripts.py"
+
+    use rule report_table as report_transcript_counts with:
+        input:
+            rules.transcripts.output.counts,
+        output:
+            figure_report(
+                "results/report/transcript_counts.html",
+                "longitudinal_transcript_counts.rst",
+                LONGITUDINAL,
+                "5. Transcripts",
+                table="transcripts per comparison",
+            ),
+        log:
+            "results/logs/report/transcript_counts.log",
+        params:
+            run={"title": "Transcripts changed per comparison"},
+
+    use rule report_table as report_transcript_sets with:
+        input:
+            rules.transcripts.output.sets,
+        output:
+            figure_report(
+                "results/report/transcript_sets.html",
+                "longitudinal_transcript_sets.rst",
+                LONGITUDINAL,
+                "5. Transcripts",
+                table="transcript sets",
+            ),
+        log:
+            "results/logs/report/transcript_sets.log",
+        params:
+            run={
+                "title": "Transcript sets (changed in every 'in' comparison, in no 'not_in' one)"
+            },
