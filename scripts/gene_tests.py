@@ -1,7 +1,7 @@
 """Adapter for rule gene_tests: per-gene tests of one comparison -> results/genes/{name}.tsv."""
 
 from modmap.io import read_expression, read_tsv, write_tsv
-from modmap.logs import log_to_file
+from modmap.logs import log_to_file, run_job
 from modmap.stats import comparison_design, gene_tests
 
 
@@ -17,4 +17,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821

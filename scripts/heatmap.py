@@ -1,7 +1,7 @@
 """Snakemake adapter: draw one module heatmap (results/figures/heatmap_{module}.{pdf,png})."""
 
 from modmap.io import read_expression, read_tsv
-from modmap.logs import log_to_file
+from modmap.logs import log_to_file, run_job
 from modmap.plots import heatmap_columns, plot_module_heatmap, save_figure
 
 
@@ -37,4 +37,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821

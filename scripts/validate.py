@@ -9,7 +9,7 @@ from modmap.io import (
     write_expression,
     write_tsv,
 )
-from modmap.logs import log_to_file
+from modmap.logs import log_to_file, run_job
 from modmap.validate import check_header, prepare_expression
 
 
@@ -54,4 +54,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821

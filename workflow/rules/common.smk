@@ -16,11 +16,18 @@ from modmap.config import (
     select_samples,
 )
 from modmap.io import read_sample_sheet
+from modmap.modules import check_module_ids
+from modmap.schema import validate_config
 
-validate(config, workflow.source_path("../schemas/config.schema.yaml"))
+validate_config(config, workflow.source_path("../schemas/config.schema.yaml"))
 
 SAMPLE_SHEET = config["samples"]["path"]
 check_config_references(config)
+check_module_ids(
+    config["heatmaps"]["modules"],
+    config["modules"]["path"],
+    format=config["modules"]["format"],
+)
 SAMPLES = check_sample_sheet(
     read_sample_sheet(SAMPLE_SHEET),
     path=SAMPLE_SHEET,
