@@ -18,11 +18,11 @@ rule bridge:
         "results/logs/bridge.log",
     benchmark:
         "results/benchmarks/bridge.tsv"
+    # before the gene tests when both are ready: the bridge's checks stop a run early
+    priority: 10
     conda:
         "../envs/modmap.yaml"
     threads: 1
-    # before the gene tests when both are ready: the bridge's checks stop a run early
-    priority: 10
     resources:
         mem_mb=mem_mb_scaled(1000, 20),
         runtime=runtime_scaled(10, 10),
