@@ -224,7 +224,8 @@ def check_module_ids(
 
     Cheap (the module file is small), so the workflow runs it when it parses the Snakefile: a
     heatmap of a module that does not exist stops the run before any statistics. Whether the
-    bridge keeps the module is checked later, by the bridge job (:func:`modmap.bridge.check_kept_modules`).
+    bridge keeps the module is checked later, by the bridge job
+    (:func:`modmap.bridge.check_kept_modules`).
 
     Parameters
     ----------

@@ -108,7 +108,9 @@ def describe_error(error: ValidationError, *, source: str = "config") -> str:
         )
     where = key_path(path)
     description = " ".join(str(schema.get("description", "")).split())
-    about = f" ({description[:160]}{'...' if len(description) > 160 else ''})" if description else ""
+    if len(description) > 160:
+        description = description[:157] + "..."
+    about = f" ({description})" if description else ""
     return (
         f"{source}: key {where!r} has value {_short(error.instance)}, but {_expected(schema)} is "
         f"expected{about}. Fix it in your config file."
