@@ -17,6 +17,7 @@ from modmap.config import (
 )
 from modmap.io import read_sample_sheet
 from modmap.modules import check_module_ids
+from modmap.rst import caption_strings
 from modmap.schema import validate_config
 
 validate_config(config, workflow.source_path("../schemas/config.schema.yaml"))
@@ -59,6 +60,10 @@ HEATMAP_MODULES = list(config["heatmaps"]["modules"])
 # heatmaps.comparisons: null (the default) = every unpaired comparison, in config order.
 HEATMAP_COMPARISONS = list(
     config["heatmaps"]["comparisons"] or [c for c in COMPARISONS if c not in PAIRED]
+)
+# User strings of the report captions, escaped for reStructuredText (rules pass it as params.rst).
+REPORT_RST = caption_strings(
+    LABELS, modules=HEATMAP_MODULES, reference=config["heatmaps"]["reference"]
 )
 
 

@@ -1,7 +1,8 @@
 # Figures and report tables: module map, module x comparison dots, module heatmaps.
 # Needs from common.smk: COMPARISONS, LABELS, HEATMAP_MODULES, HEATMAP_COMPARISONS,
 # mem_mb_scaled, runtime_scaled.
-# The report captions (workflow/report/*.rst) read the params below: keep their names.
+# The report captions (workflow/report/*.rst) read the params below: keep their names. User
+# strings reach the captions only through params.rst (escaped, modmap.rst.caption_strings).
 
 import re
 
@@ -44,6 +45,7 @@ rule module_map:
         core_signature=config["module_map"]["core_signature"],
         comparisons=COMPARISONS,
         labels=LABELS,
+        rst=REPORT_RST,
         alpha=config["statistics"]["alpha"],
         threshold_on=config["statistics"]["threshold_on"],
     script:
@@ -83,6 +85,7 @@ rule module_dots:
         max_rows=config["module_map"]["dots_max_rows"],
         comparisons=COMPARISONS,
         labels=LABELS,
+        rst=REPORT_RST,
         alpha=config["statistics"]["alpha"],
         threshold_on=config["statistics"]["threshold_on"],
     script:
@@ -130,6 +133,7 @@ rule heatmap:
     params:
         comparisons=HEATMAP_COMPARISONS,
         labels=LABELS,
+        rst=REPORT_RST,
         reference=config["heatmaps"]["reference"],
         normalisation=config["heatmaps"]["normalisation"],
         max_genes=config["heatmaps"]["max_genes"],

@@ -10,6 +10,9 @@ import pandas as pd
 def table_html(table: pd.DataFrame, *, title: str, float_digits: int = 1) -> str:
     """A self-contained HTML page showing ``table`` (no scripts, no external resources).
 
+    Every cell, column name and the title are HTML-escaped: a module title such as
+    ``</td><script>...`` shows as text.
+
     Parameters
     ----------
     table
@@ -24,6 +27,7 @@ def table_html(table: pd.DataFrame, *, title: str, float_digits: int = 1) -> str
         float_format=lambda v: f"{v:.{float_digits}f}",
         border=0,
         classes="modmap",
+        escape=True,  # cells hold user strings (module titles): text, never markup
     )
     style = (
         "body{font-family:sans-serif;font-size:13px}"
