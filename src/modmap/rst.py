@@ -5,6 +5,12 @@ reStructuredText, so a comparison label such as ``.. include:: /etc/passwd`` or 
 into a caption as is would be a directive or a reference. :func:`rst_text` turns any string into
 RST that reads back as exactly that text; :func:`caption_strings` prepares every user string the
 captions show, and the rules pass it as ``params.rst``.
+
+Snakemake's report also shows each figure's job params as text, inside a ``<script>`` element
+(JSON, where ``</script>`` is not escaped). :class:`ReportSafeDict` is a plain dict whose text form
+writes ``<``, ``>`` and ``&`` as ``\\x3c``, ``\\x3e``, ``\\x26``; params that carry user
+strings (comparison labels, the heatmap reference) are passed as one (:func:`report_safe`), so a
+label cannot close that element.
 """
 
 from __future__ import annotations
@@ -12,7 +18,28 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["caption_strings", "rst_text"]
+__all__ = ["ReportSafeDict", "caption_strings", "report_safe", "rst_text"]
+
+_HTML_SAFE = str.maketrans({"<": "\\x3c", ">": "\\x3e", "&": "\\x26"})
+
+
+class ReportSafeDict(dict):
+    """A :class:`dict` whose ``repr``/``str`` contain no ``<``, ``>`` or ``&``.
+
+    Used for rule params that hold user strings: Snakemake's report prints a job's params with
+    ``str`` into a ``<script>`` element. Everything else behaves as the dict (the script gets the
+    strings unchanged).
+    """
+
+    def __repr__(self) -> str:
+        return dict.__repr__(self).translate(_HTML_SAFE)
+
+    __str__ = __repr__
+
+
+def report_safe(mapping: Mapping[str, Any]) -> ReportSafeDict:
+    """``mapping`` as a :class:`ReportSafeDict` (same keys and values)."""
+    return ReportSafeDict(mapping)
 
 
 def rst_text(value: Any) -> str:
@@ -52,7 +79,7 @@ def caption_strings(
     *,
     modules: Sequence[str] = (),
     reference: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> ReportSafeDict:
     """Every user string a caption shows, escaped with :func:`rst_text` (the rules' ``params.rst``).
 
     Parameters
@@ -67,12 +94,12 @@ def caption_strings(
 
     Returns
     -------
-    dict
+    ReportSafeDict
         ``labels`` (name -> escaped label), ``modules`` (ID -> escaped ID) and ``reference``
         (the escaped selector text).
     """
-    return {
-        "labels": {name: rst_text(label) for name, label in labels.items()},
-        "modules": {str(m): rst_text(m) for m in modules},
-        "reference": rst_text(_selector_text(reference or {})),
-    }
+    return ReportSafeDict(
+        labels={name: rst_text(label) for name, label in labels.items()},
+        modules={str(m): rst_text(m) for m in modules},
+        reference=rst_text(_selector_text(reference or {})),
+    )

@@ -17,7 +17,7 @@ from modmap.config import (
 )
 from modmap.io import read_sample_sheet
 from modmap.modules import check_module_ids
-from modmap.rst import caption_strings
+from modmap.rst import caption_strings, report_safe
 from modmap.schema import validate_config
 
 validate_config(config, workflow.source_path("../schemas/config.schema.yaml"))
@@ -55,7 +55,10 @@ for _warning in RESOLVED.warnings:
 
 COMPARISONS = [c["name"] for c in config["comparisons"]]
 PAIRED = {c["name"] for c in config["comparisons"] if c.get("paired_by")}
-LABELS = {c["name"]: c.get("label") or c["name"] for c in config["comparisons"]}
+# report_safe: the report prints params as text in a <script> element (modmap.rst)
+LABELS = report_safe(
+    {c["name"]: c.get("label") or c["name"] for c in config["comparisons"]}
+)
 HEATMAP_MODULES = list(config["heatmaps"]["modules"])
 # heatmaps.comparisons: null (the default) = every unpaired comparison, in config order.
 HEATMAP_COMPARISONS = list(

@@ -134,7 +134,7 @@ rule heatmap:
         comparisons=HEATMAP_COMPARISONS,
         labels=LABELS,
         rst=REPORT_RST,
-        reference=config["heatmaps"]["reference"],
+        reference=report_safe(config["heatmaps"]["reference"]),
         normalisation=config["heatmaps"]["normalisation"],
         max_genes=config["heatmaps"]["max_genes"],
         threshold_on=config["statistics"]["threshold_on"],
