@@ -68,20 +68,19 @@ def one_line(error: BaseException) -> str:
     return text or type(error).__name__
 
 
-def failure_line(error: BaseException, *, rule: str, log: str | os.PathLike | None) -> str:
-    """The one line a failed job shows: the rule, what is wrong and how to fix it.
+def failure_line(error: BaseException, *, rule: str) -> str:
+    """The one line a failed job reports: the rule, what is wrong and how to fix it.
 
     Expected input errors (:data:`EXPECTED_ERRORS`: :class:`~modmap.errors.InputError` and other
     :class:`ValueError`) carry their own fix in their message. Anything else is reported as
-    unexpected, with its type and a pointer to the traceback in the log.
+    unexpected, with its type and a pointer to the traceback.
     """
-    where = f" (details: {log})" if log else ""
     if isinstance(error, EXPECTED_ERRORS):
-        return f"modmap rule {rule}: {one_line(error)}{where}"
+        return f"modmap rule {rule}: {one_line(error)}"
     return (
         f"modmap rule {rule}: unexpected {type(error).__name__}: {one_line(error)}. This is "
-        f"probably a bug or a problem of the environment (disk full, memory): the traceback is "
-        f"in {log or 'the job output'}; please report it if rerunning does not help."
+        "probably a bug or a problem of the environment (disk full, memory): see the traceback, "
+        "and please report it if rerunning does not help."
     )
 
 
@@ -91,7 +90,8 @@ def run_job(main: Callable[[Any], None], smk: Any) -> None:
     The adapter in ``scripts/`` ends with ``run_job(main, snakemake)``. When ``main`` raises, the
     job's log (``smk.log[0]``, when the rule has one) gets the failure appended: first one line
     saying what is wrong and how to fix it (``ERROR modmap rule <rule>: ...``), then the
-    traceback. The terminal (the job's stderr) gets the same line; for expected input errors
+    traceback. The terminal (the job's stderr) gets the same line, ending with
+    ``(details: <log>)``; for expected input errors
     (:data:`EXPECTED_ERRORS`) that line is all, and the job exits with status 1, so Snakemake
     reports the failed rule and its log without a Python traceback. Unexpected errors are
     re-raised after the line, so their traceback also reaches stderr.
@@ -114,7 +114,7 @@ def run_job(main: Callable[[Any], None], smk: Any) -> None:
         main(smk)
     except Exception as error:
         log = smk.log[0] if len(smk.log) else None
-        line = failure_line(error, rule=getattr(smk, "rule", "?"), log=log)
+        line = failure_line(error, rule=getattr(smk, "rule", "?"))
         if log is not None:
             for handler in logging.getLogger("modmap").handlers:
                 handler.flush()
@@ -122,7 +122,7 @@ def run_job(main: Callable[[Any], None], smk: Any) -> None:
             with open(log, "a", encoding="utf-8") as handle:
                 handle.write(f"ERROR {line}\n")
                 handle.write("".join(traceback.format_exception(error)))
-        print(line, file=sys.stderr, flush=True)
+        print(f"{line} (details: {log})" if log else line, file=sys.stderr, flush=True)
         if isinstance(error, EXPECTED_ERRORS):
             raise SystemExit(1) from None
         raise
