@@ -41,8 +41,12 @@ TABLE_SUFFIXES = (".tsv", ".parquet")
 # --------------------------------------------------------------------------------------------
 
 
-def _results_are_consistent(workdir: Path) -> None:
-    """No file in results/ looks complete when it is not."""
+def _results_are_consistent(workdir: Path, *, damaged: str = "") -> None:
+    """No file in results/ looks complete when it is not.
+
+    ``damaged`` is the file a case broke on purpose: it must still be flagged, i.e. differ from
+    its manifest (or have none).
+    """
     results = workdir / "results"
     if not results.exists():
         return
@@ -54,8 +58,8 @@ def _results_are_consistent(workdir: Path) -> None:
             table = path.with_name(path.name.removesuffix(".manifest.json"))
             assert table.is_file(), f"manifest without its table: {path}"
             info = json.loads(path.read_text())
-            assert info["bytes"] == table.stat().st_size, table
-            assert info["sha256"] == file_sha256(table), table
+            matches = (info["bytes"], info["sha256"]) == (table.stat().st_size, file_sha256(table))
+            assert matches != (table == workdir / damaged), table
         elif path.suffix in TABLE_SUFFIXES:
             assert path.with_name(path.name + ".manifest.json").is_file(), f"no manifest: {path}"
 
@@ -105,6 +109,7 @@ class Case:
     from_toy_run: bool = False
     absent: tuple[str, ...] = ()  # outputs that must not exist afterwards
     absent_globs: tuple[str, ...] = field(default=())
+    damaged: str = ""  # the intermediate the case damages (it stays, flagged by its manifest)
 
 
 def _edit_config(edit: Callable[[dict], None]) -> Callable[[Path], None]:
@@ -271,6 +276,7 @@ CASES = [
         "gene-table-cut-in-half",
         _cut_in_half("results/genes/placebo_M6.tsv"),
         ("results/genes/placebo_M6.tsv", "does not match its manifest", "Delete"),
+        damaged="results/genes/placebo_M6.tsv",
         rule="module_scores",
         target="results/modules/scores.tsv",
         from_toy_run=True,
@@ -289,6 +295,7 @@ CASES = [
         "membership-cut-in-half",
         _cut_in_half("results/modules/membership.tsv"),
         ("results/modules/membership.tsv", "does not match its manifest"),
+        damaged="results/modules/membership.tsv",
         rule="module_scores",
         target="results/modules/scores.tsv",
         from_toy_run=True,
@@ -298,6 +305,7 @@ CASES = [
         "parquet-cache-truncated",
         _cut_in_half("results/validated/expression.parquet"),
         ("results/validated/expression.parquet", "damaged or incomplete", "--forcerun validate"),
+        damaged="results/validated/expression.parquet",
         rule="gene_tests",
         target="results/genes/anakinra_D1.tsv",
         from_toy_run=True,
@@ -334,7 +342,7 @@ def test_corpus_case_fails_in_one_line_and_leaves_nothing_partial(case, workdir,
         assert not (workdir / relative).exists(), relative
     for pattern in case.absent_globs:
         assert list(workdir.glob(pattern)) == [], pattern
-    _results_are_consistent(workdir)
+    _results_are_consistent(workdir, damaged=case.damaged)
 
 
 def test_truncated_cache_rebuilt_as_the_message_says(workdir, toy_run):

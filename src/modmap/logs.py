@@ -94,7 +94,9 @@ def run_job(main: Callable[[Any], None], smk: Any) -> None:
     ``(details: <log>)``; for expected input errors
     (:data:`EXPECTED_ERRORS`) that line is all, and the job exits with status 1, so Snakemake
     reports the failed rule and its log without a Python traceback. Unexpected errors are
-    re-raised after the line, so their traceback also reaches stderr.
+    re-raised after the line, so their traceback also reaches stderr. The manifests of the
+    job's outputs (:func:`modmap.io.manifest_path`) are removed, as Snakemake removes the outputs
+    of a failed job.
 
     Parameters
     ----------
@@ -122,6 +124,11 @@ def run_job(main: Callable[[Any], None], smk: Any) -> None:
             with open(log, "a", encoding="utf-8") as handle:
                 handle.write(f"ERROR {line}\n")
                 handle.write("".join(traceback.format_exception(error)))
+        # Snakemake removes the outputs of a failed job; their manifests must go too.
+        from modmap.io import manifest_path
+
+        for output in getattr(smk, "output", ()):
+            manifest_path(output).unlink(missing_ok=True)
         print(f"{line} (details: {log})" if log else line, file=sys.stderr, flush=True)
         if isinstance(error, EXPECTED_ERRORS):
             raise SystemExit(1) from None
