@@ -133,7 +133,7 @@ def validate_config(config: MutableMapping[str, Any], schema: str | os.PathLike)
     InputError
         The most relevant schema error (jsonschema's ``best_match``) as one line: key path,
         value, what is expected, and for an unknown key the closest valid key (``difflib``);
-        the number of further problems is appended when there are more.
+        the number of further keys with problems is appended when there are more.
     """
     with open(schema, encoding="utf-8") as handle:
         spec = yaml.safe_load(handle)
@@ -142,6 +142,6 @@ def validate_config(config: MutableMapping[str, Any], schema: str | os.PathLike)
     if not errors:
         return
     first = best_match(errors, key=jsonschema.exceptions.relevance)
-    more = len(errors) - 1
-    suffix = f" ({more} more problem(s) after this one.)" if more else ""
+    more = len({tuple(e.absolute_path) for e in errors} - {tuple(first.absolute_path)})
+    suffix = f" (problems at {more} more key(s) after this one.)" if more else ""
     raise InputError(describe_error(first) + suffix)
