@@ -75,10 +75,10 @@ def test_kill_9_mid_run_then_make_run_resumes_to_the_clean_bytes(tmp_path, toy_r
     assert any((wd / ".snakemake" / "locks").iterdir()), "a killed run leaves its lock"
     assert not (wd / "results" / "modules" / "scores.tsv").exists(), "killed too late"
 
-    # Snakemake without the unlock step fails on the lock: the problem is real (a dry run does
-    # not lock; the target is made already, so nothing would run without the lock)
+    # Snakemake without the unlock step fails on the lock: the problem is real (neither a dry
+    # run nor a run with nothing to do takes the lock; scores.tsv is not made yet)
     locked = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "1", "results/validated/samples.tsv"],
+        [sys.executable, "-m", "snakemake", "--cores", "2", "results/modules/scores.tsv"],
         cwd=wd,
         capture_output=True,
         text=True,

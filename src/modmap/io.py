@@ -333,7 +333,7 @@ def read_expression(
                 "the expression cache, which was made from another sample sheet or config. "
                 "Rebuild it: snakemake --forcerun validate."
             )
-    table = handle.read(columns=columns)
+    table = pq.read_table(path, columns=columns)  # checked above; the benchmarked read path
     df = table.to_pandas()
     return df.set_index(FEATURE_COLUMN)
 
@@ -341,7 +341,8 @@ def read_expression(
 def read_feature_ids(path: str | os.PathLike, *, manifest: ManifestCheck = "auto") -> pd.Index:
     """Read only the feature IDs of the parquet expression cache (checked as in
     :func:`read_expression`)."""
-    table = _open_parquet(path, manifest=manifest).read(columns=[FEATURE_COLUMN])
+    _open_parquet(path, manifest=manifest)
+    table = pq.read_table(path, columns=[FEATURE_COLUMN])
     return pd.Index(table.column(0).to_pylist(), name=FEATURE_COLUMN)
 
 
