@@ -96,7 +96,8 @@ def test_kill_9_mid_run_then_make_run_resumes_to_the_clean_bytes(tmp_path, toy_r
     output = resumed.stdout + resumed.stderr
     assert resumed.returncode == 0, output[-4000:]
     assert "removed the stale lock" in output
-    assert not (wd / ".snakemake" / "locks").exists()
+    locks = wd / ".snakemake" / "locks"
+    assert not locks.exists() or not any(locks.iterdir())
     _same_tree(wd, toy_run)
     assert (wd / "results" / "report.html").stat().st_size > 100_000
 
