@@ -1,7 +1,8 @@
 # modmap: the two commands of the README.
-#   make run    install into .venv, run the whole pipeline on the bundled toy cohort, build the report
-#               (after a crash it resumes: a stale lock of a killed run is removed first, see
-#               make unlock; AUTO_UNLOCK=0 turns that off)
+#   make run    install into .venv, check the config file (modmap check-config), run the whole
+#               pipeline on the bundled toy cohort, build the report (after a crash it resumes: a
+#               stale lock of a killed run is removed first, see make unlock; AUTO_UNLOCK=0 turns
+#               that off)
 #   make unlock remove Snakemake's lock of this directory (snakemake --unlock) after a killed run
 #   make test   install into .venv (with the dev tools), run the linters and the test suite, then
 #               the test suite again on the minimum supported versions (make test-min)
@@ -39,6 +40,7 @@ run: $(STAMP)
 ifeq ($(AUTO_UNLOCK),1)
 	$(BIN)/python -m modmap.locks --if-stale
 endif
+	$(BIN)/modmap check-config $(CONFIG)
 	$(BIN)/snakemake --profile profiles/default --cores $(CORES) --configfile $(CONFIG) $(ARGS)
 	$(BIN)/snakemake --profile profiles/default --cores $(CORES) --configfile $(CONFIG) $(ARGS) \
 		--report results/report.html
@@ -76,14 +78,14 @@ test-min: check-bounds $(STAMP_MIN)
 	$(VENV_MIN)/bin/ruff check .
 	$(VENV_MIN)/bin/ruff format --check .
 	$(VENV_MIN)/bin/snakefmt --check .
-	$(VENV_MIN)/bin/snakemake --lint --cores 1
+	$(VENV_MIN)/bin/snakemake --lint --cores 1 --configfile $(CONFIG)
 	$(VENV_MIN)/bin/python -m pytest -m "not slurm" -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/snakefmt --check .
-	$(BIN)/snakemake --lint --cores 1
+	$(BIN)/snakemake --lint --cores 1 --configfile $(CONFIG)
 
 # Prints the JSON of each benchmark and keeps it in benchmarks/<name>.json (only when it succeeds).
 BENCHMARKS := bench_mannwhitney bench_cache

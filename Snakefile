@@ -5,11 +5,9 @@ from snakemake.utils import min_version
 min_version("9.19")
 
 
-# The toy config is the default; a config given with --configfile replaces it (a key-by-key merge
-# would keep the toy's bridge tables and selectors). --config key=value still overrides keys.
-if not workflow.overwrite_configfiles:
-
-    configfile: "config/config.yaml"
+# No default config: name one with --configfile (config/config.yaml is the bundled toy cohort;
+# `make run` passes it). A `configfile:` here would be merged key by key with the user's (the toy's
+# bridge tables and selectors would leak into another cohort's run). See docs/architecture.md.
 
 
 report: "workflow/report/workflow.rst"

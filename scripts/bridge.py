@@ -7,10 +7,10 @@ from modmap.logs import log_to_file, run_job
 
 def main(smk) -> None:
     log_to_file(smk.log[0])
-    result = run_bridge(
-        modules_path=smk.input.modules, expression_path=smk.input.expression, **smk.params.run
-    )
-    check_kept_modules(result, smk.params.heatmap_modules, key="heatmaps.modules")
+    run = dict(smk.params.run)
+    heatmap_modules = run.pop("heatmap_modules")
+    result = run_bridge(modules_path=smk.input.modules, expression_path=smk.input.expression, **run)
+    check_kept_modules(result, heatmap_modules, key="heatmaps.modules")
     for name in ("bridge", "summary", "notes", "membership", "dropped", "annotation"):
         write_tsv(getattr(result, name), smk.output[name])
 

@@ -1,8 +1,9 @@
 """Adapter for rule gene_tests: per-gene tests of one comparison -> results/genes/{name}.tsv."""
 
+from modmap.design import comparison_design
 from modmap.io import read_expression, read_tsv, write_tsv
 from modmap.logs import log_to_file, run_job
-from modmap.stats import comparison_design, gene_tests
+from modmap.stats import gene_tests
 
 
 def main(smk) -> None:

@@ -1,25 +1,26 @@
 """Snakemake adapter: draw one module heatmap (results/figures/heatmap_{module}.{pdf,png})."""
 
+from modmap.design import heatmap_columns
 from modmap.io import read_expression, read_tsv
 from modmap.logs import log_to_file, run_job
-from modmap.plots import heatmap_columns, plot_module_heatmap, save_figure
+from modmap.plots import plot_module_heatmap, save_figure
 
 
 def main(smk) -> None:
     log = log_to_file(smk.log[0])
-    p, inp, module = smk.params, smk.input, smk.wildcards.module
+    inp, module = smk.input, smk.wildcards.module
+    run = dict(smk.params.run)
+    shown = {k: run.pop(k) for k in ("reference", "comparisons", "labels")}
     samples = read_tsv(inp.samples, dtype=str, keep_default_na=False)
     comparisons = read_tsv(inp.comparisons, dtype=str, keep_default_na=False)
     membership = read_tsv(inp.membership, dtype=str, keep_default_na=False)
     annotation = read_tsv(inp.annotation, dtype=str, keep_default_na=False)
-    paths = zip(p.comparisons, inp.genes, strict=True)
+    paths = zip(shown["comparisons"], inp.genes, strict=True)
     genes = {
         c: read_tsv(path, dtype={"feature_id": str}, keep_default_na=False, na_values=[""])
         for c, path in paths
     }
-    columns = heatmap_columns(
-        samples, comparisons, reference=p.reference, comparisons=p.comparisons, labels=p.labels
-    )
+    columns = heatmap_columns(samples, comparisons, **shown)
     expression = read_expression(inp.expression, samples=list(dict.fromkeys(columns["sample_id"])))
     fig = plot_module_heatmap(
         expression,
@@ -28,9 +29,7 @@ def main(smk) -> None:
         annotation,
         genes,
         module=module,
-        normalisation=p.normalisation,
-        max_genes=p.max_genes,
-        threshold_on=p.threshold_on,
+        **run,
     )
     save_figure(fig, *smk.output)
     log.info("heatmap %s: %d columns", module, len(columns))

@@ -7,21 +7,11 @@ from modmap.plots import plot_module_dots, save_figure
 
 def main(smk) -> None:
     log = log_to_file(smk.log[0])
-    p = smk.params
     scores = read_tsv(smk.input.scores, dtype={"comparison": str, "module_id": str})
     annotation = read_tsv(smk.input.annotation, dtype=str, keep_default_na=False)
-    fig = plot_module_dots(
-        scores,
-        annotation,
-        comparisons=p.comparisons,
-        labels=p.labels,
-        value=p.value,
-        min_pct=p.min_pct,
-        changed_pct=p.changed_pct,
-        max_rows=p.max_rows,
-    )
+    fig = plot_module_dots(scores, annotation, **smk.params.run)
     save_figure(fig, *smk.output)
-    log.info("module dot matrix: %d comparisons", len(p.comparisons))
+    log.info("module dot matrix: %d comparisons", len(smk.params.run["comparisons"]))
 
 
 if __name__ == "__main__":

@@ -7,21 +7,12 @@ from modmap.plots import plot_module_map, save_figure
 
 def main(smk) -> None:
     log = log_to_file(smk.log[0])
-    p = smk.params
     scores = read_tsv(smk.input.scores, dtype={"comparison": str, "module_id": str})
     annotation = read_tsv(smk.input.annotation, dtype=str, keep_default_na=False)
-    fig = plot_module_map(
-        scores,
-        annotation,
-        comparisons=p.comparisons,
-        labels=p.labels,
-        value=p.value,
-        min_pct=p.min_pct,
-        core_comparisons=p.core_signature,
-        changed_pct=p.changed_pct,
-    )
+    fig = plot_module_map(scores, annotation, **smk.params.run)
     save_figure(fig, *smk.output)
-    log.info("module map: %d comparisons, %d modules", len(p.comparisons), len(annotation))
+    n_comparisons = len(smk.params.run["comparisons"])
+    log.info("module map: %d comparisons, %d modules", n_comparisons, len(annotation))
 
 
 if __name__ == "__main__":

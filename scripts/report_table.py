@@ -8,7 +8,7 @@ from modmap.plots.tables import table_html
 def main(smk) -> None:
     log = log_to_file(smk.log[0])
     table = read_tsv(smk.input[0], keep_default_na=False, na_values=[""])
-    page = table_html(table, title=smk.params.title)
+    page = table_html(table, **smk.params.run)
     with atomic_path(smk.output[0]) as tmp:
         tmp.write_text(page, encoding="utf-8")
     log.info("%s: %d rows", smk.output[0], len(table))

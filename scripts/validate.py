@@ -1,42 +1,48 @@
 """Adapter for rule validate: check the matrix against the sample sheet, write the parquet cache."""
 
-from modmap.config import check_sample_sheet, resolve_comparisons
-from modmap.io import (
-    atomic_path,
-    read_expression_table,
-    read_header,
-    read_sample_sheet,
-    write_expression,
-    write_tsv,
-)
+from modmap.design import check_sample_sheet, resolve_comparisons
+from modmap.io import atomic_path, read_sample_sheet, write_expression, write_tsv
 from modmap.logs import log_to_file, run_job
-from modmap.validate import check_header, prepare_expression
+from modmap.readers import read_matrix
+from modmap.validate import prepare_expression, resolve_headers
 
 
 def main(smk) -> None:
     log = log_to_file(smk.log[0])
+    run = smk.params.run
     sheet_path, matrix_path = smk.input.samples, smk.input.expression
     sheet = check_sample_sheet(
-        read_sample_sheet(sheet_path), path=sheet_path, id_column=smk.params.id_column
+        read_sample_sheet(sheet_path), path=sheet_path, id_column=run["id_column"]
     )
     resolved = resolve_comparisons(
-        sheet,
-        smk.params.comparisons,
-        sheet_path=sheet_path,
-        min_group_size=smk.params.min_group_size,
+        sheet, run["comparisons"], sheet_path=sheet_path, min_group_size=run["min_group_size"]
     )
-    check_header(read_header(matrix_path), path=matrix_path)
+    read = read_matrix(matrix_path)
+    for note in read.notes:
+        log.info(note)
+    header, note = resolve_headers(
+        read.header,
+        sheet,
+        policy=run["duplicate_headers"],
+        path=matrix_path,
+        sheet_path=sheet_path,
+    )
+    read.values.columns = header[1:]
+    if note:
+        log.info(note)
     matrix, warnings = prepare_expression(
-        read_expression_table(matrix_path),
+        read.values,
         sample_ids=list(sheet["sample_id"]),
         path=matrix_path,
-        scale=smk.params.scale,
+        scale=run["scale"],
+        first_line=read.first_line or 2,
     )
     warnings = resolved.warnings + warnings
     for warning in warnings:
         log.warning(warning)
     summary = [
-        f"expression: {matrix_path}: {matrix.shape[0]} features x {matrix.shape[1]} samples",
+        f"expression: {matrix_path} ({read.kind}): {matrix.shape[0]} features x "
+        f"{matrix.shape[1]} samples",
         f"samples: {sheet_path}: {len(sheet)} samples",
         *(
             f"comparison {name}: {(g.role == 'case').sum()} case, {(g.role == 'control').sum()} "

@@ -30,8 +30,15 @@ def copy_workflow(dest: Path) -> Path:
 def run_snakemake(
     workdir: Path, *args: str, timeout: int = 900, check: bool = False
 ) -> subprocess.CompletedProcess:
-    """Run ``snakemake`` in ``workdir`` with the interpreter running the tests."""
+    """Run ``snakemake`` in ``workdir`` with the interpreter running the tests.
+
+    The workflow has no default config: ``--configfile config/config.yaml`` (the workdir's toy
+    config) is added unless ``args`` name a config file.
+    """
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    if not any(a.startswith("--configfile") for a in args):
+        # last: the option takes several values and would swallow a target that followed it
+        args = (*args, "--configfile", "config/config.yaml")
     proc = subprocess.run(
         [sys.executable, "-m", "snakemake", "--cores", "2", "--nolock", *args],
         cwd=workdir,

@@ -544,17 +544,32 @@ def test_min_genes_must_be_positive_int(files: dict[str, Path], bad) -> None:
 def test_run_bridge_reads_the_files(files: dict[str, Path], tmp_path: Path) -> None:
     expr = tmp_path / "expression.parquet"
     write_expression(pd.DataFrame({"s1": [1.0] * len(MATRIX)}, index=MATRIX), expr)
+    options = {
+        "modules_format": "auto",
+        "policy": "unambiguous",
+        "update_symbols": False,
+        "alias_table": None,
+    }
     r = run_bridge(
         modules_path=files["modules"],
         expression_path=expr,
-        source={"path": str(files["source"]), "format": "soft"},
-        target={"path": str(files["target"]), "format": None, "columns": {"refseq": None}},
+        source={"path": str(files["source"]), "format": "soft", "columns": {}},
+        target={"path": str(files["target"]), "format": "auto", "columns": {"refseq": None}},
         key="refseq",
         min_genes=1,
+        **options,
     )
     assert _counts(r)["kept"] == 3
     with pytest.raises(InputError, match="alias_table is not set"):
-        run_bridge(modules_path=files["modules"], expression_path=expr, update_symbols=True)
+        run_bridge(
+            modules_path=files["modules"],
+            expression_path=expr,
+            source=None,
+            target=None,
+            key="auto",
+            min_genes=1,
+            **{**options, "update_symbols": True},
+        )
 
 
 # ------------------------------------------------------------------------------------------
@@ -605,35 +620,6 @@ def test_toy_bridge_reproduces_generator_truth() -> None:
 # ------------------------------------------------------------------------------------------
 # the workflow helpers and the adapter
 # ------------------------------------------------------------------------------------------
-
-
-def test_config_helpers_by_hand() -> None:
-    from modmap.bridge import config_inputs, config_params
-
-    cfg = {
-        "modules": {"path": "m.tsv"},
-        "bridge": {"source": {"path": "a.soft"}, "target": None, "update_symbols": True},
-    }
-    assert config_inputs(cfg) == {
-        "modules": "m.tsv",
-        "expression": "results/validated/expression.parquet",
-        "source": "a.soft",
-        "aliases": "resources/annotation/entrez_symbol_alias.tsv.gz",
-    }
-    assert config_params(cfg) == {
-        "modules_format": "auto",
-        "min_genes": 10,
-        "key": "auto",
-        "policy": "unambiguous",
-        "source": {"path": "a.soft"},
-        "target": None,
-        "update_symbols": True,
-        "alias_table": "resources/annotation/entrez_symbol_alias.tsv.gz",
-    }
-    assert config_inputs({"modules": {"path": "m.tsv"}, "bridge": None}) == {
-        "modules": "m.tsv",
-        "expression": "results/validated/expression.parquet",
-    }
 
 
 ALIAS_REAL = ROOT / "resources" / "annotation" / "entrez_symbol_alias.tsv.gz"

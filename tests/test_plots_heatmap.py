@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 from scipy.cluster.hierarchy import leaves_list, linkage
 
+from modmap.design import heatmap_columns
 from modmap.errors import InputError
-from modmap.plots import heatmap_columns, plot_module_heatmap
+from modmap.plots import plot_module_heatmap
 from modmap.plots.heatmap import cluster_rows, top_changed_genes
 
 GROUPS = {"healthy": 9, "c1": 6, "c2": 5}
@@ -61,6 +62,7 @@ def draw(n_genes=30, *, normalisation="median", max_genes=50, nan=False):
         module="M3.1",
         normalisation=normalisation,
         max_genes=max_genes,
+        threshold_on="p_value",
     )
     image = next(im for ax in fig.axes for im in ax.images if im.get_gid() == "heatmap")
     ax = image.axes
@@ -127,14 +129,14 @@ def test_cluster_rows_handles_constant_gene():
 
 def test_top_changed_untested_last():
     genes = {"c": pd.DataFrame({"feature_id": ["a", "b", "c"], "p_value": [np.nan, 0.5, 0.1]})}
-    assert top_changed_genes(["a", "b", "c"], genes, max_genes=2) == ["b", "c"]
+    assert top_changed_genes(["a", "b", "c"], genes, max_genes=2, column="p_value") == ["b", "c"]
 
 
 def test_dropped_module_is_an_input_error():
     samples, comp, expr, memb, ann, genes = cohort()
     cols = heatmap_columns(samples, comp, reference={"group": "healthy"}, comparisons=["c1"])
     with pytest.raises(InputError, match="dropped"):
-        plot_module_heatmap(expr, cols, memb, ann, genes, module="M2.9")
+        plot_module_heatmap(expr, cols, memb, ann, genes, module="M2.9", threshold_on="p_value")
 
 
 def test_reference_matching_nothing_is_an_input_error():
@@ -153,7 +155,7 @@ def test_rows_are_labelled_by_symbol_and_shared_symbols_keep_the_probe():
     memb = memb.assign(symbol="")
     memb.loc[memb["feature_id"].isin(feats), "symbol"] = ["GENEC", "GENEC", "", "STAT1"]
     cols = heatmap_columns(samples, comp, reference={"group": "healthy"}, comparisons=["c1"])
-    fig = plot_module_heatmap(expr, cols, memb, ann, genes, module="M3.1")
+    fig = plot_module_heatmap(expr, cols, memb, ann, genes, module="M3.1", threshold_on="p_value")
     image = next(im for ax in fig.axes for im in ax.images if im.get_gid() == "heatmap")
     rows = {t.get_text() for t in image.axes.get_yticklabels()}
     assert rows == {"GENEC (ILMN_0000)", "GENEC (ILMN_0001)", "ILMN_0002", "STAT1"}
@@ -166,7 +168,9 @@ def test_heatmap_draws_into_a_subfigure():
     cols = heatmap_columns(samples, comp, reference={"group": "healthy"}, comparisons=["c1", "c2"])
     outer = Figure(figsize=(12, 6))
     left, right = outer.subfigures(1, 2)
-    fig = plot_module_heatmap(expr, cols, memb, ann, genes, module="M3.1", fig=right)
+    fig = plot_module_heatmap(
+        expr, cols, memb, ann, genes, module="M3.1", fig=right, threshold_on="p_value"
+    )
     assert fig is outer
     images = [im for a in right.axes for im in a.images if im.get_gid() == "heatmap"]
     assert len(images) == 1 and images[0].get_array().shape == (12, len(cols))

@@ -246,18 +246,6 @@ def test_figures_save_as_pdf_png_svg(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["map.pdf", "map.png", "map.svg"]
 
 
-@pytest.mark.parametrize("name", ["module_map", "module_dots", "heatmap", "report_table"])
-def test_scripts_import_without_snakemake(name):
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "scripts" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"_script_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    assert callable(module.main)
-
-
 def test_figures_compose_into_a_caller_figure():
     # Dot matrix into the caller's axes, module map into one of the caller's subfigures: both
     # draw there and return the caller's root figure.

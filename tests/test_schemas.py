@@ -40,7 +40,9 @@ def test_every_field_has_description_type_and_default(name):
             missing.append(f"{field}: type")
         # Sub-keys of a nullable table, required keys and identifiers state their default in
         # the description instead (a schema default cannot be applied inside a null).
-        required = field.split(".")[-1] in {"path", "name", "case", "control", "sample_id"}
+        required = field.split(".")[-1] in {"path", "name", "case", "control", "sample_id"} or (
+            "." not in field and field in schema.get("required", [])
+        )
         inside_table = ".source." in f".{field}." or ".target." in f".{field}."
         if "default" not in sub and not required and not inside_table:
             missing.append(f"{field}: default")

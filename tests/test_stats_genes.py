@@ -43,7 +43,7 @@ def comparisons():
 
 def test_unpaired_table_contract_and_fdr():
     expr = expression()
-    out = gene_tests(expr, comparison_design(comparisons(), "u"), fdr=True)
+    out = gene_tests(expr, comparison_design(comparisons(), "u"), fdr=True, min_group_size=3)
     assert list(out.columns) == [*COLUMNS, "q_value"]
     assert list(out["feature_id"]) == ["g1", "g2", "g3", "g4"]
     # g2: all 4 cases above all 4 controls -> W = 16, exact p = 2 / C(8, 4).
@@ -51,12 +51,15 @@ def test_unpaired_table_contract_and_fdr():
     assert out.loc[1, "p_value"] == pytest.approx(2 / 70)
     assert out.loc[1, "direction"] == "up"
     assert out.loc[1, "median_case"] == pytest.approx(np.median(expr.iloc[1, :4]))
-    assert "q_value" not in gene_tests(expr, comparison_design(comparisons(), "u")).columns
+    assert (
+        "q_value"
+        not in gene_tests(expr, comparison_design(comparisons(), "u"), min_group_size=3).columns
+    )
 
 
 def test_pairs_matched_by_pair_label_not_row_order():
     expr = expression()
-    out = gene_tests(expr, comparison_design(comparisons(), "p"))
+    out = gene_tests(expr, comparison_design(comparisons(), "p"), min_group_size=3)
     # pairs: A = (case s0, control s5), C = (case s4, control s1), B = (case s6, control s2)
     d = expr["s0"] - expr["s5"], expr["s4"] - expr["s1"], expr["s6"] - expr["s2"]
     d = np.stack([v.to_numpy() for v in d], axis=1)
@@ -68,7 +71,7 @@ def test_pairs_matched_by_pair_label_not_row_order():
 
 def test_welch_option_and_design_errors():
     expr = expression()
-    out = gene_tests(expr, comparison_design(comparisons(), "u"), test="welch")
+    out = gene_tests(expr, comparison_design(comparisons(), "u"), test="welch", min_group_size=3)
     assert set(out["method"]) == {"welch"}
     with pytest.raises(InputError, match="no rows for comparison 'zzz'"):
         comparison_design(comparisons(), "zzz")
@@ -77,9 +80,9 @@ def test_welch_option_and_design_errors():
     with pytest.raises(InputError, match="pair 'A'"):
         comparison_design(bad, "p")
     with pytest.raises(InputError, match="not columns of the expression matrix"):
-        gene_tests(expr.drop(columns="s3"), comparison_design(comparisons(), "u"))
+        gene_tests(expr.drop(columns="s3"), comparison_design(comparisons(), "u"), min_group_size=3)
     with pytest.raises(InputError, match="statistics.test"):
-        gene_tests(expr, comparison_design(comparisons(), "u"), test="limma")
+        gene_tests(expr, comparison_design(comparisons(), "u"), test="limma", min_group_size=3)
 
 
 def test_not_tested_features_are_logged(caplog):
@@ -87,7 +90,9 @@ def test_not_tested_features_are_logged(caplog):
     expr.iloc[0] = 3.0
     expr.iloc[2, :4] = np.nan
     with caplog.at_level("WARNING", logger="modmap.stats.genes"):
-        out = gene_tests(expr, comparison_design(comparisons(), "u"), comparison="u")
+        out = gene_tests(
+            expr, comparison_design(comparisons(), "u"), comparison="u", min_group_size=3
+        )
     assert list(out["method"])[:3] == ["not_tested", "exact", "not_tested"]
     text = caplog.text
     assert "constant" in text and "g1" in text

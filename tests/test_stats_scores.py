@@ -35,7 +35,7 @@ MEMBERS = pd.DataFrame(
 
 
 def test_counts_by_hand_on_p_values():
-    out = module_scores({"cmp": GENES}, MEMBERS)
+    out = module_scores({"cmp": GENES}, MEMBERS, alpha=0.05, threshold_on="p_value")
     assert list(out["module_id"]) == ["M2", "M1", "M3"]  # membership order
     m2, m1, m3 = (out.iloc[i] for i in range(3))
     # M2: a, b, c tested (e not tested; a listed twice counts once); up a, b; down c.
@@ -60,9 +60,11 @@ def test_q_value_threshold_and_two_comparisons():
 
 def test_annotation_titles_and_errors():
     ann = pd.DataFrame({"module_id": ["M1", "M2", "M3"], "title": ["One", "Two", "Three"]})
-    out = module_scores({"x": GENES}, MEMBERS, ann)
+    out = module_scores({"x": GENES}, MEMBERS, ann, alpha=0.05, threshold_on="p_value")
     assert list(out["title"]) == ["Two", "One", "Three"]
-    with pytest.raises(InputError, match="statistics.fdr"):
-        module_scores({"x": GENES.drop(columns="q_value")}, MEMBERS, threshold_on="q_value")
+    with pytest.raises(InputError, match="has no 'q_value' column"):
+        module_scores(
+            {"x": GENES.drop(columns="q_value")}, MEMBERS, alpha=0.05, threshold_on="q_value"
+        )
     with pytest.raises(InputError, match="alpha"):
-        module_scores({"x": GENES}, MEMBERS, alpha=5)
+        module_scores({"x": GENES}, MEMBERS, alpha=5, threshold_on="p_value")

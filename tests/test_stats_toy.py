@@ -52,6 +52,11 @@ def _design(sheet: pd.DataFrame, comp: dict) -> pd.DataFrame:
 def scores() -> pd.DataFrame:
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     sheet = pd.read_csv(TOY / "samples.tsv", sep="\t", dtype=str, keep_default_na=False)
+    # responder = the planted primary endpoint at M6 (what the clinical stage derives), whether
+    # or not the sheet still carries the column
+    planted = pd.read_csv(TOY / "response_truth.tsv", sep="\t", dtype=str).query("visit == 'M6'")
+    responder = sheet["subject_id"].map(planted.set_index("subject_id")["primary"]).fillna("")
+    sheet = sheet.assign(responder=responder)
     expr = pd.read_csv(TOY / "expression.tsv.gz", sep="\t", index_col="feature_id")
     bridge = pd.read_csv(TOY / "bridge_truth.tsv", sep="\t", dtype=str, keep_default_na=False)
     bridge = bridge[bridge["status"] == "unambiguous"]
@@ -59,10 +64,10 @@ def scores() -> pd.DataFrame:
         {"module_id": bridge["module_id"], "title": "", "feature_id": bridge["target_id"]}
     )
     tables = {
-        c["name"]: gene_tests(expr, _design(sheet, c), comparison=c["name"])
+        c["name"]: gene_tests(expr, _design(sheet, c), comparison=c["name"], min_group_size=3)
         for c in config["comparisons"]
     }
-    return module_scores(tables, membership)
+    return module_scores(tables, membership, alpha=0.05, threshold_on="p_value")
 
 
 def test_planted_modules_rank_first(scores):

@@ -19,7 +19,7 @@ import pytest
 import yaml
 from scipy.stats import mannwhitneyu
 
-from modmap import toy
+from modmap import toy, toy_trial
 from modmap.errors import InputError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,6 +33,14 @@ FILES = [
     "bridge_truth.tsv",
     "modules_truth.tsv",
     "truth.tsv",
+    "clinical.tsv",
+    "adverse_events.tsv",
+    "followup.tsv",
+    "analytes.tsv",
+    "withdrawal.tsv",
+    "response_truth.tsv",
+    "clinical_truth.tsv",
+    "paired_truth.tsv",
 ]
 
 
@@ -121,30 +129,39 @@ def test_toy_stays_small():
     assert sum((TOY / name).stat().st_size for name in FILES) < 3_000_000
 
 
+def _planted_m6_responders() -> pd.Series:
+    truth = _read("response_truth.tsv").query("visit == 'M6'")
+    return truth.set_index("subject_id")["primary"]
+
+
 def test_sample_sheet_follows_the_trial(samples):
-    assert list(samples.columns) == [
-        "sample_id", "subject_id", "group", "arm", "timepoint", "responder", "age", "sex",
-    ]  # fmt: skip
+    columns = ["sample_id", "subject_id", "group", "arm", "timepoint", "age", "sex"]
+    if toy.RESPONDER_COLUMN:  # until the clinical stage derives it (see toy.RESPONDER_COLUMN)
+        columns.insert(5, "responder")
+    assert list(samples.columns) == columns
     assert samples["sample_id"].is_unique
     patients = samples[samples["group"] == "patient"]
     healthy = samples[samples["group"] == "healthy"]
     assert len(healthy) == 21 and healthy["sample_id"].str.fullmatch(r"HC\d{2}").all()
-    assert (healthy[["arm", "timepoint", "responder"]] == "").all().all()
+    assert (healthy[["arm", "timepoint"]] == "").all().all()
     assert patients["sample_id"].str.fullmatch(r"SJIA\d{2}_(D1|M1|M6)").all()
     assert (patients["sample_id"] == patients["subject_id"] + "_" + patients["timepoint"]).all()
     subjects = patients.drop_duplicates("subject_id")
     assert subjects.groupby("arm").size().to_dict() == {"anakinra": 12, "placebo": 12}
-    # responder status on every patient row, constant within a subject
-    assert patients["responder"].isin(["yes", "no"]).all()
-    assert (patients.groupby("subject_id")["responder"].nunique() == 1).all()
-    per_arm = subjects.groupby(["arm", "responder"]).size().to_dict()
-    assert per_arm[("anakinra", "yes")] == 8 and per_arm[("anakinra", "no")] == 4
-    assert per_arm[("placebo", "yes")] == 1 and per_arm[("placebo", "no")] == 11
+    # responders at M6 (primary endpoint, planted): 7 anakinra, 4 placebo (resources/toy/README)
+    planted = _planted_m6_responders()
+    arm_of = subjects.set_index("subject_id")["arm"]
+    per_arm = planted.groupby(arm_of.reindex(planted.index)).apply(lambda s: (s == "yes").sum())
+    assert per_arm.to_dict() == {"anakinra": 7, "placebo": 4}
+    if "responder" in samples.columns:
+        assert (healthy["responder"] == "").all()
+        assert (patients["responder"] == patients["subject_id"].map(planted)).all()
     # some visits missing, but enough samples where the comparisons need them
     assert 24 * 3 - 8 <= len(patients) < 24 * 3
+    resp = patients["subject_id"].map(planted)
+    m6 = patients["timepoint"] == "M6"
+    assert (m6 & (resp == "yes")).sum() >= 8 and (m6 & (resp == "no")).sum() >= 8
     ana = patients[patients["arm"] == "anakinra"]
-    m6 = ana[ana["timepoint"] == "M6"]
-    assert (m6["responder"] == "no").sum() >= 4 and (m6["responder"] == "yes").sum() >= 6
     visits = ana.groupby("subject_id")["timepoint"].apply(set)
     assert sum({"D1", "M1"} <= v for v in visits) >= 8
     # controls age/sex-matched: every control has a patient of the same sex within 1 year
@@ -288,29 +305,57 @@ def test_truth_covers_every_comparison(comparisons):
 
 
 def test_truth_follows_the_paper():
+    """The paper's story with its design: placebo switches to anakinra at M1 (M6 treated)."""
     truth = _read("truth.tsv").set_index(["module_id", "comparison"])["direction"]
     shift = _read("truth.tsv").set_index(["module_id", "comparison"])["shift"]
     up, down = ["M1.5", "M2.6", "M2.2", "M3.2", "M3.3", "M2.3", "M1.2"], [
         "M2.8", "M3.8", "M1.3", "M1.4", "M2.1",
     ]  # fmt: skip
-    for comp in ["anakinra_D1", "placebo_D1", "placebo_M1", "placebo_M6", "nonresponders_M6"]:
+    # untreated (D1, placebo M1) and non-responders at M6: the D1 signature
+    for comp in ["anakinra_D1", "placebo_D1", "placebo_M1", "nonresponders_M6"]:
         assert all(truth[m, comp] == "up" for m in up), comp
         assert all(truth[m, comp] == "down" for m in down), comp
-    for comp in ["anakinra_M1", "anakinra_M6"]:
-        assert all(truth[m, comp] == "partial" and shift[m, comp] == "up" for m in up)
-        assert all(truth[m, comp] == "partial" and shift[m, comp] == "down" for m in down)
+    # treated groups mixing responders and non-responders: only some patients normalise
+    for comp in ["anakinra_M1", "anakinra_M6", "placebo_M6"]:
+        assert all(truth[m, comp] == "partial" and shift[m, comp] == "up" for m in up), comp
+        assert all(truth[m, comp] == "partial" and shift[m, comp] == "down" for m in down), comp
     assert all(truth[m, "responders_M6"] == "none" for m in up + down)
     assert all(truth[m, "anakinra_M1_vs_D1"] == "partial" for m in up + down)
     assert all(shift[m, "anakinra_M1_vs_D1"] == "down" for m in up)
     assert all(shift[m, "anakinra_M1_vs_D1"] == "up" for m in down)
+    # interferon rises after anakinra "in every group" (anakinra M1/M6 and placebo M6)
     ifn = {c: truth["M3.1", c] for c in truth.index.get_level_values(1).unique()}
     assert ifn == {
         "anakinra_D1": "none", "anakinra_M1": "up", "anakinra_M6": "up", "placebo_D1": "none",
-        "placebo_M1": "none", "placebo_M6": "none", "responders_M6": "up",
+        "placebo_M1": "none", "placebo_M6": "up", "responders_M6": "up",
         "nonresponders_M6": "up", "anakinra_M1_vs_D1": "up",
     }  # fmt: skip
     others = [m for m in truth.index.get_level_values(0).unique() if m not in up + down]
     assert all(truth[m, c] == "none" for m in others if m != "M3.1" for c in ifn)
+
+
+def _flags(values, case, control) -> pd.Series:
+    test = mannwhitneyu(
+        values[case].to_numpy(), values[control].to_numpy(), axis=1, nan_policy="omit"
+    )
+    sign = np.sign(test.statistic - len(case) * len(control) / 2)
+    return pd.Series(np.where(test.pvalue < 0.05, sign, 0), index=values.index)
+
+
+def test_interferon_rises_after_the_switch_to_anakinra(expression, samples, bridge_from_tables):
+    """M3.1 genes vs healthy (scipy Mann-Whitney): up in placebo at M6 (on open-label anakinra
+    since M1) and anakinra at M1, not in placebo at M1 (still on placebo)."""
+    values = expression.set_index("feature_id").replace("", np.nan).astype(float)
+    healthy = samples.loc[samples["group"] == "healthy", "sample_id"]
+    kept = bridge_from_tables[bridge_from_tables["status"] == "unambiguous"]
+    ifn = kept.loc[kept["module_id"] == "M3.1", "target_id"].unique()
+
+    def share_up(arm: str, visit: str) -> float:
+        case = samples.query("arm == @arm and timepoint == @visit")["sample_id"]
+        return float((_flags(values.loc[ifn], case, healthy) > 0).mean())
+
+    assert share_up("placebo", "M6") > 0.5 and share_up("anakinra", "M1") > 0.5
+    assert share_up("placebo", "M1") < 0.15 and share_up("placebo", "D1") < 0.15
 
 
 def test_planted_effects_are_detectable(expression, samples, bridge_from_tables):
@@ -343,8 +388,14 @@ def test_bad_config_is_reported(tmp_path):
     config.write_text("samples: {path: x}\n")
     with pytest.raises(InputError, match="no 'comparisons' list"):
         toy.read_comparisons(config)
-    sheet = toy.make_samples(np.random.default_rng(1))
-    states = toy.planted_states(sheet)
+    rng = np.random.default_rng(1)
+    subjects = toy.make_subjects(rng)
+    responses = toy_trial.planted_responses(toy_trial.plan_courses(subjects, rng=rng))
+    m6 = responses[responses["visit"] == "M6"]
+    sheet = toy.make_samples(
+        subjects, dict(zip(m6["subject_id"], m6["primary"], strict=True)), rng=rng
+    )
+    states = toy.planted_states(sheet, responses)
     bad = [{"name": "x", "case": {"visit": "D1"}, "control": {"group": "healthy"}}]
     with pytest.raises(InputError, match="column 'visit' is not in the toy sample sheet"):
         toy.derive_truth(states, sheet, bad, ["M1.1"])

@@ -59,7 +59,8 @@ def test_kill_9_mid_run_then_make_run_resumes_to_the_clean_bytes(tmp_path, toy_r
     wd = copy_workflow(tmp_path / "wf")
     shutil.copy2(REPO / "Makefile", wd / "Makefile")
     run = subprocess.Popen(  # the command make run starts, without --nolock
-        [sys.executable, "-m", "snakemake", "--profile", "profiles/default", "--cores", "2"],
+        [sys.executable, "-m", "snakemake", "--profile", "profiles/default", "--cores", "2"]
+        + ["--configfile", "config/config.yaml"],
         cwd=wd,
         start_new_session=True,
         stdout=subprocess.DEVNULL,
@@ -78,7 +79,8 @@ def test_kill_9_mid_run_then_make_run_resumes_to_the_clean_bytes(tmp_path, toy_r
     # Snakemake without the unlock step fails on the lock: the problem is real (neither a dry
     # run nor a run with nothing to do takes the lock; scores.tsv is not made yet)
     locked = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", "results/modules/scores.tsv"],
+        [sys.executable, "-m", "snakemake", "--cores", "2", "results/modules/scores.tsv"]
+        + ["--configfile", "config/config.yaml"],
         cwd=wd,
         capture_output=True,
         text=True,

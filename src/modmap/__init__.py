@@ -3,7 +3,8 @@
 The library behind the modmap Snakemake workflow. Every stage of the workflow is a thin adapter in
 ``scripts/`` around a function of this package, so each step can be used and tested on its own:
 
-- :mod:`modmap.config`   comparisons, selectors and config checks;
+- :mod:`modmap.settings` the validated config: cross-key checks and each rule's parameters;
+- :mod:`modmap.design`   sample sheet, selectors, comparisons, the samples each step uses;
 - :mod:`modmap.io`       reading and writing tables (expression, sample sheets, caches);
 - :mod:`modmap.toy`      the deterministic toy SJIA cohort generator;
 - :mod:`modmap.annotation`, :mod:`modmap.bridge`, :mod:`modmap.modules`  cross-platform translation;

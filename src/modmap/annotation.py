@@ -42,6 +42,7 @@ __all__ = [
     "read_alias_table",
     "read_platform",
     "split_keys",
+    "symbol_tokens",
 ]
 
 Key = Literal["refseq", "entrez", "symbol"]
@@ -74,12 +75,12 @@ COLUMN_CANDIDATES: dict[str, tuple[str, ...]] = {
 
 _MISSING = frozenset({"", "---", "--", "-", "NA", "N/A", "NAN", "NULL", "NONE"})
 _SPLIT = re.compile(r"\s*(?:///|//|[,;|])\s*")
-_REFSEQ = re.compile(r"^((?:NM|NR|XM|XR)_\d+)(?:\.\d+)?$")
-_ENTREZ = re.compile(r"^\d+$")
+_REFSEQ = re.compile(r"^((?:NM|NR|XM|XR)_\d+)(?:\.\d+)?\Z")
+_ENTREZ = re.compile(r"^\d+\Z")
 _MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
 _EXCEL_DATE = re.compile(
     rf"^(?:\d{{1,2}}-(?:{_MONTHS})|(?:{_MONTHS})-\d{{1,2}}|\d{{4}}-\d{{2}}-\d{{2}}"
-    rf"|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})$",
+    rf"|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})\Z",
     re.IGNORECASE,
 )
 
@@ -381,3 +382,18 @@ def split_keys(value: str, kind: Key) -> tuple[list[str], list[str]]:
         if key is not None and key not in keys:
             keys.append(key)
     return keys, rejected
+
+
+def symbol_tokens(cell: str) -> list[str]:
+    """Gene symbols of one annotation cell in their original case (for labels, not keys).
+
+    Split as keys are (``///``, ``,``, ``;``, ``|``); placeholders (``---``, ``NA``) and
+    Excel-mangled symbols (``2-Sep``) are left out.
+    """
+    out: list[str] = []
+    for token in _SPLIT.split(str(cell or "").strip()):
+        token = token.strip()
+        if token.upper() in _MISSING or is_excel_date(token) or token in out:
+            continue
+        out.append(token)
+    return out

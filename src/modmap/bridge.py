@@ -41,14 +41,13 @@ from typing import Literal
 import pandas as pd
 
 from modmap.annotation import (
-    _MISSING,
-    _SPLIT,
     KEY_KINDS,
     PlatformTable,
     is_excel_date,
     read_alias_table,
     read_platform,
     split_keys,
+    symbol_tokens,
 )
 from modmap.errors import InputError
 from modmap.io import read_feature_ids
@@ -79,16 +78,22 @@ STATUSES: tuple[str, ...] = (
     "conflict",
     "identity",
 )
-_REFSEQ_ID = re.compile(r"^(NM|NR|XM|XR)_\d+(\.\d+)?$", re.IGNORECASE)
+_REFSEQ_ID = re.compile(r"^(NM|NR|XM|XR)_\d+(\.\d+)?\Z", re.IGNORECASE)
 #: Feature IDs that are probe or accession IDs, not gene symbols: Illumina (``ILMN_1651440``,
 #: ``GI_4502630-S``), Affymetrix (``200004_s_at``, ``AFFX-BioB-5_at``), Agilent
 #: (``A_23_P100001``), RefSeq (``NM_002038.3``, ``NP_...``), Ensembl (``ENSG00000111335``) and
 #: all-digit IDs (Entrez Gene, array addresses).
 _NOT_SYMBOL = re.compile(
     r"^(?:ILMN_\d+|GI_\d+-[A-Z]|\S+_at|AFFX-\S+|A_\d+_P\d+|(?:NM|NR|XM|XR|NP|XP)_\d+(?:\.\d+)?"
-    r"|ENS[A-Z]*\d{6,}(?:\.\d+)?|\d+)$",
+    r"|ENS[A-Z]*\d{6,}(?:\.\d+)?|\d+)\Z",
     re.IGNORECASE,
 )
+
+
+def looks_like_probe(feature_id: str) -> bool:
+    """True when ``feature_id`` is a probe or accession ID (Illumina, Affymetrix, Agilent, RefSeq,
+    Ensembl, all digits), False when it may be a gene symbol."""
+    return bool(_NOT_SYMBOL.match(str(feature_id).strip()))
 
 
 @dataclass(frozen=True)
@@ -353,7 +358,6 @@ def bridge_modules(
         raise ValueError(f"bridge.policy: '{policy}' is not one of unambiguous, all.")
     source_ids = list(dict.fromkeys(modules.members["feature_id"]))
     feature_list = [str(f) for f in features]
-    feature_set = set(feature_list)
     kind = resolve_key(
         key,
         source=source,
@@ -363,82 +367,20 @@ def bridge_modules(
         update_symbols=aliases is not None,
     )
     notes: list[tuple[str, str, str, str]] = []
-    reach: dict[str, list[str]] = {}
-    status: dict[str, str] = {}
     if kind == "identity":
-        src_keys = {}
-        for s in source_ids:
-            src_keys[s] = [s]
-            if is_excel_date(s):
-                notes.append(
-                    (
-                        "source",
-                        s,
-                        "excel_date",
-                        f"'{s}' looks like a date made by a spreadsheet; "
-                        "not matched (fix the symbol in the module file)",
-                    )
-                )
-                src_keys[s] = []
-                status[s] = "no_key"
-            elif s in feature_set:
-                reach[s] = [s]
-                status[s] = "identity"
-            else:
-                status[s] = "no_match"
-        # A matrix symbol mangled by a spreadsheet can never match its module symbol: say so.
-        for f in feature_list:
-            if is_excel_date(f):
-                notes.append(
-                    (
-                        "target",
-                        f,
-                        "excel_date",
-                        f"matrix feature '{f}' looks like a date made by a spreadsheet; no module "
-                        "symbol can match it (fix the gene symbol in the expression matrix)",
-                    )
-                )
+        src_keys, reach, status = _translate_identity(source_ids, feature_list, notes)
     else:
-        if source is not None:
-            in_table = set(source.table["id"])
-            missing = [s for s in source_ids if s not in in_table]
-            if len(missing) == len(source_ids):
-                raise InputError(
-                    f"{modules.path}: none of the {len(source_ids)} module feature IDs is in the "
-                    f"source annotation table {source.path} (e.g. {', '.join(source_ids[:3])}; "
-                    f"table IDs look like {', '.join(source.table['id'].head(3))}). Use the "
-                    "platform table of the module file's features in bridge.source, or the right "
-                    "ID column (bridge.source.columns.id)."
-                )
-        updater = SymbolUpdater(aliases) if (aliases is not None and kind == "symbol") else None
-        src_keys = _keys_for(source_ids, kind, "source", source, updater, notes)
-        if target is not None:
-            tgt_ids = [t for t in target.table["id"] if t in feature_set]
-        else:
-            tgt_ids = feature_list
-        tgt_keys = _keys_for(tgt_ids, kind, "target", target, updater, notes)
-        index: dict[str, list[str]] = {}
-        for t, ks in tgt_keys.items():
-            for k in ks:
-                index.setdefault(k, []).append(t)
-        for s in source_ids:
-            ks = src_keys[s]
-            if not ks:
-                status[s] = "no_key"
-                continue
-            hit = list(dict.fromkeys(t for k in ks for t in index.get(k, ())))
-            if not hit:
-                status[s] = "no_match"
-            elif len(hit) > 1:
-                status[s] = "ambiguous"
-                if policy == "all":
-                    reach[s] = hit
-            else:
-                status[s] = "unambiguous"
-                reach[s] = hit
-        if policy == "unambiguous":
-            _apply_conflicts(modules.members, reach, status)
-
+        src_keys, reach, status = _translate_keyed(
+            modules,
+            source_ids,
+            feature_list,
+            kind=kind,
+            source=source,
+            target=target,
+            policy=policy,
+            aliases=aliases,
+            notes=notes,
+        )
     bridge = pd.DataFrame(
         {
             "source_id": source_ids,
@@ -447,25 +389,8 @@ def bridge_modules(
             "status": [status[s] for s in source_ids],
         }
     )
-    counts = bridge["status"].value_counts()
-    n_kept = int((bridge["target_id"] != "").sum())
-    summary = pd.DataFrame(
-        {
-            "status": [*STATUSES, "source_total", "kept"],
-            "count": [int(counts.get(s, 0)) for s in STATUSES] + [len(source_ids), n_kept],
-        }
-    )
-    if n_kept == 0:
-        ex = bridge.head(3)
-        raise InputError(
-            f"{modules.path}: none of the {len(source_ids)} module features reaches a feature "
-            f"of the expression matrix (key: {kind}; "
-            + ", ".join(f"{s}: {int(counts.get(s, 0))}" for s in STATUSES if counts.get(s, 0))
-            + "; e.g. "
-            + ", ".join(f"{r.source_id} [{r.keys}]" for r in ex.itertuples())
-            + f"; matrix features look like {', '.join(feature_list[:3])}). Check modules.path, "
-            "bridge.key and the bridge.source/bridge.target tables."
-        )
+    summary = _summary(bridge)
+    _check_something_kept(modules, bridge, kind=kind, feature_list=feature_list)
     symbols = feature_symbols(
         reach,
         source=source,
@@ -483,14 +408,52 @@ def bridge_modules(
         notes=notes_df.reset_index(drop=True),
         key=kind,
     )
+    _log_result(result, min_genes)
+    return result
+
+
+def _summary(bridge: pd.DataFrame) -> pd.DataFrame:
+    """``status``, ``count``: every status of :data:`STATUSES`, then ``source_total``, ``kept``."""
+    counts = bridge["status"].value_counts()
+    n_kept = int((bridge["target_id"] != "").sum())
+    return pd.DataFrame(
+        {
+            "status": [*STATUSES, "source_total", "kept"],
+            "count": [int(counts.get(s, 0)) for s in STATUSES] + [len(bridge), n_kept],
+        }
+    )
+
+
+def _check_something_kept(
+    modules: ModuleSet, bridge: pd.DataFrame, *, kind: str, feature_list: list[str]
+) -> None:
+    """Raise when no module feature reaches the matrix (with counts and examples)."""
+    if (bridge["target_id"] != "").any():
+        return
+    counts = bridge["status"].value_counts()
+    ex = bridge.head(3)
+    raise InputError(
+        f"{modules.path}: none of the {len(bridge)} module features reaches a feature "
+        f"of the expression matrix (key: {kind}; "
+        + ", ".join(f"{s}: {int(counts.get(s, 0))}" for s in STATUSES if counts.get(s, 0))
+        + "; e.g. "
+        + ", ".join(f"{r.source_id} [{r.keys}]" for r in ex.itertuples())
+        + f"; matrix features look like {', '.join(feature_list[:3])}). Check modules.path, "
+        "bridge.key and the bridge.source/bridge.target tables."
+    )
+
+
+def _log_result(result: BridgeResult, min_genes: int) -> None:
+    """Log the kept line, the status counts, the module counts and every note."""
     log.info("bridge: %s", result.kept_line())
-    for row in summary.itertuples():
+    for row in result.summary.itertuples():
         log.info("  %-12s %d", row.status, row.count)
+    annotation, notes_df = result.annotation, result.notes
     log.info(
         "modules: %d in file, %d kept, %d dropped (min_genes %d)",
         len(annotation),
         int((annotation["kept"] == "true").sum()),
-        len(dropped),
+        len(result.dropped),
         min_genes,
     )
     if len(notes_df):
@@ -500,22 +463,115 @@ def bridge_modules(
         )
     for n in notes_df.itertuples():
         log.info("note: %s %s: %s: %s", n.side, n.id, n.issue, n.detail)
-    return result
 
 
-def _symbol_tokens(cell: str) -> list[str]:
-    """Gene symbols of one annotation cell in their original case (for labels, not keys).
+def _translate_identity(
+    source_ids: list[str], feature_list: list[str], notes: list[tuple[str, str, str, str]]
+) -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, str]]:
+    """Identity bridge: a module feature present in the matrix maps to itself.
 
-    Split as keys are (``///``, ``,``, ``;``, ``|``); placeholders (``---``, ``NA``) and
-    Excel-mangled symbols (``2-Sep``) are left out.
+    Returns the keys, the kept targets and the status of every source ID; Excel-mangled IDs on
+    either side are added to ``notes``.
     """
-    out: list[str] = []
-    for token in _SPLIT.split(str(cell or "").strip()):
-        token = token.strip()
-        if token.upper() in _MISSING or is_excel_date(token) or token in out:
+    feature_set = set(feature_list)
+    reach: dict[str, list[str]] = {}
+    status: dict[str, str] = {}
+    src_keys = {}
+    for s in source_ids:
+        src_keys[s] = [s]
+        if is_excel_date(s):
+            notes.append(
+                (
+                    "source",
+                    s,
+                    "excel_date",
+                    f"'{s}' looks like a date made by a spreadsheet; "
+                    "not matched (fix the symbol in the module file)",
+                )
+            )
+            src_keys[s] = []
+            status[s] = "no_key"
+        elif s in feature_set:
+            reach[s] = [s]
+            status[s] = "identity"
+        else:
+            status[s] = "no_match"
+    # A matrix symbol mangled by a spreadsheet can never match its module symbol: say so.
+    for f in feature_list:
+        if is_excel_date(f):
+            notes.append(
+                (
+                    "target",
+                    f,
+                    "excel_date",
+                    f"matrix feature '{f}' looks like a date made by a spreadsheet; no module "
+                    "symbol can match it (fix the gene symbol in the expression matrix)",
+                )
+            )
+    return src_keys, reach, status
+
+
+def _translate_keyed(
+    modules: ModuleSet,
+    source_ids: list[str],
+    feature_list: list[str],
+    *,
+    kind: str,
+    source: PlatformTable | None,
+    target: PlatformTable | None,
+    policy: Policy,
+    aliases: pd.DataFrame | None,
+    notes: list[tuple[str, str, str, str]],
+) -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, str]]:
+    """Keyed bridge: match source and target features through their keys, apply the policy.
+
+    Returns the keys, the kept targets and the status of every source ID; symbol renamings and
+    Excel-mangled symbols are added to ``notes``.
+    """
+    feature_set = set(feature_list)
+    reach: dict[str, list[str]] = {}
+    status: dict[str, str] = {}
+    if source is not None:
+        in_table = set(source.table["id"])
+        missing = [s for s in source_ids if s not in in_table]
+        if len(missing) == len(source_ids):
+            raise InputError(
+                f"{modules.path}: none of the {len(source_ids)} module feature IDs is in the "
+                f"source annotation table {source.path} (e.g. {', '.join(source_ids[:3])}; "
+                f"table IDs look like {', '.join(source.table['id'].head(3))}). Use the "
+                "platform table of the module file's features in bridge.source, or the right "
+                "ID column (bridge.source.columns.id)."
+            )
+    updater = SymbolUpdater(aliases) if (aliases is not None and kind == "symbol") else None
+    src_keys = _keys_for(source_ids, kind, "source", source, updater, notes)
+    if target is not None:
+        tgt_ids = [t for t in target.table["id"] if t in feature_set]
+    else:
+        tgt_ids = feature_list
+    tgt_keys = _keys_for(tgt_ids, kind, "target", target, updater, notes)
+    index: dict[str, list[str]] = {}
+    for t, ks in tgt_keys.items():
+        for k in ks:
+            index.setdefault(k, []).append(t)
+    for s in source_ids:
+        ks = src_keys[s]
+        if not ks:
+            status[s] = "no_key"
             continue
-        out.append(token)
-    return out
+        hit = list(dict.fromkeys(t for k in ks for t in index.get(k, ())))
+        if not hit:
+            status[s] = "no_match"
+        elif len(hit) > 1:
+            status[s] = "ambiguous"
+            if policy == "all":
+                reach[s] = hit
+        else:
+            status[s] = "unambiguous"
+            reach[s] = hit
+    if policy == "unambiguous":
+        _apply_conflicts(modules.members, reach, status)
+
+    return src_keys, reach, status
 
 
 def feature_symbols(
@@ -557,12 +613,12 @@ def feature_symbols(
     kept = list(dict.fromkeys(t for ts in reach.values() for t in ts))
     if target is not None and "symbol" in target.columns_used:
         cells = dict(zip(target.table["id"], target.table["symbol"], strict=True))
-        return {t: "/".join(_symbol_tokens(cells.get(t, ""))) for t in kept}
+        return {t: "/".join(symbol_tokens(cells.get(t, ""))) for t in kept}
     if source is not None and "symbol" in source.columns_used:
         cells = dict(zip(source.table["id"], source.table["symbol"], strict=True))
         found: dict[str, list[str]] = {t: [] for t in kept}
         for s, ts in reach.items():
-            for sym in _symbol_tokens(cells.get(s, "")):
+            for sym in symbol_tokens(cells.get(s, "")):
                 for t in ts:
                     if sym not in found[t]:
                         found[t].append(sym)
@@ -640,12 +696,6 @@ def _assemble(
     return membership, annotation, dropped
 
 
-def _table_opts(spec: dict | None) -> dict | None:
-    if not spec or not spec.get("path"):
-        return None
-    return spec
-
-
 def check_kept_modules(
     result: BridgeResult, modules: Sequence[str], *, key: str = "heatmaps.modules"
 ) -> None:
@@ -679,7 +729,7 @@ def check_kept_modules(
             row = dropped.loc[module]
             reason = (
                 f"the bridge dropped it ({row['reason']}; {row['n_members']} member(s) left, "
-                "see results/modules/dropped.tsv)"
+                "see the dropped-modules table)"
             )
         elif module in known:
             reason = "no member of it reached the expression matrix"
@@ -687,7 +737,7 @@ def check_kept_modules(
             reason = "it is not in the module file"
         raise InputError(
             f"config {key} names module {module!r}, but {reason}. Remove it from {key} or pick "
-            "a module listed in results/modules/membership.tsv."
+            "a module listed in the module membership table."
         )
 
 
@@ -695,42 +745,45 @@ def run_bridge(
     *,
     modules_path: str | os.PathLike,
     expression_path: str | os.PathLike,
-    modules_format: ModuleFormat = "auto",
-    source: dict | None = None,
-    target: dict | None = None,
-    key: BridgeKey = "auto",
-    policy: Policy = "unambiguous",
-    min_genes: int = 10,
-    update_symbols: bool = False,
-    alias_table: str | os.PathLike | None = None,
+    modules_format: ModuleFormat,
+    source: dict | None,
+    target: dict | None,
+    key: BridgeKey,
+    policy: Policy,
+    min_genes: int,
+    update_symbols: bool,
+    alias_table: str | os.PathLike | None,
 ) -> BridgeResult:
     """Read the bridge's inputs and run :func:`bridge_modules` (the rule's entry point).
+
+    Every option is required: the workflow passes the schema-validated config
+    (:func:`modmap.settings.rule_params`), so no default is restated here.
 
     Parameters
     ----------
     modules_path, modules_format
         ``modules.path`` and ``modules.format`` of the config.
     expression_path
-        ``results/validated/expression.parquet``; only its feature IDs are read.
+        The validated expression matrix (parquet); only its feature IDs are read.
     source, target
-        ``bridge.source`` / ``bridge.target`` config sections (``path``, optional ``format``,
-        optional ``columns``) or ``None``.
+        ``bridge.source`` / ``bridge.target`` config sections as the schema fills them
+        (``path``, ``format``, ``columns``), or ``None``.
     key, policy, min_genes
         As in :func:`bridge_modules`.
     update_symbols, alias_table
-        ``bridge.update_symbols`` (default false) and ``bridge.alias_table``.
+        ``bridge.update_symbols`` and ``bridge.alias_table``.
     """
     mods = read_modules(modules_path, format=modules_format)
     features = list(read_feature_ids(expression_path))
     tables: dict[str, PlatformTable | None] = {}
-    for side, spec in (("source", _table_opts(source)), ("target", _table_opts(target))):
+    for side, spec in (("source", source), ("target", target)):
         tables[side] = (
             None
             if spec is None
             else read_platform(
                 spec["path"],
-                format=spec.get("format") or "auto",
-                columns={k: v for k, v in (spec.get("columns") or {}).items() if v},
+                format=spec["format"],
+                columns={k: v for k, v in spec["columns"].items() if v},
                 config_key=f"bridge.{side}",
             )
         )
@@ -756,61 +809,3 @@ def run_bridge(
         min_genes=min_genes,
         aliases=aliases,
     )
-
-
-# --------------------------------------------------------------------------------------------
-# helpers for workflow/rules/bridge.smk (plain functions of the config dict, no files read)
-# --------------------------------------------------------------------------------------------
-
-ALIAS_TABLE_DEFAULT = "resources/annotation/entrez_symbol_alias.tsv.gz"
-EXPRESSION_CACHE = "results/validated/expression.parquet"
-
-
-def config_table(config: dict, side: Literal["source", "target"]) -> dict | None:
-    """``bridge.source`` / ``bridge.target`` of the config, or ``None`` when absent or pathless.
-
-    Parameters
-    ----------
-    config
-        The workflow config as a plain dict; a missing or null ``bridge`` section counts as
-        empty.
-    side
-        ``"source"`` (the module features' table) or ``"target"`` (the matrix features' table).
-
-    Returns
-    -------
-    dict or None
-        A shallow copy of the section (``path``, optional ``format`` and ``columns``), or
-        ``None`` when the section is absent, null, empty or has no (or an empty) ``path``.
-    """
-    spec = (config.get("bridge") or {}).get(side)
-    return dict(spec) if spec and spec.get("path") else None
-
-
-def config_inputs(config: dict) -> dict[str, str]:
-    """Input files of rule bridge: module file, matrix cache, configured tables, alias table."""
-    bridge = config.get("bridge") or {}
-    inputs = {"modules": config["modules"]["path"], "expression": EXPRESSION_CACHE}
-    for side in ("source", "target"):
-        spec = config_table(config, side)  # type: ignore[arg-type]
-        if spec is not None:
-            inputs[side] = spec["path"]
-    if bridge.get("update_symbols", False):
-        inputs["aliases"] = bridge.get("alias_table") or ALIAS_TABLE_DEFAULT
-    return inputs
-
-
-def config_params(config: dict) -> dict:
-    """Keyword arguments of :func:`run_bridge` from the config (defaults as in the schema)."""
-    bridge = config.get("bridge") or {}
-    modules = config.get("modules") or {}
-    return {
-        "modules_format": modules.get("format", "auto"),
-        "min_genes": modules.get("min_genes", 10),
-        "key": bridge.get("key", "auto"),
-        "policy": bridge.get("policy", "unambiguous"),
-        "source": config_table(config, "source"),
-        "target": config_table(config, "target"),
-        "update_symbols": bridge.get("update_symbols", False),
-        "alias_table": bridge.get("alias_table") or ALIAS_TABLE_DEFAULT,
-    }

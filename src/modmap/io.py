@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from modmap.errors import InputError
+from modmap.readers import read_matrix, read_matrix_header, read_sheet
 
 FEATURE_COLUMN = "feature_id"
 MANIFEST_SUFFIX = ".manifest.json"
@@ -347,33 +348,31 @@ def read_feature_ids(path: str | os.PathLike, *, manifest: ManifestCheck = "auto
 
 
 def read_sample_sheet(path: str | os.PathLike) -> pd.DataFrame:
-    """Read a tab-separated sample sheet with every cell as text (empty cells are ``""``).
+    """Read a sample sheet with every cell as text (empty cells are ``""``).
 
-    IDs such as ``007`` or ``1e5`` stay exactly as written.
+    The format is found from the content (:func:`modmap.readers.read_sheet`): tab-, comma- or
+    semicolon-separated text (gzip/zip transparent), a GEO series matrix's sample lines, GCT 1.3
+    column annotations or Parquet. IDs such as ``007`` or ``1e5`` stay exactly as written; a row
+    with fewer or more fields than the header is an error naming its line.
     """
-    return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, comment=None)
-
-
-def _separator(path: str | os.PathLike) -> str:
-    name = str(path).lower().removesuffix(".gz")
-    return "," if name.endswith(".csv") else "\t"
+    return read_sheet(path)
 
 
 def read_header(path: str | os.PathLike) -> list[str]:
-    """Return the column names of a TSV/CSV table (gzip transparent) exactly as written."""
-    import gzip
+    """Return the column names of an expression matrix exactly as written (ID column first).
 
-    opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        line = handle.readline().rstrip("\r\n")
-    return [c.strip().strip('"') for c in line.split(_separator(path))]
+    Any format :func:`modmap.readers.read_matrix` reads; delimited text is read only up to its
+    header line.
+    """
+    return read_matrix_header(path)
 
 
 def read_expression_table(path: str | os.PathLike) -> pd.DataFrame:
-    """Read a features x samples expression table (TSV or CSV, gzip transparent).
+    """Read a features x samples expression table (any format of :mod:`modmap.readers`).
 
     The first column becomes the index (feature IDs, read as text); empty cells, ``NA`` and
     ``NaN`` are missing values. Columns that hold anything but numbers come back with a
-    non-numeric dtype; :func:`modmap.validate.prepare_expression` reports them.
+    non-numeric dtype; :func:`modmap.validate.prepare_expression` reports them. Sample headers
+    are kept exactly as written (a repeated header stays repeated).
     """
-    return pd.read_csv(path, sep=_separator(path), index_col=0, dtype={0: str}, low_memory=False)
+    return read_matrix(path).values

@@ -1,12 +1,15 @@
 """Deterministic generator of the toy SJIA cohort shipped in ``resources/toy/``.
 
 The toy cohort mimics the anakinra trial in systemic-onset juvenile idiopathic arthritis (Quartier
-et al., Ann Rheum Dis 2011): 12 anakinra and 12 placebo patients sampled at D1, M1 and M6 (a few
-visits missing), 21 age/sex-matched healthy controls, an Illumina-style expression matrix, 28
-first-generation modules keyed on Affymetrix-style probe sets, and the two platform tables that
-bridge them through RefSeq. Everything that is planted (bridge outcome of every module probe set,
-module sizes after the bridge, direction of every module in every comparison) is written next to
-the data so tests can check the pipeline against it. See ``docs/toy.md``.
+et al., Ann Rheum Dis 2011) and its design (placebo patients switch to open-label anakinra at M1):
+12 anakinra and 12 placebo patients sampled at D1, M1 and M6 (a few visits missing), 21
+age/sex-matched healthy controls, an Illumina-style expression matrix, 28 first-generation modules
+keyed on Affymetrix-style probe sets, the two platform tables that bridge them through RefSeq, and
+the trial's clinical tables (:mod:`modmap.toy_trial`). Everything that is planted (bridge outcome
+of every module probe set, module sizes after the bridge, direction of every module in every
+comparison, every patient's response by every Table 2 definition, the direction of SOCS3, IP10
+and TRAIL) is written next to the data so tests can check the pipeline against it. See
+``docs/toy.md``.
 
 Run ``python -m modmap.toy --outdir resources/toy`` from the repository root. The output is
 byte-identical on every run: seeded :func:`numpy.random.default_rng` streams, fixed float
@@ -27,11 +30,16 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from modmap import toy_trial
 from modmap._toy_genes import MARKERS, MODULES
 from modmap.errors import InputError
 from modmap.io import atomic_path
 
 SEED = 2011
+#: Whether samples.tsv carries the planted ``responder`` column (M6 primary endpoint). Set to
+#: False (or pass --no-responder-column) once the clinical stage derives it from clinical.tsv,
+#: then run ``make toy``; truth.tsv is the same either way.
+RESPONDER_COLUMN = True
 N_ILLUMINA = 3000
 N_EXTRA_PROBE_SETS = 400
 N_MISSING_CELLS = 24
@@ -79,7 +87,7 @@ STATUS_OF_KIND: dict[str, str] = {
 # factor loading range, planted shift range for affected genes and fraction of weak genes.
 SUBJECT_SHARE = 0.4
 LOADING_RANGE = (0.3, 0.55)
-SHIFT_RANGE = (1.0, 1.8)
+SHIFT_RANGE = (1.2, 2.0)
 WEAK_FRACTION = 0.15
 WEAK_RANGE = (0.0, 0.3)
 ACTIVITY_RANGE = (0.75, 1.25)
@@ -107,7 +115,8 @@ class Design:
 
 
 def _streams(seed: int) -> dict[str, np.random.Generator]:
-    names = ["samples", "design", "ids", "expression", "format"]
+    # New streams go at the end: the others keep their seeds (and their output) unchanged.
+    names = ["samples", "design", "ids", "expression", "format", "trial", "clinical", "events"]
     return {name: np.random.default_rng([seed, i]) for i, name in enumerate(names)}
 
 
@@ -179,72 +188,86 @@ def read_comparisons(path: str | os.PathLike) -> list[dict[str, Any]]:
 # samples
 
 
-def make_samples(rng: np.random.Generator) -> pd.DataFrame:
-    """Build the toy sample sheet (all columns strings; see docs/architecture.md).
-
-    24 patients (12 anakinra: 8 responders, 4 non-responders; 12 placebo: 1 responder) at D1,
-    M1 and M6 with six visits missing, then 21 healthy controls matched to 21 patients on sex and
-    age (+-1 year). Patients are 15 F / 9 M, 2-17 years (mean near 8.5 as in the trial).
+def make_subjects(rng: np.random.Generator) -> pd.DataFrame:
+    """Draw the 24 patients: arm (12:12), sex (15 F / 9 M) and age (2-17 years, mean near 8.5).
 
     Parameters
     ----------
     rng
-        Random stream of the sample sheet (arms, sexes, ages, responders, missing visits and
-        matching); the same stream state gives the same sheet.
+        Random stream of the sample sheet (the same stream then draws the missing visits and the
+        controls in :func:`make_samples`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``subject_id`` (``SJIA01`` ... ``SJIA24``), ``arm`` (``anakinra``/``placebo``), ``sex``
+        (``F``/``M``), ``age`` (int, whole years).
+    """
+    n = 24
+    arms = np.array(["anakinra"] * 12 + ["placebo"] * 12)[rng.permutation(n)]
+    sexes = np.array(["F"] * 15 + ["M"] * 9)[rng.permutation(n)]
+    ages = np.clip(np.rint(rng.normal(8.5, 4.5, size=n)), 2, 17).astype(int)
+    ids = [f"SJIA{i + 1:02d}" for i in range(n)]
+    return pd.DataFrame({"subject_id": ids, "arm": arms, "sex": sexes, "age": ages})
+
+
+def make_samples(
+    subjects: pd.DataFrame, responder: Mapping[str, str], *, rng: np.random.Generator
+) -> pd.DataFrame:
+    """Build the toy sample sheet (all columns strings; see docs/architecture.md).
+
+    The 24 patients at D1, M1 and M6 with six visits missing (one subject each: two anakinra M6
+    responders, one at M1 and one at M6; an anakinra non-responder at D1; placebo
+    non-responders at M1 and at M6; a placebo M6 responder at M6), then 21 healthy controls
+    matched to 21 patients on sex and age (+-1 year).
+
+    Parameters
+    ----------
+    subjects
+        From :func:`make_subjects`.
+    responder
+        Subject ID -> ``yes``/``no``: the planted primary endpoint at M6
+        (:func:`modmap.toy_trial.planted_responses`), written on every visit row of the subject.
+    rng
+        Random stream choosing the missing visits and the controls' matching.
 
     Returns
     -------
     pandas.DataFrame
         One row per sample, patients first (``SJIA01_D1``, ``SJIA01_M1``, ... by subject, then
         visit) then controls (``HC01`` ...): ``sample_id``, ``subject_id`` (the sample ID for a
-        control), ``group`` (``patient``/``healthy``), ``arm`` (``anakinra``/``placebo``),
-        ``timepoint`` (``D1``/``M1``/``M6``), ``responder`` (``yes``/``no``), ``age`` (whole
-        years, at least 2), ``sex`` (``F``/``M``); ``arm``, ``timepoint`` and ``responder`` are
-        empty for controls. 66 patient samples and 21 controls.
+        control), ``group`` (``patient``/``healthy``), ``arm`` (``anakinra``/``placebo``, the
+        randomised arm), ``timepoint`` (``D1``/``M1``/``M6``), ``responder`` (``yes``/``no``),
+        ``age`` (whole years, at least 2), ``sex`` (``F``/``M``); ``arm``, ``timepoint`` and
+        ``responder`` are empty for controls. 66 patient samples and 21 controls.
     """
-    n = 24
-    arms = np.array(["anakinra"] * 12 + ["placebo"] * 12)[rng.permutation(n)]
-    sexes = np.array(["F"] * 15 + ["M"] * 9)[rng.permutation(n)]
-    ages = np.clip(np.rint(rng.normal(8.5, 4.5, size=n)), 2, 17).astype(int)
-    responder = np.empty(n, dtype=object)
-    for arm, n_yes in (("anakinra", 8), ("placebo", 1)):
-        idx = np.flatnonzero(arms == arm)
-        yes = rng.permutation(idx)[:n_yes]
-        responder[idx] = "no"
-        responder[yes] = "yes"
-    # Missing visits: (arm, responder, timepoint) -> one subject each, chosen at random.
+    n = len(subjects)
+    ids = subjects["subject_id"].to_numpy()
+    arms, sexes, ages = (subjects[c].to_numpy() for c in ("arm", "sex", "age"))
+    resp = np.array([responder[s] for s in ids])
+    # Missing visits: (arm, responder at M6, timepoint) -> one subject each, chosen at random.
     missing_plan = [
         ("anakinra", "yes", "M1"),
         ("anakinra", "yes", "M6"),
         ("anakinra", "no", "D1"),
         ("placebo", "no", "M1"),
         ("placebo", "no", "M6"),
-        ("placebo", "no", "M6"),
+        ("placebo", "yes", "M6"),
     ]
     missing: set[tuple[int, str]] = set()
     used: set[int] = set()
-    for arm, resp, tp in missing_plan:
-        pool = [i for i in range(n) if arms[i] == arm and responder[i] == resp and i not in used]
+    for arm, r, tp in missing_plan:
+        pool = [i for i in range(n) if arms[i] == arm and resp[i] == r and i not in used]
         i = int(rng.choice(pool))
         used.add(i)
         missing.add((i, tp))
     rows = []
     for i in range(n):
-        subject = f"SJIA{i + 1:02d}"
         for tp in ("D1", "M1", "M6"):
             if (i, tp) in missing:
                 continue
             rows.append(
-                [
-                    f"{subject}_{tp}",
-                    subject,
-                    "patient",
-                    arms[i],
-                    tp,
-                    responder[i],
-                    ages[i],
-                    sexes[i],
-                ]
+                [f"{ids[i]}_{tp}", ids[i], "patient", arms[i], tp, resp[i], ages[i], sexes[i]]
             )
     matched = np.sort(rng.permutation(n)[:21])
     for k, i in enumerate(matched):
@@ -506,34 +529,74 @@ def _assemble(
 # planted biology
 
 
-def planted_states(samples: pd.DataFrame) -> pd.DataFrame:
+def planted_states(samples: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
     """Planted state of every module in every sample: +1 up, -1 down, 0 as healthy.
 
-    D1 (both arms): ``up`` modules +1, ``down`` modules -1. Anakinra responders are 0 at M1 and
-    M6; anakinra non-responders and placebo patients stay as at D1. The interferon module is +1
-    in anakinra patients at M1 and M6 whatever the response, 0 otherwise. Healthy controls are 0.
+    The trial's design: placebo patients switch to open-label anakinra at M1, so a patient is
+    treated at anakinra M1 and M6 and at placebo M6 (:data:`modmap.toy_trial.TREATED_VISITS`).
+    ``up`` modules are +1 and ``down`` modules -1 in every patient sample except a treated visit
+    at which the patient meets the primary endpoint (modified ACRpedi 30 vs D1), where they are
+    back to 0; untreated visits (D1, placebo M1) stay as at D1 whatever the clinical course. The
+    interferon module is +1 in every treated sample whatever the response, 0 otherwise. Healthy
+    controls are 0.
 
     Parameters
     ----------
     samples
-        Toy sample sheet (:func:`make_samples`): ``sample_id``, ``group``, ``arm``,
-        ``timepoint``, ``responder``.
+        Toy sample sheet (:func:`make_samples`): ``sample_id``, ``subject_id``, ``group``,
+        ``arm``, ``timepoint``.
+    responses
+        Planted responses (:func:`modmap.toy_trial.planted_responses`): ``subject_id``,
+        ``visit``, ``primary`` (``yes``/``no``).
 
     Returns
     -------
     pandas.DataFrame
         Modules (rows, ``MODULES`` order) x samples (sample-sheet order), int.
     """
+    treated = treated_mask(samples)
+    yes = responses[responses["primary"] == "yes"]
+    met = set(zip(yes["subject_id"], yes["visit"], strict=True))
+    responded = np.array(
+        [(s, v) in met for s, v in zip(samples["subject_id"], samples["timepoint"], strict=True)]
+    )
     patient = samples["group"].eq("patient").to_numpy()
-    anakinra = samples["arm"].eq("anakinra").to_numpy()
-    after = samples["timepoint"].isin(["M1", "M6"]).to_numpy()
-    responder = samples["responder"].eq("yes").to_numpy()
-    disease = patient & ~(anakinra & after & responder)
-    ifn = patient & anakinra & after
-    sign = {"up": disease.astype(int), "down": -disease.astype(int), "interferon": ifn.astype(int)}
+    disease = patient & ~(treated & responded)
+    sign = {
+        "up": disease.astype(int),
+        "down": -disease.astype(int),
+        "interferon": treated.astype(int),
+    }
     zeros = np.zeros(len(samples), dtype=int)
     data = np.array([sign.get(role, zeros) for _t, role, _n in MODULES.values()])
     return pd.DataFrame(data, index=list(MODULES), columns=samples["sample_id"].to_list())
+
+
+def treated_mask(samples: pd.DataFrame) -> np.ndarray:
+    """Whether each sample is a patient on anakinra (anakinra M1/M6, placebo M6), as bool array."""
+    return np.array(
+        [
+            g == "patient" and toy_trial.is_treated(a, t)
+            for g, a, t in zip(samples["group"], samples["arm"], samples["timepoint"], strict=True)
+        ]
+    )
+
+
+def gene_states(design: Design, samples: pd.DataFrame) -> dict[str, tuple[float, np.ndarray]]:
+    """Planted single-gene effects that override the gene's module biology.
+
+    SOCS3 (on the toy platform, a member of M3.2): +1 in untreated patient samples (D1, placebo
+    M1), 0 in treated ones whatever the response (IL-1 blockade lowers it, the paper's Figure
+    3D) and in controls, with gene effect :data:`modmap.toy_trial.SOCS3_EFFECT` SD.
+
+    Returns
+    -------
+    dict
+        Illumina probe ID -> (gene effect in SD units, state per sample in sheet order).
+    """
+    untreated = samples["group"].eq("patient").to_numpy() & ~treated_mask(samples)
+    probes = design.illumina.loc[design.illumina["Symbol"] == "SOCS3", "ID"]
+    return {pid: (toy_trial.SOCS3_EFFECT, untreated.astype(int)) for pid in probes}
 
 
 def _select(samples: pd.DataFrame, selector: Mapping[str, Any], where: str) -> np.ndarray:
@@ -632,7 +695,12 @@ def _direction(diffs: np.ndarray) -> tuple[str, str, str]:
 
 
 def simulate_expression(
-    design: Design, samples: pd.DataFrame, states: pd.DataFrame, *, rng: np.random.Generator
+    design: Design,
+    samples: pd.DataFrame,
+    states: pd.DataFrame,
+    *,
+    rng: np.random.Generator,
+    genes: Mapping[str, tuple[float, np.ndarray]] | None = None,
 ) -> pd.DataFrame:
     """Simulate log2 intensities for every Illumina probe (rows) and sample (columns).
 
@@ -641,7 +709,7 @@ def simulate_expression(
     value is the sum of a subject effect shared by a patient's visits (variance 0.4), a
     per-sample latent factor of the probe's module (loading 0.3-0.55, so module genes are
     co-expressed), residual noise, and the planted shift: state x sample activity (0.75-1.25) x
-    gene effect (1.0-1.8 SD for 85 % of planted genes, 0-0.3 SD for the rest). Values are
+    gene effect (1.2-2.0 SD for 85 % of planted genes, 0-0.3 SD for the rest). Values are
     float64, not yet rounded, none missing.
 
     Parameters
@@ -659,6 +727,10 @@ def simulate_expression(
         SD units), -1 down by as much, 0 not at all.
     rng
         Random stream of the expression values; the same stream state gives the same matrix.
+    genes
+        Probe ID -> (gene effect, state per sample) replacing the planted shift of that probe
+        (:func:`gene_states`: SOCS3); drawn after the same random numbers, so the other probes
+        do not change with it. Default: none.
 
     Returns
     -------
@@ -694,6 +766,9 @@ def simulate_expression(
             m = module_ids.index(module_id)
             latent, lam = z[m], loading[j]
             shift = effect[j] * activity * state_matrix[m]
+        if genes and pid in genes:
+            gene_effect, gene_state = genes[pid]
+            shift = gene_effect * activity * gene_state
         resid = np.sqrt(1.0 - SUBJECT_SHARE - lam**2)
         values[j] = mu[j] + sd[j] * (
             np.sqrt(SUBJECT_SHARE) * u[j] + lam * latent + resid * e[j] + shift
@@ -766,7 +841,11 @@ def _write_bytes(path: Path, data: bytes) -> None:
 
 
 def generate(
-    annotation: pd.DataFrame, comparisons: Sequence[Mapping[str, Any]], *, seed: int = SEED
+    annotation: pd.DataFrame,
+    comparisons: Sequence[Mapping[str, Any]],
+    *,
+    seed: int = SEED,
+    responder_column: bool = RESPONDER_COLUMN,
 ) -> dict[str, bytes]:
     """Generate every file of the toy cohort in memory.
 
@@ -776,9 +855,14 @@ def generate(
         See :func:`read_annotation`.
     comparisons
         The config's ``comparisons`` list; ``truth.tsv`` has one row per kept module and
-        comparison, evaluated on the toy sample sheet.
+        comparison, evaluated on the toy sample sheet (with the planted ``responder`` column
+        whether or not ``samples.tsv`` carries it).
     seed
         Seed of all random streams (default 2011, the trial's publication year).
+    responder_column
+        Write the planted ``responder`` column into ``samples.tsv`` (default
+        :data:`RESPONDER_COLUMN`); without it the clinical stage derives it from
+        ``clinical.tsv``.
 
     Returns
     -------
@@ -786,15 +870,28 @@ def generate(
         File name -> exact file content (gzip-compressed for ``.gz`` names by the writer).
     """
     rng = _streams(seed)
-    samples = make_samples(rng["samples"])
+    subjects = make_subjects(rng["samples"])
+    plan = toy_trial.plan_courses(subjects, rng=rng["trial"])
+    responses = toy_trial.planted_responses(plan)
+    m6 = responses[responses["visit"] == "M6"]
+    samples = make_samples(
+        subjects, dict(zip(m6["subject_id"], m6["primary"], strict=True)), rng=rng["samples"]
+    )
     design = build_design(annotation, rng=rng["design"], id_rng=rng["ids"])
-    states = planted_states(samples)
+    states = planted_states(samples, responses)
     kept = design.modules_truth.loc[design.modules_truth["kept"] == "true", "module_id"]
     truth = derive_truth(states, samples, comparisons, kept.to_list())
-    values = simulate_expression(design, samples, states, rng=rng["expression"])
+    values = simulate_expression(
+        design, samples, states, rng=rng["expression"], genes=gene_states(design, samples)
+    )
     expression = format_expression(values, rng=rng["format"])
+    ages = dict(zip(subjects["subject_id"], subjects["age"], strict=True))
+    clinical = toy_trial.make_clinical(plan, ages, rng=rng["clinical"])
+    toy_trial.check_margins(clinical, responses)
+    events = rng["events"]
+    sheet = samples if responder_column else samples.drop(columns="responder")
     return {
-        "samples.tsv": _frame_bytes(samples),
+        "samples.tsv": _frame_bytes(sheet),
         "expression.tsv.gz": _tsv_bytes(["feature_id", *values.columns], expression),
         "modules.tsv": _frame_bytes(design.modules),
         "platform_affymetrix.tsv": _frame_bytes(design.affymetrix),
@@ -802,6 +899,14 @@ def generate(
         "bridge_truth.tsv": _frame_bytes(design.bridge_truth),
         "modules_truth.tsv": _frame_bytes(design.modules_truth),
         "truth.tsv": _frame_bytes(truth),
+        "clinical.tsv": _frame_bytes(clinical),
+        "adverse_events.tsv": _frame_bytes(toy_trial.make_adverse_events(plan, rng=events)),
+        "followup.tsv": _frame_bytes(toy_trial.make_followup(plan, rng=events)),
+        "analytes.tsv": _frame_bytes(toy_trial.make_analytes(plan, rng=events)),
+        "withdrawal.tsv": _frame_bytes(toy_trial.make_withdrawal(responses, rng=events)),
+        "response_truth.tsv": _frame_bytes(responses),
+        "clinical_truth.tsv": _frame_bytes(toy_trial.responder_counts(responses)),
+        "paired_truth.tsv": _frame_bytes(toy_trial.paired_truth()),
     }
 
 
@@ -830,8 +935,8 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m modmap.toy
         Arguments without the program name (default ``None``: ``sys.argv[1:]``). Options:
         ``--outdir`` (default ``resources/toy``), ``--annotation`` (default
         ``resources/annotation/refseq_entrez_symbol.tsv.gz``), ``--config`` (default
-        ``config/config.yaml``, whose comparisons ``truth.tsv`` covers) and ``--seed`` (default
-        2011).
+        ``config/config.yaml``, whose comparisons ``truth.tsv`` covers), ``--seed`` (default
+        2011) and ``--[no-]responder-column`` (default :data:`RESPONDER_COLUMN`).
     prog
         Program name shown in usage and help messages.
 
@@ -855,9 +960,18 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m modmap.toy
         "--config", default="config/config.yaml", help="config whose comparisons truth.tsv covers"
     )
     parser.add_argument("--seed", type=int, default=SEED, help="random seed (default %(default)s)")
+    parser.add_argument(
+        "--responder-column",
+        action=argparse.BooleanOptionalAction,
+        default=RESPONDER_COLUMN,
+        help="write the planted responder column into samples.tsv (default %(default)s)",
+    )
     args = parser.parse_args(argv)
     files = generate(
-        read_annotation(args.annotation), read_comparisons(args.config), seed=args.seed
+        read_annotation(args.annotation),
+        read_comparisons(args.config),
+        seed=args.seed,
+        responder_column=args.responder_column,
     )
     write_toy(files, args.outdir)
 

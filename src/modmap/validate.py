@@ -8,6 +8,7 @@ later stage reads from the parquet cache, and says what it found. It raises
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Literal
 
@@ -17,6 +18,8 @@ from pandas.api.types import is_numeric_dtype
 
 from modmap.errors import InputError
 from modmap.stats.checks import looks_unlogged
+
+_DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+(?:[eE][+-]?\d+)?")
 
 
 def _show(values: Sequence[str], limit: int = 5) -> str:
@@ -40,7 +43,7 @@ def check_header(header: Sequence[str], *, path: str) -> None:
     ------
     InputError
         An empty sample column name, or a sample name that appears twice; the message gives the
-        1-based column positions in the file (the ID column is column 1).
+        1-based column positions in the file (the ID column is column 1) and the two ways out.
     """
     samples = list(header[1:])
     seen: dict[str, int] = {}
@@ -50,9 +53,104 @@ def check_header(header: Sequence[str], *, path: str) -> None:
         if name in seen:
             raise InputError(
                 f"{path}: sample column {name!r} appears twice (columns {seen[name]} and {pos}). "
-                "Sample IDs must be unique in the matrix header."
+                "Sample IDs must be unique in the matrix header: rename the columns to the sample "
+                "IDs, or, when the sample sheet lists the samples in the matrix's column order, "
+                "set expression.duplicate_headers: sheet_order (docs/formats.md)."
             )
         seen[name] = pos
+
+
+def headers_from_sheet(
+    header: Sequence[str], sheet: pd.DataFrame, *, path: str, sheet_path: str
+) -> tuple[list[str], str]:
+    """Name the matrix's sample columns by the sample sheet's order (``duplicate_headers:
+    sheet_order``).
+
+    For a matrix whose headers are not sample IDs but repeat (``TB, TB, ..., NID, NID``): the
+    k-th sample column becomes the k-th sample of the sheet. The order is only trusted when a
+    column of the sheet holds, row by row, exactly the matrix's headers (e.g. a ``group`` column
+    ``TB, TB, ..., NID, NID``): that column is the evidence that sheet and matrix are in the
+    same order.
+
+    Parameters
+    ----------
+    header
+        The matrix header as written (ID column first).
+    sheet
+        The checked sample sheet (:func:`modmap.design.check_sample_sheet`), in file order.
+    path, sheet_path
+        The matrix and the sheet, for messages.
+
+    Returns
+    -------
+    names, evidence
+        The new header (ID column first, then the sheet's sample IDs) and the sheet column that
+        matched the headers, for the log.
+
+    Raises
+    ------
+    InputError
+        Different numbers of sample columns and sheet rows, or no sheet column that repeats the
+        matrix headers in order.
+    """
+    samples = list(header[1:])
+    if len(samples) != len(sheet):
+        raise InputError(
+            f"{path}: expression.duplicate_headers is sheet_order but the matrix has "
+            f"{len(samples)} sample columns and {sheet_path} {len(sheet)} samples. List every "
+            "matrix column in the sheet, one row each, in the matrix's column order."
+        )
+    for column in sheet.columns:
+        if list(sheet[column]) == samples:
+            return [header[0], *sheet["sample_id"]], column
+    raise InputError(
+        f"{path}: expression.duplicate_headers is sheet_order but no column of {sheet_path} "
+        f"repeats the matrix headers ({_show(samples)}) row by row, so the order cannot be "
+        "trusted. Add a column holding each sample's matrix header (in the matrix's column "
+        "order) to the sample sheet."
+    )
+
+
+def resolve_headers(
+    header: Sequence[str],
+    sheet: pd.DataFrame,
+    *,
+    policy: Literal["error", "sheet_order"],
+    path: str,
+    sheet_path: str,
+) -> tuple[list[str], str | None]:
+    """The matrix header to use, after ``expression.duplicate_headers`` and the header checks.
+
+    Parameters
+    ----------
+    header
+        The matrix header as written (ID column first).
+    sheet
+        The checked sample sheet, in file order.
+    policy
+        Config ``expression.duplicate_headers``. ``error``: repeated sample headers are an
+        error (:func:`check_header`). ``sheet_order``: repeated headers are replaced by the
+        sheet's sample IDs in order (:func:`headers_from_sheet`); unique headers are used as
+        they are.
+    path, sheet_path
+        The matrix and the sheet, for messages.
+
+    Returns
+    -------
+    header, note
+        The header to use and a log line saying what was done (``None`` when nothing was).
+    """
+    header = list(header)
+    note = None
+    if policy == "sheet_order" and len(set(header[1:])) < len(header) - 1:
+        header, evidence = headers_from_sheet(header, sheet, path=path, sheet_path=sheet_path)
+        note = (
+            f"{path}: repeated sample headers named by the order of {sheet_path} "
+            f"(expression.duplicate_headers: sheet_order; its column {evidence!r} repeats the "
+            "headers row by row)"
+        )
+    check_header(header, path=path)
+    return header, note
 
 
 def prepare_expression(
@@ -61,6 +159,7 @@ def prepare_expression(
     sample_ids: Sequence[str],
     path: str,
     scale: Literal["log2", "linear"] = "log2",
+    first_line: int = 2,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Check and subset an expression matrix for the samples of the sample sheet.
 
@@ -76,34 +175,54 @@ def prepare_expression(
     scale
         ``log2``: values are used as they are, with a warning when they look unlogged.
         ``linear``: values must be > 0 and are log2-transformed.
+    first_line
+        Line of the file holding the first feature row (2 for a table with one header line; a
+        GEO series matrix or GCT says where), for the line numbers of messages.
 
     Returns
     -------
     matrix, warnings
         Float64 matrix (features x sheet samples, sheet order, log2 scale; NaN = missing) and
-        human-readable warnings (samples of the matrix not in the sheet, missing values, features
-        with no value, matrix that looks unlogged).
+        human-readable warnings (rows with an empty feature ID, skipped; samples of the matrix
+        not in the sheet; missing values; features with no value; matrix that looks unlogged).
 
     Raises
     ------
     InputError
-        Empty or duplicated feature IDs, a non-numeric cell (named by feature, line and sample),
-        a sheet sample that is not a matrix column, non-positive values with ``scale: linear``.
+        A matrix with no feature rows, duplicated feature IDs, a non-numeric cell (named by
+        feature, line and sample), a sheet sample that is not a matrix column, non-positive
+        values with ``scale: linear``.
     """
     warnings: list[str] = []
+    if len(raw) == 0:
+        raise InputError(
+            f"{path}: the expression matrix has a header but no feature rows. Export the whole "
+            "table (one row per feature), or point expression.path at the right file."
+        )
     ids = pd.Series(raw.index.astype(str), index=range(len(raw)))
     empty = raw.index.isna() | (ids.str.strip() == "").to_numpy()
     if empty.any():
-        line = int(np.flatnonzero(empty)[0]) + 2
-        raise InputError(f"{path} line {line}: empty feature ID in the first column.")
+        lines = [str(int(i) + first_line) for i in np.flatnonzero(empty)]
+        warnings.append(
+            f"{path}: {len(lines)} row(s) with an empty feature ID in the first column are "
+            f"skipped (line(s) {', '.join(lines[:5])}{', ...' if len(lines) > 5 else ''})."
+        )
+        raw = raw.loc[~empty]
+        if len(raw) == 0:
+            raise InputError(
+                f"{path}: every row has an empty feature ID; the first column must hold the "
+                "feature IDs (probe IDs or gene symbols)."
+            )
     dup = raw.index.duplicated(keep=False)
     if dup.any():
         first = raw.index[dup][0]
-        lines = [str(i + 2) for i in np.flatnonzero(raw.index == first)]
+        positions = np.flatnonzero(np.asarray(raw.index == first))
+        lines = [str(int(np.flatnonzero(~empty)[i]) + first_line) for i in positions]
         raise InputError(
             f"{path}: feature ID {first!r} appears on lines {', '.join(lines)} "
             f"({int(raw.index[dup].nunique())} duplicated ID(s) in all). Collapse duplicated "
-            "features (e.g. keep the probe with the highest mean) before running modmap."
+            "features with the expression.collapse option (e.g. keep the probe with the highest "
+            "mean), or collapse them in the file before running modmap."
         )
     missing = [s for s in sample_ids if s not in raw.columns]
     if missing:
@@ -118,6 +237,11 @@ def prepare_expression(
             f"{path}: {len(extra)} matrix column(s) not in the sample sheet are ignored: "
             f"{_show(extra)}"
         )
+    kept_rows = np.flatnonzero(~empty)
+
+    def _line(pos: int) -> int:
+        return int(kept_rows[pos]) + first_line
+
     matrix = raw.loc[:, list(sample_ids)]
     for column in matrix.columns:
         values = matrix[column]
@@ -130,10 +254,16 @@ def prepare_expression(
         if not bad.any():  # e.g. object dtype holding numbers only
             continue
         pos = int(np.flatnonzero(bad.to_numpy())[0])
+        cell = values.iloc[pos]
+        hint = (
+            " It is written with a decimal comma: re-export the table with '.' as the decimal mark."
+            if isinstance(cell, str) and _DECIMAL_COMMA.fullmatch(cell.strip())
+            else ""
+        )
         raise InputError(
-            f"{path} line {pos + 2}, feature {matrix.index[pos]!r}, sample column {column!r}: "
-            f"{values.iloc[pos]!r} is not a number. Use a plain number, or leave the cell empty "
-            "(or NA) for a missing value."
+            f"{path} line {_line(pos)}, feature {matrix.index[pos]!r}, sample column {column!r}: "
+            f"{cell!r} is not a number. Use a plain number, or leave the cell empty "
+            f"(or NA) for a missing value.{hint}"
         )
     matrix = matrix.astype(np.float64)
     matrix.index = matrix.index.astype(str)
@@ -143,7 +273,7 @@ def prepare_expression(
     if not finite.all():
         row, col = (int(i[0]) for i in np.nonzero(~finite))
         raise InputError(
-            f"{path} line {row + 2}, feature {matrix.index[row]!r}, sample column "
+            f"{path} line {_line(row)}, feature {matrix.index[row]!r}, sample column "
             f"{matrix.columns[col]!r}: infinite value. Replace it with a number or leave it empty."
         )
     if scale == "linear":
@@ -151,7 +281,7 @@ def prepare_expression(
         if nonpos.any():
             row, col = (int(i[0]) for i in np.nonzero(nonpos))
             raise InputError(
-                f"{path} line {row + 2}, feature {matrix.index[row]!r}, sample column "
+                f"{path} line {_line(row)}, feature {matrix.index[row]!r}, sample column "
                 f"{matrix.columns[col]!r}: value {values[row, col]} <= 0 cannot be "
                 "log2-transformed (expression.scale: linear). Floor the intensities (e.g. at 10) "
                 "or give log2 values with expression.scale: log2."

@@ -282,13 +282,15 @@ def test_pipeline_on_slurm_equals_local(slurm_cluster, tmp_path):
         shutil.copytree(REPO, d, ignore=_IGNORE, symlinks=True)
     env = dict(os.environ)
 
-    local_cmd = [*SNAKEMAKE, "--profile", "profiles/default", "--cores", "2"]
+    toy = ["--configfile", "config/config.yaml"]  # the workflow has no default config
+    local_cmd = [*SNAKEMAKE, "--profile", "profiles/default", "--cores", "2", *toy]
     # One thread per comparison on the 2-CPU test node, so that two comparisons run side by side
     # (the local run uses the rules' 2 threads: the tables must not depend on it).
     slurm_cmd = [
         *SNAKEMAKE,
         "--profile",
         "profiles/slurm",
+        *toy,
         *CLUSTER_OPTIONS,
         "--jobs",
         "4",

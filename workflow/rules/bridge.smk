@@ -1,12 +1,13 @@
 # The probe bridge: module features -> expression features (docs/bridge.md).
-# Needs from common.smk: HEATMAP_MODULES, mem_mb_scaled, runtime_scaled.
+# Needs from common.smk: PARAMS, mem_mb_scaled, runtime_scaled.
 
-from modmap.bridge import config_inputs, config_params
+from modmap.settings import bridge_inputs
 
 
 rule bridge:
     input:
-        unpack(lambda wildcards: config_inputs(config)),
+        unpack(lambda wildcards: bridge_inputs(config)),
+        expression=rules.validate.output.expression,
     output:
         bridge="results/bridge/bridge.tsv",
         summary="results/bridge/summary.tsv",
@@ -27,8 +28,6 @@ rule bridge:
         mem_mb=mem_mb_scaled(1000, 20),
         runtime=runtime_scaled(10, 10),
     params:
-        run=config_params(config),
-        # checked here, so a heatmap of a dropped module stops the run before the statistics
-        heatmap_modules=HEATMAP_MODULES,
+        run=PARAMS["bridge"],
     script:
         "../../scripts/bridge.py"

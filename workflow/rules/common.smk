@@ -1,7 +1,9 @@
-"""Helpers shared by all rules: config and sample-sheet validation, targets, resources.
+"""Helpers shared by all rules: config and sample-sheet checks, rule parameters, targets, resources.
 
 Parsing stays cheap because every cluster job parses the Snakefile again: only the config and the
 sample sheet are read here. Everything that needs the expression matrix happens in rule validate.
+The config is turned into each rule's parameters by modmap.settings (PARAMS["rule_name"]); the
+rules own every results/ path.
 """
 
 import os
@@ -9,26 +11,24 @@ import re
 
 from snakemake.utils import validate
 
-from modmap.config import (
-    check_config_references,
-    check_sample_sheet,
-    resolve_comparisons,
-    select_samples,
-)
+from modmap import settings
+from modmap.design import check_sample_sheet, resolve_comparisons, select_samples
 from modmap.io import read_sample_sheet
 from modmap.modules import check_module_ids
 from modmap.rst import caption_strings, report_safe
 from modmap.schema import validate_config
 
+settings.check_required(config)
 validate_config(config, workflow.source_path("../schemas/config.schema.yaml"))
-
-SAMPLE_SHEET = config["samples"]["path"]
-check_config_references(config)
+for _note in settings.check_config(config):
+    logger.info(f"modmap: {_note}")
 check_module_ids(
     config["heatmaps"]["modules"],
     config["modules"]["path"],
     format=config["modules"]["format"],
 )
+
+SAMPLE_SHEET = config["samples"]["path"]
 SAMPLES = check_sample_sheet(
     read_sample_sheet(SAMPLE_SHEET),
     path=SAMPLE_SHEET,
@@ -37,6 +37,8 @@ SAMPLES = check_sample_sheet(
 validate(
     SAMPLES, workflow.source_path("../schemas/samples.schema.yaml"), set_default=False
 )
+# Checked at parse time so a bad selector stops the run before any job; rule validate writes the
+# resolved table.
 RESOLVED = resolve_comparisons(
     SAMPLES,
     config["comparisons"],
@@ -53,20 +55,17 @@ if config["heatmaps"]["modules"]:
 for _warning in RESOLVED.warnings:
     logger.warning(f"modmap: {_warning}")
 
-COMPARISONS = [c["name"] for c in config["comparisons"]]
-PAIRED = {c["name"] for c in config["comparisons"] if c.get("paired_by")}
-# report_safe: the report prints params as text in a <script> element (modmap.rst)
-LABELS = report_safe(
-    {c["name"]: c.get("label") or c["name"] for c in config["comparisons"]}
-)
-HEATMAP_MODULES = list(config["heatmaps"]["modules"])
-# heatmaps.comparisons: null (the default) = every unpaired comparison, in config order.
-HEATMAP_COMPARISONS = list(
-    config["heatmaps"]["comparisons"] or [c for c in COMPARISONS if c not in PAIRED]
-)
+# report_safe: the report prints each job's params as text inside a <script> element, so
+# params holding user strings (labels, the reference) must not print "<" (modmap.rst).
+PARAMS = {rule: report_safe(run) for rule, run in settings.rule_params(config).items()}
+COMPARISONS = settings.comparison_names(config)
+HEATMAP_MODULES = settings.heatmap_modules(config)
+HEATMAP_COMPARISONS = settings.heatmap_comparisons(config)
 # User strings of the report captions, escaped for reStructuredText (rules pass it as params.rst).
 REPORT_RST = caption_strings(
-    LABELS, modules=HEATMAP_MODULES, reference=config["heatmaps"]["reference"]
+    settings.comparison_labels(config),
+    modules=HEATMAP_MODULES,
+    reference=config["heatmaps"]["reference"],
 )
 
 
@@ -100,26 +99,30 @@ def runtime_scaled(base_min, min_per_input_gb):
     return runtime
 
 
+def figure_report(path, caption, category, subcategory=None, **labels):
+    """``report(...)`` of one output file: caption from workflow/report/, labels as keywords.
+
+    ``figure_report("results/figures/x.pdf", "x.rst", "1. Module maps", figure="x", format="PDF")``
+    """
+    return report(
+        path,
+        caption=f"../report/{caption}",
+        category=category,
+        subcategory=subcategory,
+        labels=labels,
+    )
+
+
 def all_targets():
-    """Every final output of the workflow (the inputs of rule all)."""
+    """Every final output of the workflow (the inputs of rule all), from the rules' outputs."""
     return [
-        "results/validated/expression.parquet",
-        "results/validated/comparisons.tsv",
-        "results/bridge/bridge.tsv",
-        "results/bridge/summary.tsv",
-        "results/bridge/notes.tsv",
-        "results/modules/membership.tsv",
-        "results/modules/dropped.tsv",
-        "results/modules/annotation.tsv",
-        *expand("results/genes/{comparison}.tsv", comparison=COMPARISONS),
-        "results/modules/scores.tsv",
-        *expand("results/figures/module_map.{ext}", ext=["pdf", "png", "svg"]),
-        *expand("results/figures/module_dots.{ext}", ext=["pdf", "png"]),
-        *(
-            f"results/figures/heatmap_{mod}.{ext}"
-            for mod in HEATMAP_MODULES
-            for ext in ("pdf", "png")
-        ),
-        "results/report/module_scores.html",
-        "results/report/bridge_summary.html",
+        *rules.validate.output,
+        *rules.bridge.output,
+        *expand(rules.gene_tests.output.table, comparison=COMPARISONS),
+        *rules.module_scores.output,
+        *rules.module_map.output,
+        *rules.module_dots.output,
+        *expand(rules.heatmap.output, module=HEATMAP_MODULES),
+        *rules.report_table.output,
+        *rules.report_bridge_summary.output,
     ]

@@ -1,34 +1,38 @@
 # Figures and report tables: module map, module x comparison dots, module heatmaps.
-# Needs from common.smk: COMPARISONS, LABELS, HEATMAP_MODULES, HEATMAP_COMPARISONS,
+# Needs from common.smk: PARAMS, HEATMAP_MODULES, HEATMAP_COMPARISONS, figure_report,
 # mem_mb_scaled, runtime_scaled.
-# The report captions (workflow/report/*.rst) read the params below: keep their names. User
-# strings reach the captions only through params.rst (escaped, modmap.rst.caption_strings).
+# The report captions (workflow/report/*.rst) read params.run and the config: keep their names.
+# User strings (labels, reference, module IDs) reach captions only through params.rst (escaped,
+# modmap.rst.caption_strings).
 
 import re
 
 
 rule module_map:
     input:
-        scores="results/modules/scores.tsv",
-        annotation="results/modules/annotation.tsv",
+        scores=rules.module_scores.output.scores,
+        annotation=rules.bridge.output.annotation,
     output:
-        pdf=report(
+        pdf=figure_report(
             "results/figures/module_map.pdf",
-            caption="../report/module_map.rst",
-            category="1. Module maps",
-            labels={"figure": "module map", "format": "PDF"},
+            "module_map.rst",
+            "1. Module maps",
+            figure="module map",
+            format="PDF",
         ),
-        png=report(
+        png=figure_report(
             "results/figures/module_map.png",
-            caption="../report/module_map.rst",
-            category="1. Module maps",
-            labels={"figure": "module map", "format": "PNG"},
+            "module_map.rst",
+            "1. Module maps",
+            figure="module map",
+            format="PNG",
         ),
-        svg=report(
+        svg=figure_report(
             "results/figures/module_map.svg",
-            caption="../report/module_map.rst",
-            category="1. Module maps",
-            labels={"figure": "module map", "format": "SVG"},
+            "module_map.rst",
+            "1. Module maps",
+            figure="module map",
+            format="SVG",
         ),
     log:
         "results/logs/figures/module_map.log",
@@ -39,35 +43,30 @@ rule module_map:
         mem_mb=mem_mb_scaled(1000, 2),
         runtime=runtime_scaled(10, 10),
     params:
-        value=config["module_map"]["value"],
-        min_pct=config["module_map"]["min_pct"],
-        changed_pct=config["module_map"]["changed_pct"],
-        core_signature=config["module_map"]["core_signature"],
-        comparisons=COMPARISONS,
-        labels=LABELS,
+        run=PARAMS["module_map"],
         rst=REPORT_RST,
-        alpha=config["statistics"]["alpha"],
-        threshold_on=config["statistics"]["threshold_on"],
     script:
         "../../scripts/module_map.py"
 
 
 rule module_dots:
     input:
-        scores="results/modules/scores.tsv",
-        annotation="results/modules/annotation.tsv",
+        scores=rules.module_scores.output.scores,
+        annotation=rules.bridge.output.annotation,
     output:
-        pdf=report(
+        pdf=figure_report(
             "results/figures/module_dots.pdf",
-            caption="../report/module_dots.rst",
-            category="1. Module maps",
-            labels={"figure": "module x comparison dots", "format": "PDF"},
+            "module_dots.rst",
+            "1. Module maps",
+            figure="module x comparison dots",
+            format="PDF",
         ),
-        png=report(
+        png=figure_report(
             "results/figures/module_dots.png",
-            caption="../report/module_dots.rst",
-            category="1. Module maps",
-            labels={"figure": "module x comparison dots", "format": "PNG"},
+            "module_dots.rst",
+            "1. Module maps",
+            figure="module x comparison dots",
+            format="PNG",
         ),
     log:
         "results/logs/figures/module_dots.log",
@@ -78,45 +77,36 @@ rule module_dots:
         mem_mb=mem_mb_scaled(1000, 2),
         runtime=runtime_scaled(10, 10),
     params:
-        value=config["module_map"]["value"],
-        min_pct=config["module_map"]["min_pct"],
-        changed_pct=config["module_map"]["changed_pct"],
-        core_signature=config["module_map"]["core_signature"],
-        max_rows=config["module_map"]["dots_max_rows"],
-        comparisons=COMPARISONS,
-        labels=LABELS,
+        run=PARAMS["module_dots"],
         rst=REPORT_RST,
-        alpha=config["statistics"]["alpha"],
-        threshold_on=config["statistics"]["threshold_on"],
     script:
         "../../scripts/module_dots.py"
 
 
 rule heatmap:
     input:
-        expression="results/validated/expression.parquet",
-        samples="results/validated/samples.tsv",
-        comparisons="results/validated/comparisons.tsv",
-        membership="results/modules/membership.tsv",
-        annotation="results/modules/annotation.tsv",
-        genes=expand(
-            "results/genes/{comparison}.tsv",
-            comparison=HEATMAP_COMPARISONS,
-        ),
+        expression=rules.validate.output.expression,
+        samples=rules.validate.output.samples,
+        comparisons=rules.validate.output.comparisons,
+        membership=rules.bridge.output.membership,
+        annotation=rules.bridge.output.annotation,
+        genes=expand(rules.gene_tests.output.table, comparison=HEATMAP_COMPARISONS),
     output:
-        pdf=report(
+        pdf=figure_report(
             "results/figures/heatmap_{module}.pdf",
-            caption="../report/heatmap.rst",
-            category="2. Module heatmaps",
+            "heatmap.rst",
+            "2. Module heatmaps",
             subcategory="{module}",
-            labels={"module": "{module}", "format": "PDF"},
+            module="{module}",
+            format="PDF",
         ),
-        png=report(
+        png=figure_report(
             "results/figures/heatmap_{module}.png",
-            caption="../report/heatmap.rst",
-            category="2. Module heatmaps",
+            "heatmap.rst",
+            "2. Module heatmaps",
             subcategory="{module}",
-            labels={"module": "{module}", "format": "PNG"},
+            module="{module}",
+            format="PNG",
         ),
     log:
         "results/logs/figures/heatmap_{module}.log",
@@ -131,27 +121,21 @@ rule heatmap:
         mem_mb=mem_mb_scaled(1000, 6),
         runtime=runtime_scaled(10, 30),
     params:
-        comparisons=HEATMAP_COMPARISONS,
-        labels=LABELS,
+        run=PARAMS["heatmap"],
         rst=REPORT_RST,
-        reference=report_safe(config["heatmaps"]["reference"]),
-        normalisation=config["heatmaps"]["normalisation"],
-        max_genes=config["heatmaps"]["max_genes"],
-        threshold_on=config["statistics"]["threshold_on"],
-        alpha=config["statistics"]["alpha"],
     script:
         "../../scripts/heatmap.py"
 
 
 rule report_table:
     input:
-        "results/modules/scores.tsv",
+        rules.module_scores.output.scores,
     output:
-        report(
+        figure_report(
             "results/report/module_scores.html",
-            caption="../report/scores.rst",
-            category="3. Tables",
-            labels={"table": "module scores"},
+            "scores.rst",
+            "3. Tables",
+            table="module scores",
         ),
     log:
         "results/logs/report/module_scores.log",
@@ -162,24 +146,22 @@ rule report_table:
         mem_mb=mem_mb_scaled(500, 10),
         runtime=runtime_scaled(5, 10),
     params:
-        title="Module scores (% of tested genes changed, per comparison)",
-        alpha=config["statistics"]["alpha"],
-        threshold_on=config["statistics"]["threshold_on"],
+        run={"title": "Module scores (% of tested genes changed, per comparison)"},
     script:
         "../../scripts/report_table.py"
 
 
 use rule report_table as report_bridge_summary with:
     input:
-        "results/bridge/summary.tsv",
+        rules.bridge.output.summary,
     output:
-        report(
+        figure_report(
             "results/report/bridge_summary.html",
-            caption="../report/bridge_summary.rst",
-            category="3. Tables",
-            labels={"table": "bridge summary"},
+            "bridge_summary.rst",
+            "3. Tables",
+            table="bridge summary",
         ),
     log:
         "results/logs/report/bridge_summary.log",
     params:
-        title="Bridge summary: source features by translation status",
+        run={"title": "Bridge summary: source features by translation status"},

@@ -1,11 +1,11 @@
 # Per-gene tests and module scores (docs/statistics.md).
-# Needs from common.smk: COMPARISONS, mem_mb_scaled, runtime_scaled.
+# Needs from common.smk: PARAMS, COMPARISONS, mem_mb_scaled, runtime_scaled.
 
 
 rule gene_tests:
     input:
-        expression="results/validated/expression.parquet",
-        comparisons="results/validated/comparisons.tsv",
+        expression=rules.validate.output.expression,
+        comparisons=rules.validate.output.comparisons,
     output:
         table="results/genes/{comparison}.tsv",
     log:
@@ -20,21 +20,16 @@ rule gene_tests:
         mem_mb=mem_mb_scaled(1000, 6),
         runtime=runtime_scaled(10, 20),
     params:
-        run={
-            "test": config["statistics"]["test"],
-            "fdr": config["statistics"]["fdr"],
-            "min_group_size": config["statistics"]["min_group_size"],
-            "exact_with_ties": config["statistics"]["exact_with_ties"],
-        },
+        run=PARAMS["gene_tests"],
     script:
         "../../scripts/gene_tests.py"
 
 
 rule module_scores:
     input:
-        genes=expand("results/genes/{comparison}.tsv", comparison=COMPARISONS),
-        membership="results/modules/membership.tsv",
-        annotation="results/modules/annotation.tsv",
+        genes=expand(rules.gene_tests.output.table, comparison=COMPARISONS),
+        membership=rules.bridge.output.membership,
+        annotation=rules.bridge.output.annotation,
     output:
         scores="results/modules/scores.tsv",
     log:
@@ -46,10 +41,6 @@ rule module_scores:
         mem_mb=mem_mb_scaled(500, 5),
         runtime=runtime_scaled(5, 10),
     params:
-        comparisons=COMPARISONS,
-        run={
-            "alpha": config["statistics"]["alpha"],
-            "threshold_on": config["statistics"]["threshold_on"],
-        },
+        run=PARAMS["module_scores"],
     script:
         "../../scripts/module_scores.py"

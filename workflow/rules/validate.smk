@@ -1,3 +1,7 @@
+# Check the matrix against the sample sheet, resolve the comparisons, write the parquet cache.
+# Needs from common.smk: PARAMS, mem_mb_scaled, runtime_scaled.
+
+
 rule validate:
     input:
         expression=config["expression"]["path"],
@@ -18,9 +22,6 @@ rule validate:
         mem_mb=mem_mb_scaled(1000, 12),
         runtime=runtime_scaled(10, 10),
     params:
-        id_column=config["samples"]["id_column"],
-        comparisons=config["comparisons"],
-        min_group_size=config["statistics"]["min_group_size"],
-        scale=config["expression"]["scale"],
+        run=PARAMS["validate"],
     script:
         "../../scripts/validate.py"

@@ -51,6 +51,9 @@ STYLE: dict[str, object] = {
     "pdf.fonttype": 42,  # TrueType in PDF: text stays editable
     "svg.fonttype": "none",
     "savefig.dpi": 200,
+    # Labels are user text (comparison labels, module titles, gene symbols): draw them as plain
+    # text, so a "$" never starts matplotlib mathtext (an unbalanced "$x^{$" would crash it).
+    "text.parse_math": False,
 }
 
 
@@ -105,7 +108,11 @@ def save_figure(fig: Figure, *paths: str | os.PathLike, dpi: int = 200) -> None:
     # A fixed salt makes the SVG element IDs (clip paths, hatches) the same on every run, so
     # two runs give the same bytes; dates are left out of the metadata for the same reason.
     for path in paths:
-        with atomic_path(path) as tmp, mpl.rc_context({"svg.hashsalt": SVG_HASHSALT}):
+        # Tick labels can be created while drawing: keep user text plain there too.
+        with (
+            atomic_path(path) as tmp,
+            mpl.rc_context({"text.parse_math": False, "svg.hashsalt": SVG_HASHSALT}),
+        ):
             fig.savefig(tmp, dpi=dpi, metadata=_metadata(str(path)))
 
 

@@ -4,7 +4,9 @@ The trial's Figure 3B. Values are expression (log2) minus the reference-group me
 gene (default) or the z-score against the reference mean and SD; genes are ordered by
 hierarchical clustering (average linkage on 1 - Pearson correlation, as R's
 ``hclust(as.dist(1 - cor(t(x))), "average")``) with the dendrogram drawn; samples are grouped
-(reference first, then the cases of each comparison) under a coloured annotation bar.
+(reference first, then the cases of each comparison, chosen by
+:func:`modmap.design.heatmap_columns`)
+under a coloured annotation bar.
 """
 
 from __future__ import annotations
@@ -22,12 +24,11 @@ from matplotlib.patches import Patch
 from scipy.cluster.hierarchy import dendrogram, leaves_list, linkage
 from scipy.spatial.distance import squareform
 
-from modmap.config import select_samples as config_select
+from modmap.design import REFERENCE_GROUP
 from modmap.errors import InputError
 from modmap.plots._base import DIVERGING, new_figure, style
 
 Normalisation = Literal["median", "zscore"]
-REFERENCE_GROUP = "reference"
 
 #: Colours of the sample groups (reference first: grey), Okabe-Ito palette otherwise.
 GROUP_COLOURS = (
@@ -42,105 +43,6 @@ GROUP_COLOURS = (
     "#000000",
     "#a6761d",
 )
-
-
-def select_samples(samples: pd.DataFrame, selector: Mapping[str, object]) -> list[str]:
-    """Sample IDs of ``samples`` matching every condition of ``selector``, in sheet order.
-
-    The same selector semantics as the config's comparisons (:func:`modmap.config.select_samples`:
-    ``column: value`` or ``column: [values]``, compared as text, YAML booleans as yes/no).
-
-    Parameters
-    ----------
-    samples
-        ``results/validated/samples.tsv`` (``sample_id`` and the selector's columns, all cells
-        strings).
-    selector
-        Column -> value or list of values (any of them); all conditions must hold. Config
-        ``heatmaps.reference``, e.g. ``{group: healthy}``.
-
-    Returns
-    -------
-    list of str
-        IDs of the matching samples, in sample-sheet order (possibly empty when each value
-        exists but no sample meets all conditions).
-
-    Raises
-    ------
-    InputError
-        An empty selector, a column that is not in the sample sheet, or a value no sample has.
-    """
-    if not selector:
-        raise InputError(
-            "heatmaps.reference is empty: name the reference group, e.g. {group: healthy}."
-        )
-    mask = config_select(samples, selector, where="heatmaps.reference", sheet_path="samples.tsv")
-    return samples.loc[mask, "sample_id"].astype(str).tolist()
-
-
-def heatmap_columns(
-    samples: pd.DataFrame,
-    comparisons_table: pd.DataFrame,
-    *,
-    reference: Mapping[str, object],
-    comparisons: Sequence[str],
-    labels: Mapping[str, str] | None = None,
-) -> pd.DataFrame:
-    """The heatmap's columns: reference samples, then the case samples of each comparison.
-
-    Parameters
-    ----------
-    samples
-        ``results/validated/samples.tsv`` (``sample_id`` and selector columns).
-    comparisons_table
-        ``results/validated/comparisons.tsv`` (``comparison``, ``sample_id``, ``role``).
-    reference
-        Selector of the reference (healthy) group, config ``heatmaps.reference``.
-    comparisons
-        Comparisons whose case samples are shown, in order (config ``heatmaps.comparisons``).
-        A sample that is a case in two comparisons is shown in both groups.
-    labels
-        Group label per comparison (config ``label``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per heatmap column: ``sample_id``, ``group`` (``"reference"`` or the comparison
-        name), ``label``. Within a group samples keep sample-sheet order.
-    """
-    labels = dict(labels or {})
-    ref = select_samples(samples, reference)
-    if not ref:
-        raise InputError(
-            f"heatmaps.reference {dict(reference)} matches no sample of samples.tsv; the heatmap "
-            "needs reference samples to normalise to."
-        )
-    ref_label = "Reference (" + ", ".join(_flat(reference)) + ")"
-    frames = [pd.DataFrame({"sample_id": ref, "group": REFERENCE_GROUP, "label": ref_label})]
-    order = {s: i for i, s in enumerate(samples["sample_id"].astype(str))}
-    known = set(comparisons_table["comparison"].astype(str))
-    for comp in comparisons:
-        if comp not in known:
-            raise InputError(
-                f"heatmaps.comparisons names {comp!r}, not a comparison of comparisons.tsv "
-                f"({', '.join(sorted(known))})."
-            )
-        rows = comparisons_table[
-            (comparisons_table["comparison"].astype(str) == comp)
-            & (comparisons_table["role"] == "case")
-        ]
-        ids = sorted(dict.fromkeys(rows["sample_id"].astype(str)), key=lambda s: order.get(s, 0))
-        frames.append(
-            pd.DataFrame({"sample_id": ids, "group": comp, "label": labels.get(comp, comp)})
-        )
-    return pd.concat(frames, ignore_index=True)
-
-
-def _flat(selector: Mapping[str, object]) -> list[str]:
-    out = []
-    for v in selector.values():
-        out.extend(str(x) for x in (v if isinstance(v, list | tuple) else [v]))
-    return out
 
 
 def normalise_to_reference(
@@ -204,12 +106,12 @@ def top_changed_genes(
     gene_tables: Mapping[str, pd.DataFrame],
     *,
     max_genes: int = 50,
-    column: str = "p_value",
+    column: Literal["p_value", "q_value"],
 ) -> list[str]:
     """The ``max_genes`` most changed of ``features`` across the given comparisons.
 
     A gene's rank is its smallest ``column`` (``p_value`` or ``q_value``) over the comparisons'
-    gene tables (``results/genes/{comparison}.tsv``); untested genes (empty value) rank last;
+    gene tables (:func:`modmap.stats.gene_tests`); untested genes (empty value) rank last;
     ties keep the order of ``features``. With ``max_genes`` or fewer features all are returned.
 
     Parameters
@@ -222,8 +124,8 @@ def top_changed_genes(
     max_genes
         Most features returned (default 50).
     column
-        Gene-table column ranking the features, smaller = more changed (default ``"p_value"``;
-        config ``statistics.threshold_on``).
+        Gene-table column ranking the features, smaller = more changed (config
+        ``statistics.threshold_on``).
 
     Returns
     -------
@@ -243,8 +145,8 @@ def top_changed_genes(
     for name, table in gene_tables.items():
         if column not in table.columns:
             raise InputError(
-                f"results/genes/{name}.tsv has no column {column!r} (statistics.threshold_on); "
-                "set statistics.fdr: true to get q-values."
+                f"the gene table of comparison {name!r} has no column {column!r} (columns: "
+                f"{', '.join(map(str, table.columns))})."
             )
         p = pd.to_numeric(table.set_index("feature_id")[column], errors="coerce")
         p = p.reindex(best.index).fillna(np.inf)
@@ -285,7 +187,8 @@ class HeatmapData:
     values: pd.DataFrame
     """Genes x heatmap columns (positional column labels 0..n-1), normalised, clustered order."""
     columns: pd.DataFrame
-    """``sample_id``, ``group``, ``label`` per column (see :func:`heatmap_columns`)."""
+    """``sample_id``, ``group``, ``label`` per column (see "
+    ":func:`modmap.design.heatmap_columns`)."""
     row_labels: list[str]
     linkage: np.ndarray | None
     title: str
@@ -302,7 +205,7 @@ def prepare_heatmap(
     title: str = "",
     normalisation: Normalisation = "median",
     max_genes: int = 50,
-    threshold_on: str = "p_value",
+    threshold_on: Literal["p_value", "q_value"],
 ) -> HeatmapData:
     """Select, normalise and cluster a module's genes for :func:`plot_heatmap`.
 
@@ -312,7 +215,8 @@ def prepare_heatmap(
         Features x samples, log2 (index ``feature_id``), holding at least the samples of
         ``columns``.
     columns
-        Heatmap columns from :func:`heatmap_columns` (``group == "reference"`` marks the reference).
+        Heatmap columns from :func:`modmap.design.heatmap_columns` (``group == "reference"`` marks
+        the reference).
     members
         Rows of ``membership.tsv`` for the module: ``feature_id`` and optionally ``symbol``. Rows
         are labelled with the symbol, the feature ID when the symbol is empty or absent, and
@@ -497,7 +401,7 @@ def plot_module_heatmap(
     module: str,
     normalisation: Normalisation = "median",
     max_genes: int = 50,
-    threshold_on: str = "p_value",
+    threshold_on: Literal["p_value", "q_value"],
     fig: Figure | SubFigure | None = None,
 ) -> Figure:
     """Heatmap of one module: :func:`prepare_heatmap` on its members, then :func:`plot_heatmap`.
@@ -505,7 +409,7 @@ def plot_module_heatmap(
     Parameters
     ----------
     membership, annotation
-        ``results/modules/membership.tsv`` and ``annotation.tsv`` (all modules); the module's
+        The bridge's module membership and annotation tables (all modules); the module's
         members and title are taken from them.
     module
         Module ID (config ``heatmaps.modules``).
@@ -518,7 +422,7 @@ def plot_module_heatmap(
         reason = (
             "it is not in the module file"
             if ann.empty
-            else "it was dropped by the bridge (see results/modules/dropped.tsv)"
+            else "it was dropped by the bridge (see the dropped-modules table)"
         )
         raise InputError(
             f"heatmaps.modules names {module}, but {reason}. Remove it from heatmaps.modules."

@@ -26,8 +26,8 @@ import pandas as pd
 
 from modmap.errors import InputError
 
-POSITION_RE = re.compile(r"^A(\d+)\.(\d+)$")
-MODULE_ID_RE = re.compile(r"^M(\d+)\.(\d+)$")
+POSITION_RE = re.compile(r"^A(\d+)\.(\d+)\Z")
+MODULE_ID_RE = re.compile(r"^M(\d+)\.(\d+)\Z")
 
 Layout = Literal["position", "id", "order"]
 

@@ -25,25 +25,18 @@ from matplotlib.lines import Line2D
 from modmap.errors import InputError
 from modmap.plots._base import DIVERGING, NOT_TESTED, new_figure, style, text_width
 from modmap.plots.layout import detect_layout, grid_layout
-from modmap.plots.module_map import CHANGED_PCT, Value, changed_threshold, spot_values
+from modmap.stats.changed import (
+    CHANGED_PCT,
+    Value,
+    changed_modules,
+    changed_threshold,
+    spot_values,
+)
 
 #: Marker area (points^2) of a dot whose module has 100 % of its genes changed.
 MAX_AREA = 160.0
 #: Default maximum number of rows (modules) of the dot matrix; more changed modules are ranked.
 MAX_ROWS = 60
-
-
-def changed_modules(
-    scores: pd.DataFrame, *, value: Value = "dominant", threshold: float = CHANGED_PCT
-) -> list[str]:
-    """Modules whose spot value reaches ``threshold`` percent (absolute) in some comparison.
-
-    Returned in score-table order; see :func:`modmap.plots.module_map.spot_values`.
-    """
-    spots = spot_values(scores, value=value)
-    hit = spots.loc[(spots["value"].abs() >= threshold) & (spots["value"] != 0), "module_id"]
-    hit_set = set(hit)
-    return [m for m in dict.fromkeys(spots["module_id"]) if m in hit_set]
 
 
 def top_changed(spots: pd.DataFrame, rows: Sequence[str], *, max_rows: int = MAX_ROWS) -> list[str]:
@@ -52,7 +45,7 @@ def top_changed(spots: pd.DataFrame, rows: Sequence[str], *, max_rows: int = MAX
     Parameters
     ----------
     spots
-        :func:`~modmap.plots.module_map.spot_values` of the shown comparisons.
+        :func:`~modmap.stats.changed.spot_values` of the shown comparisons.
     rows
         Candidate modules in layout order.
     max_rows
@@ -141,47 +134,12 @@ def plot_module_dots(
     all_rows = [m for m in grid.index if m in changed]
     shown = spot_values(sub, value=value)
     rows = top_changed(shown, all_rows, max_rows=max_rows)
-    titles = annotation.set_index(annotation["module_id"].astype(str))["title"].fillna("")
 
-    table = sub.assign(
-        comparison=sub["comparison"].astype(str), module_id=sub["module_id"].astype(str)
-    ).set_index(["comparison", "module_id"])
-    up = pd.to_numeric(table["pct_up"], errors="coerce")
-    down = pd.to_numeric(table["pct_down"], errors="coerce")
-    n = pd.to_numeric(table["n_genes"], errors="coerce").fillna(0)
-    xs, ys, net, share, ux, uy = [], [], [], [], [], []
-    for j, comp in enumerate(comps):
-        for i, m in enumerate(rows):
-            key = (comp, m)
-            if (
-                key in table.index
-                and n[key] > 0
-                and np.isfinite(up[key])
-                and np.isfinite(down[key])
-            ):
-                xs.append(j)
-                ys.append(i)
-                net.append(float(up[key] - down[key]))
-                share.append(float(up[key] + down[key]))
-            else:
-                ux.append(j)
-                uy.append(i)
+    xs, ys, net, share, ux, uy = _dots(sub, comps, rows)
     limit = max(10.0, math.ceil(max((abs(v) for v in net), default=0) / 10) * 10)
-
-    row_labels = [f"{m} {titles.get(m, '')}".strip() for m in rows]
-    if detect_layout(annotation) == "position":  # BloodGen3: name the aggregate (map row)
-        row_labels = [
-            f"{s} ({grid.loc[m, 'row_label']})" for s, m in zip(row_labels, rows, strict=True)
-        ]
+    row_labels = _row_labels(annotation, grid, rows)
     col_labels = [labels.get(c, c) for c in comps]
-    if len(rows) < len(all_rows):
-        title = (
-            f"Top {len(rows)} of {len(all_rows)} changed modules\n"
-            f"(>= {threshold:g} % of genes in any comparison;\n"
-            "largest % changed, in map order)"
-        )
-    else:
-        title = f"Modules changed (>= {threshold:g} % of genes)\nin any comparison"
+    title = _title(len(rows), len(all_rows), threshold)
 
     with style():
         if ax is None:
@@ -225,34 +183,94 @@ def plot_module_dots(
         cbar = fig.colorbar(dots, ax=ax, shrink=min(0.6, 4 / max(len(rows), 1) + 0.2), aspect=15)
         cbar.set_label("net % of genes\n(% up - % down)")
         cbar.outline.set_linewidth(0.4)
-        handles = [
-            Line2D(
-                [],
-                [],
-                marker="o",
-                ls="",
-                mfc="white",
-                mec="#4d4d4d",
-                mew=0.4,
-                ms=math.sqrt(float(dot_area(p))),
-                label=f"{p} %",
-            )
-            for p in (10, 25, 50, 100)
-        ]
-        if ux:
-            handles.append(
-                Line2D([], [], marker="x", ls="", color=NOT_TESTED, ms=4, label="not tested")
-            )
-        ax.legend(
-            handles=handles,
-            title="genes changed\n(% up + % down)",
-            loc="upper left",
-            bbox_to_anchor=(1.02, 1.0),
-            borderaxespad=0,
-            labelspacing=1.0,
-            alignment="left",
-        )
+        _size_legend(ax, untested=bool(ux))
     return fig.figure  # the root figure (a SubFigure's .figure is its parent Figure)
+
+
+def _size_legend(ax: Axes, *, untested: bool) -> None:
+    """Legend of dot sizes (10, 25, 50, 100 % of genes changed), and the untested cross."""
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            mfc="white",
+            mec="#4d4d4d",
+            mew=0.4,
+            ms=math.sqrt(float(dot_area(p))),
+            label=f"{p} %",
+        )
+        for p in (10, 25, 50, 100)
+    ]
+    if untested:
+        handles.append(
+            Line2D([], [], marker="x", ls="", color=NOT_TESTED, ms=4, label="not tested")
+        )
+    ax.legend(
+        handles=handles,
+        title="genes changed\n(% up + % down)",
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        borderaxespad=0,
+        labelspacing=1.0,
+        alignment="left",
+    )
+
+
+def _dots(
+    scores: pd.DataFrame, comps: list[str], rows: list[str]
+) -> tuple[list[int], list[int], list[float], list[float], list[int], list[int]]:
+    """Positions and values of the dots, and positions of the untested crosses.
+
+    Returns ``xs, ys, net, share, ux, uy``: column and row of each tested (comparison, module)
+    with its ``pct_up - pct_down`` and ``pct_up + pct_down``, then column and row of each
+    untested one.
+    """
+    table = scores.assign(
+        comparison=scores["comparison"].astype(str), module_id=scores["module_id"].astype(str)
+    ).set_index(["comparison", "module_id"])
+    up = pd.to_numeric(table["pct_up"], errors="coerce")
+    down = pd.to_numeric(table["pct_down"], errors="coerce")
+    n = pd.to_numeric(table["n_genes"], errors="coerce").fillna(0)
+    xs, ys, net, share, ux, uy = [], [], [], [], [], []
+    for j, comp in enumerate(comps):
+        for i, m in enumerate(rows):
+            key = (comp, m)
+            if (
+                key in table.index
+                and n[key] > 0
+                and np.isfinite(up[key])
+                and np.isfinite(down[key])
+            ):
+                xs.append(j)
+                ys.append(i)
+                net.append(float(up[key] - down[key]))
+                share.append(float(up[key] + down[key]))
+            else:
+                ux.append(j)
+                uy.append(i)
+    return xs, ys, net, share, ux, uy
+
+
+def _row_labels(annotation: pd.DataFrame, grid: pd.DataFrame, rows: list[str]) -> list[str]:
+    """``M3.1 Interferon``, with the aggregate (``(A28)``) for BloodGen3 position layouts."""
+    titles = annotation.set_index(annotation["module_id"].astype(str))["title"].fillna("")
+    labels = [f"{m} {titles.get(m, '')}".strip() for m in rows]
+    if detect_layout(annotation) == "position":  # BloodGen3: name the aggregate (map row)
+        labels = [f"{s} ({grid.loc[m, 'row_label']})" for s, m in zip(labels, rows, strict=True)]
+    return labels
+
+
+def _title(n_shown: int, n_changed: int, threshold: float) -> str:
+    """The title: "Modules changed ..." or "Top N of M changed modules ..." when rows are cut."""
+    if n_shown < n_changed:
+        return (
+            f"Top {n_shown} of {n_changed} changed modules\n"
+            f"(>= {threshold:g} % of genes in any comparison;\n"
+            "largest % changed, in map order)"
+        )
+    return f"Modules changed (>= {threshold:g} % of genes)\nin any comparison"
 
 
 def _figure_size(row_labels: list[str], col_labels: list[str], title: str) -> tuple[float, float]:

@@ -24,119 +24,13 @@ from matplotlib.transforms import ScaledTranslation
 from modmap.errors import InputError
 from modmap.plots._base import DIVERGING, EMPTY_EDGE, NOT_TESTED, new_figure, style, text_width
 from modmap.plots.layout import detect_layout, grid_layout
+from modmap.stats.changed import CHANGED_PCT, Value, changed_threshold, core_signature, spot_values
 
-Value = Literal["dominant", "net"]
 Key = Literal["auto", "modules", "aggregates"]
-
-#: Default percentage at or above which a module counts as "changed" (BloodGen3Module's 15 %).
-CHANGED_PCT = 15.0
 #: Titles that carry no information and are left out of the module key.
 UNINFORMATIVE_TITLES = frozenset({"", "tbd", "undetermined", "unknown", "na", "nan"})
 #: Number of module titles named per aggregate in the aggregate key.
 AGGREGATE_FUNCTIONS = 3
-
-SCORE_COLUMNS = ("comparison", "module_id", "n_genes", "pct_up", "pct_down")
-
-
-def spot_values(scores: pd.DataFrame, *, value: Value = "dominant") -> pd.DataFrame:
-    """Signed spot value of every (comparison, module) row of ``scores``.
-
-    Parameters
-    ----------
-    scores
-        ``results/modules/scores.tsv``: ``comparison``, ``module_id``, ``n_genes``, ``pct_up``,
-        ``pct_down`` (percentages 0-100 of the module's tested genes).
-    value
-        ``"dominant"`` (default): the larger of ``pct_up`` and ``pct_down``, positive when up
-        dominates, negative when down dominates, 0 on a tie. ``"net"``: ``pct_up - pct_down``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``comparison``, ``module_id``, ``value`` (signed %, -100..100; NaN when not tested) and
-        ``tested`` (``n_genes`` > 0 and both percentages present).
-    """
-    missing = [c for c in SCORE_COLUMNS if c not in scores.columns]
-    if missing:
-        raise InputError(
-            f"scores.tsv: missing column(s) {', '.join(missing)}; found "
-            f"{', '.join(map(str, scores.columns))}. Re-run the module_scores rule."
-        )
-    if value not in ("dominant", "net"):
-        raise ValueError(f"module_map.value must be 'dominant' or 'net', got {value!r}")
-    up = pd.to_numeric(scores["pct_up"], errors="coerce").to_numpy(float)
-    down = pd.to_numeric(scores["pct_down"], errors="coerce").to_numpy(float)
-    n = pd.to_numeric(scores["n_genes"], errors="coerce").fillna(0).to_numpy(float)
-    tested = (n > 0) & np.isfinite(up) & np.isfinite(down)
-    if value == "net":
-        signed = up - down
-    else:
-        signed = np.where(up > down, up, np.where(down > up, -down, 0.0))
-    signed = np.where(tested, signed, np.nan)
-    return pd.DataFrame(
-        {
-            "comparison": scores["comparison"].astype(str).to_numpy(),
-            "module_id": scores["module_id"].astype(str).to_numpy(),
-            "value": signed,
-            "tested": tested,
-        }
-    )
-
-
-def changed_threshold(*, min_pct: float = 0.0, changed_pct: float = CHANGED_PCT) -> float:
-    """Percentage at or above which a spot counts as changed: ``max(min_pct, changed_pct)``."""
-    return max(float(min_pct), float(changed_pct))
-
-
-def core_signature(
-    scores: pd.DataFrame,
-    comparisons: Sequence[str],
-    *,
-    value: Value = "dominant",
-    threshold: float = CHANGED_PCT,
-) -> list[str]:
-    """Modules changed in the same direction in every comparison of ``comparisons``.
-
-    A module belongs to the core signature when, in each named comparison, it was tested and its
-    spot value (see :func:`spot_values`) is non-zero with ``|value| >= threshold`` percent, and
-    the sign is the same in all of them (all up or all down).
-
-    Parameters
-    ----------
-    scores
-        The module score table.
-    comparisons
-        Names of the comparisons of the set (config ``module_map.core_signature``). Empty: no
-        core signature.
-    value
-        ``"dominant"`` or ``"net"``, as the map draws it.
-    threshold
-        Percentage of genes (0-100), see :func:`changed_threshold`.
-
-    Returns
-    -------
-    list of str
-        Module IDs in score-table order.
-    """
-    comparisons = list(comparisons)
-    if not comparisons:
-        return []
-    spots = spot_values(scores, value=value)
-    known = set(spots["comparison"])
-    unknown = [c for c in comparisons if c not in known]
-    if unknown:
-        raise InputError(
-            f"module_map.core_signature names {', '.join(unknown)}, not found in scores.tsv "
-            f"(comparisons there: {', '.join(dict.fromkeys(spots['comparison']))}). "
-            "Use comparison names from the config."
-        )
-    wide = spots.pivot(index="module_id", columns="comparison", values="value")[comparisons]
-    ok = (wide.abs() >= threshold) & (wide != 0)
-    same_sign = (np.sign(wide).nunique(axis=1) == 1).to_numpy()
-    keep = ok.all(axis=1).to_numpy() & same_sign
-    order = list(dict.fromkeys(spots["module_id"]))
-    selected = set(wide.index[keep])
-    return [m for m in order if m in selected]
 
 
 def aggregate_functions(
@@ -245,15 +139,7 @@ def plot_module_map(
         ``"core|{comparison}|{module}"`` (the outline), for tests and for SVG post-processing.
     """
     spots = spot_values(scores, value=value)
-    comps = list(dict.fromkeys(spots["comparison"])) if comparisons is None else list(comparisons)
-    if not comps:
-        raise InputError("scores.tsv has no rows: there is no comparison to draw.")
-    missing = [c for c in comps if c not in set(spots["comparison"])]
-    if missing:
-        raise InputError(
-            f"comparison(s) {', '.join(missing)} not found in scores.tsv; re-run module_scores "
-            "after changing the comparisons in the config."
-        )
+    comps = _shown_comparisons(spots, comparisons)
     labels = dict(labels or {})
     grid = grid_layout(annotation, max_cols=max_cols)
     unknown = sorted(set(spots["module_id"]) - set(grid.index))
@@ -274,13 +160,8 @@ def plot_module_map(
     cell = min(0.24, max(0.09, 3.6 / max(n_cols, 1)))
     panel_w = n_cols * cell + 0.55
     panel_h = n_rows * cell + 0.45
-    if key not in ("auto", "modules", "aggregates"):
-        raise ValueError(f"key must be 'auto', 'modules' or 'aggregates', got {key!r}")
-    key_kind = key
-    if key_kind == "auto":
-        by_position = detect_layout(annotation) == "position"
-        key_kind = "aggregates" if by_position and len(grid) > max_titles else "modules"
     row_size = 5 if n_rows > 20 else 7
+    key_kind = _key_kind(key, annotation, grid, max_titles=max_titles)
     if key_kind == "aggregates":
         functions = aggregate_functions(annotation, grid)
         key_lines = []
@@ -302,46 +183,17 @@ def plot_module_map(
         radius = 0.42
         outline_lw = 1.3 if cell >= 0.18 else 0.8
         for ax, comp in zip(axes, comps, strict=False):
-            for module_id, cell_pos in grid.iterrows():
-                xy = (cell_pos["col"], cell_pos["row"])
-                ident = (comp, module_id)
-                if ident not in tested.index or not bool(tested[ident]):
-                    ax.add_patch(
-                        Circle(
-                            xy,
-                            radius * 0.8,
-                            facecolor="white",
-                            edgecolor=NOT_TESTED,
-                            hatch="/////",
-                            linewidth=0.4,
-                            gid=f"untested|{comp}|{module_id}",
-                        )
-                    )
-                    continue
-                v = float(lookup[ident])
-                shown = v != 0 and abs(v) >= min_pct
-                colour = DIVERGING(0.5 + v / 200.0) if shown else "white"
-                ax.add_patch(
-                    Circle(
-                        xy,
-                        radius,
-                        facecolor=colour,
-                        edgecolor=EMPTY_EDGE,
-                        linewidth=0.4,
-                        gid=f"spot|{comp}|{module_id}",
-                    )
-                )
-                if module_id in core:
-                    ax.add_patch(
-                        Circle(
-                            xy,
-                            radius + 0.04,
-                            fill=False,
-                            edgecolor="black",
-                            linewidth=outline_lw,
-                            gid=f"core|{comp}|{module_id}",
-                        )
-                    )
+            _draw_spots(
+                ax,
+                grid,
+                comp,
+                lookup=lookup,
+                tested=tested,
+                core=core,
+                min_pct=min_pct,
+                radius=radius,
+                outline_lw=outline_lw,
+            )
             _format_panel(ax, grid, n_rows, n_cols, title=labels.get(comp, comp))
         if functions:  # right of the panels of the last column (all columns stay equal)
             for ax in axes[ncols - 1 : len(comps) : ncols]:
@@ -351,6 +203,85 @@ def plot_module_map(
         _colour_bar(left, axes[: len(comps)], value=value)
         _draw_key(right, key_lines, core_comparisons, labels, threshold, value, kind=key_kind)
     return fig.figure  # the root figure (a SubFigure's .figure is its parent Figure)
+
+
+def _shown_comparisons(spots: pd.DataFrame, comparisons: Sequence[str] | None) -> list[str]:
+    """The comparisons to draw (default: score-table order), each checked to be in the scores."""
+    comps = list(dict.fromkeys(spots["comparison"])) if comparisons is None else list(comparisons)
+    if not comps:
+        raise InputError("scores.tsv has no rows: there is no comparison to draw.")
+    missing = [c for c in comps if c not in set(spots["comparison"])]
+    if missing:
+        raise InputError(
+            f"comparison(s) {', '.join(missing)} not found in scores.tsv; re-run module_scores "
+            "after changing the comparisons in the config."
+        )
+    return comps
+
+
+def _key_kind(key: Key, annotation: pd.DataFrame, grid: pd.DataFrame, *, max_titles: int) -> str:
+    """``modules`` or ``aggregates``: what the key on the right shows (:func:`plot_module_map`)."""
+    if key not in ("auto", "modules", "aggregates"):
+        raise ValueError(f"key must be 'auto', 'modules' or 'aggregates', got {key!r}")
+    if key != "auto":
+        return key
+    by_position = detect_layout(annotation) == "position"
+    return "aggregates" if by_position and len(grid) > max_titles else "modules"
+
+
+def _draw_spots(
+    ax,
+    grid: pd.DataFrame,
+    comp: str,
+    *,
+    lookup: pd.Series,
+    tested: pd.Series,
+    core: set[str],
+    min_pct: float,
+    radius: float,
+    outline_lw: float,
+) -> None:
+    """One panel's spots: hatched when untested, coloured by value, outlined when core."""
+    for module_id, cell_pos in grid.iterrows():
+        xy = (cell_pos["col"], cell_pos["row"])
+        ident = (comp, module_id)
+        if ident not in tested.index or not bool(tested[ident]):
+            ax.add_patch(
+                Circle(
+                    xy,
+                    radius * 0.8,
+                    facecolor="white",
+                    edgecolor=NOT_TESTED,
+                    hatch="/////",
+                    linewidth=0.4,
+                    gid=f"untested|{comp}|{module_id}",
+                )
+            )
+            continue
+        v = float(lookup[ident])
+        shown = v != 0 and abs(v) >= min_pct
+        colour = DIVERGING(0.5 + v / 200.0) if shown else "white"
+        ax.add_patch(
+            Circle(
+                xy,
+                radius,
+                facecolor=colour,
+                edgecolor=EMPTY_EDGE,
+                linewidth=0.4,
+                gid=f"spot|{comp}|{module_id}",
+            )
+        )
+        if module_id in core:
+            ax.add_patch(
+                Circle(
+                    xy,
+                    radius + 0.04,
+                    fill=False,
+                    edgecolor="black",
+                    linewidth=outline_lw,
+                    gid=f"core|{comp}|{module_id}",
+                )
+            )
 
 
 def _label_functions(ax, grid: pd.DataFrame, functions: dict[str, str], *, size: float) -> None:
@@ -486,14 +417,14 @@ def _draw_key(subfig, lines, core_comparisons, labels, threshold, value, *, kind
                 label=f"core signature\n({names};\n{value} >= {threshold:g} %)",
             )
         )
-    legend = ax.legend(
+    ax.legend(
         handles=handles,
         loc="upper left",
         borderaxespad=0,
         handletextpad=0.4,
         handler_map={Circle: HandlerPatch(patch_func=_legend_circle)},
+        alignment="left",
     )
-    legend._legend_box.align = "left"
 
     def below_top(inches: float):
         # axes x, and y measured in inches down from the top of the axes: the key keeps its

@@ -1,8 +1,13 @@
-"""Per-gene rank tests at R parity, exact null distributions and module scores."""
+"""Per-gene rank tests at R parity, exact null distributions, module scores and "changed" modules.
 
+``comparison_design`` lives in :mod:`modmap.design` and is re-exported here for the scripts.
+"""
+
+from modmap.design import comparison_design
+from modmap.stats.changed import changed_modules, changed_threshold, core_signature, spot_values
 from modmap.stats.checks import looks_unlogged
 from modmap.stats.fdr import bh_qvalues
-from modmap.stats.genes import comparison_design, gene_tests
+from modmap.stats.genes import gene_tests
 from modmap.stats.mannwhitney import mann_whitney
 from modmap.stats.ranks import rank_sums, signed_ranks
 from modmap.stats.scores import module_scores
@@ -11,7 +16,10 @@ from modmap.stats.welch import paired_t, welch
 
 __all__ = [
     "bh_qvalues",
+    "changed_modules",
+    "changed_threshold",
     "comparison_design",
+    "core_signature",
     "gene_tests",
     "looks_unlogged",
     "mann_whitney",
@@ -20,5 +28,6 @@ __all__ = [
     "rank_sums",
     "signed_rank",
     "signed_ranks",
+    "spot_values",
     "welch",
 ]

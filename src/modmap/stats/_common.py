@@ -5,6 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+#: Default of the kernels' ``min_group_size`` (the schema's ``statistics.min_group_size``, R users'
+#: usual floor for a rank test); the workflow always passes the configured value.
+MIN_GROUP_SIZE = 3
+
 #: Columns of a per-gene result table, in the order of ``results/genes/{comparison}.tsv``.
 RESULT_COLUMNS = [
     "n_case",
@@ -86,5 +90,5 @@ def check_min_group_size(min_group_size: int) -> None:
     if int(min_group_size) != min_group_size or min_group_size < 1:
         raise ValueError(
             f"min_group_size must be a whole number >= 1, got {min_group_size!r} "
-            "(config statistics.min_group_size; default 3)"
+            "(config statistics.min_group_size)"
         )

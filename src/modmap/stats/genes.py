@@ -1,7 +1,8 @@
 """Per-comparison driver: one table of per-gene tests for one comparison.
 
-``gene_tests`` takes the expression matrix (features x samples) and the rows of
-``results/validated/comparisons.tsv`` for one comparison, picks the test (Mann-Whitney or Welch,
+``gene_tests`` takes the expression matrix (features x samples) and the rows of the comparisons
+table for one comparison (:func:`modmap.design.comparison_design`), picks the test (Mann-Whitney or
+Welch,
 paired variants when the comparison has pairs), adds BH q-values on request and logs what was not
 tested and why.
 """
@@ -14,84 +15,16 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from modmap.design import COMPARISONS_TABLE
 from modmap.errors import InputError
 from modmap.stats.fdr import bh_qvalues
 from modmap.stats.mannwhitney import mann_whitney
 from modmap.stats.signedrank import signed_rank
 from modmap.stats.welch import paired_t, welch
 
-__all__ = ["comparison_design", "gene_tests"]
+__all__ = ["gene_tests"]
 
 log = logging.getLogger(__name__)
-
-_SOURCE = "results/validated/comparisons.tsv"
-
-
-def comparison_design(comparisons: pd.DataFrame, comparison: str) -> pd.DataFrame:
-    """The rows of ``comparisons.tsv`` for one comparison, checked.
-
-    Parameters
-    ----------
-    comparisons
-        The long table ``comparison, sample_id, role, pair`` (strings; empty ``pair`` = unpaired).
-    comparison
-        Comparison name.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``sample_id``, ``role``, ``pair`` for that comparison, in file order.
-
-    Raises
-    ------
-    InputError
-        Missing columns, no rows for the comparison, a role other than case/control, a group
-        without samples, or (paired) a pair without exactly one case and one control.
-    """
-    missing = {"comparison", "sample_id", "role", "pair"} - set(comparisons.columns)
-    if missing:
-        raise InputError(
-            f"{_SOURCE}: missing column(s) {sorted(missing)}; expected comparison, sample_id, "
-            "role, pair (re-run the validate step)"
-        )
-    rows = comparisons.loc[comparisons["comparison"] == comparison, ["sample_id", "role", "pair"]]
-    rows = rows.fillna({"pair": ""}).astype(str).reset_index(drop=True)
-    if rows.empty:
-        known = ", ".join(pd.unique(comparisons["comparison"]).astype(str))
-        raise InputError(
-            f"{_SOURCE}: no rows for comparison '{comparison}' (found: {known}); check the "
-            "comparison name in the config"
-        )
-    bad = rows.loc[~rows["role"].isin(["case", "control"]), "role"]
-    if not bad.empty:
-        raise InputError(
-            f"{_SOURCE}: comparison '{comparison}' has role '{bad.iloc[0]}'; roles must be "
-            "'case' or 'control'"
-        )
-    for role in ("case", "control"):
-        if not (rows["role"] == role).any():
-            raise InputError(
-                f"{_SOURCE}: comparison '{comparison}' has no {role} samples; check its "
-                f"{role} selector in the config against the sample sheet"
-            )
-    paired = rows["pair"] != ""
-    if paired.any():
-        if not paired.all():
-            raise InputError(
-                f"{_SOURCE}: comparison '{comparison}' mixes rows with and without 'pair'; "
-                "a paired comparison lists complete pairs only (re-run the validate step)"
-            )
-        counts = rows.groupby(["pair", "role"]).size().unstack(fill_value=0)
-        counts = counts.reindex(columns=["case", "control"], fill_value=0)
-        wrong = counts[(counts["case"] != 1) | (counts["control"] != 1)]
-        if not wrong.empty:
-            pair = wrong.index[0]
-            raise InputError(
-                f"{_SOURCE}: comparison '{comparison}', pair '{pair}' has "
-                f"{wrong.loc[pair, 'case']} case and {wrong.loc[pair, 'control']} control "
-                "samples; each pair needs exactly one of each (check paired_by and the sheet)"
-            )
-    return rows
 
 
 def _log_summary(comparison: str, table: pd.DataFrame, min_group_size: int) -> None:
@@ -126,7 +59,7 @@ def gene_tests(
     comparison: str = "comparison",
     test: Literal["wilcoxon", "welch"] = "wilcoxon",
     fdr: bool = False,
-    min_group_size: int = 3,
+    min_group_size: int,
     exact_with_ties: bool = False,
     threads: int | None = None,
 ) -> pd.DataFrame:
@@ -138,7 +71,8 @@ def gene_tests(
         Features x samples (float64, log2; NaN = missing), index = feature IDs; must hold every
         sample of ``design`` (extra columns are ignored).
     design
-        Output of :func:`comparison_design`: ``sample_id``, ``role``, ``pair``. Non-empty
+        Output of :func:`modmap.design.comparison_design`: ``sample_id``, ``role``, ``pair``.
+        Non-empty
         ``pair`` values make the comparison paired (signed-rank or paired t-test).
     comparison
         Name used in log messages.
@@ -148,7 +82,8 @@ def gene_tests(
     fdr
         Add ``q_value``: Benjamini-Hochberg over the tested features of this comparison.
     min_group_size
-        Fewer non-missing values (pairs) than this in a group: ``not_tested`` (default 3).
+        Fewer non-missing values (pairs) than this in a group: ``not_tested`` (config
+        ``statistics.min_group_size``).
     exact_with_ties
         Wilcoxon only: R >= 4.6 exact p-values for genes with ties (groups below 50); default
         False, R <= 4.5 (ties: normal approximation), as the trial's analysis.
@@ -167,8 +102,8 @@ def gene_tests(
     absent = [s for s in pd.unique(design["sample_id"]) if s not in expression.columns]
     if absent:
         raise InputError(
-            f"comparison '{comparison}': sample(s) {absent[:5]} of {_SOURCE} are not columns of "
-            "the expression matrix; re-run the validate step"
+            f"comparison '{comparison}': sample(s) {absent[:5]} of {COMPARISONS_TABLE} are not "
+            "columns of the expression matrix; re-run the validate step"
         )
     values = expression.to_numpy(dtype=np.float64, copy=False)
     col = pd.Index(expression.columns)

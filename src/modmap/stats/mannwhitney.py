@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-from modmap.stats._common import check_min_group_size, direction_of, result_table
+from modmap.stats._common import MIN_GROUP_SIZE, check_min_group_size, direction_of, result_table
 from modmap.stats.exact import wilcox_two_sided
 from modmap.stats.exact_ties import wilcox_ties_two_sided
 from modmap.stats.ranks import RankSums, rank_sums
@@ -32,7 +32,7 @@ EXACT_LIMIT = 50
 def mann_whitney_pvalues(
     sums: RankSums,
     *,
-    min_group_size: int = 3,
+    min_group_size: int = MIN_GROUP_SIZE,
     tied_values: Callable[[int], tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two-sided p-values and methods from per-gene rank sums.
@@ -42,7 +42,8 @@ def mann_whitney_pvalues(
     sums
         Output of :func:`modmap.stats.ranks.rank_sums`.
     min_group_size
-        Genes with fewer non-missing values in either group are ``not_tested`` (default 3).
+        Genes with fewer non-missing values in either group are ``not_tested`` (default
+        ``MIN_GROUP_SIZE``, 3).
     tied_values
         R >= 4.6 behaviour (``statistics.exact_with_ties``): a function returning the non-missing
         case and control values of gene ``i``; genes with ties and both groups below 50 then
@@ -96,7 +97,7 @@ def mann_whitney(
     *,
     case_columns: np.ndarray | None = None,
     control_columns: np.ndarray | None = None,
-    min_group_size: int = 3,
+    min_group_size: int = MIN_GROUP_SIZE,
     threads: int | None = None,
     exact_with_ties: bool = False,
 ) -> pd.DataFrame:
@@ -110,7 +111,8 @@ def mann_whitney(
     case_columns, control_columns
         Optional integer column indices of each group.
     min_group_size
-        Fewer non-missing values than this in a group: ``not_tested`` (default 3).
+        Fewer non-missing values than this in a group: ``not_tested`` (default ``MIN_GROUP_SIZE``,
+        3).
     threads
         Worker threads for the rank kernel (default: all available).
     exact_with_ties

@@ -34,8 +34,8 @@ def module_scores(
     membership: pd.DataFrame,
     annotation: pd.DataFrame | None = None,
     *,
-    alpha: float = 0.05,
-    threshold_on: Literal["p_value", "q_value"] = "p_value",
+    alpha: float,
+    threshold_on: Literal["p_value", "q_value"],
 ) -> pd.DataFrame:
     """Percent of each module's tested genes significantly up and down, per comparison.
 
@@ -50,11 +50,12 @@ def module_scores(
         Optional ``results/modules/annotation.tsv`` (``module_id``, ``title``, ...): when given,
         module titles are taken from it (the module file's own titles).
     alpha
-        Significance level (default 0.05): a gene counts as up when its ``threshold_on`` value
+        Significance level (config ``statistics.alpha``): a gene counts as up when its
+        ``threshold_on`` value
         is ``< alpha`` and its direction is ``up`` (down likewise).
     threshold_on
-        ``p_value`` (default, as the SJIA trial analysis) or ``q_value`` (needs
-        ``statistics.fdr: true``).
+        ``p_value`` or ``q_value`` (config ``statistics.threshold_on``); the gene tables must
+        have that column.
 
     Returns
     -------
@@ -70,8 +71,8 @@ def module_scores(
     missing = {"module_id", "title", "feature_id"} - set(membership.columns)
     if missing:
         raise InputError(
-            f"results/modules/membership.tsv: missing column(s) {sorted(missing)}; expected "
-            "module_id, title, feature_id"
+            f"module membership table: missing column(s) {sorted(missing)}; expected module_id, "
+            "title, feature_id"
         )
     members = (
         membership[["module_id", "title", "feature_id"]]
@@ -87,8 +88,8 @@ def module_scores(
     for comparison, genes in gene_tables.items():
         if threshold_on not in genes.columns:
             raise InputError(
-                f"results/genes/{comparison}.tsv has no '{threshold_on}' column; with "
-                "statistics.threshold_on: q_value set statistics.fdr: true"
+                f"the gene table of comparison {comparison!r} has no {threshold_on!r} column "
+                f"(columns: {', '.join(map(str, genes.columns))})"
             )
         g = genes.drop_duplicates("feature_id").set_index(genes["feature_id"].astype(str))
         tested = (g["method"] != "not_tested").to_numpy()

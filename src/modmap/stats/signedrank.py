@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-from modmap.stats._common import check_min_group_size, direction_of, result_table
+from modmap.stats._common import MIN_GROUP_SIZE, check_min_group_size, direction_of, result_table
 from modmap.stats.exact import signrank_two_sided
 from modmap.stats.exact_ties import signrank_ties_two_sided
 from modmap.stats.ranks import SignedRanks, signed_ranks
@@ -30,7 +30,7 @@ EXACT_LIMIT = 50
 def signed_rank_pvalues(
     ranks: SignedRanks,
     *,
-    min_group_size: int = 3,
+    min_group_size: int = MIN_GROUP_SIZE,
     differences: Callable[[int], np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two-sided p-values and methods from per-gene signed-rank statistics.
@@ -40,7 +40,7 @@ def signed_rank_pvalues(
     ranks
         Output of :func:`modmap.stats.ranks.signed_ranks`.
     min_group_size
-        Genes with fewer complete pairs are ``not_tested`` (default 3).
+        Genes with fewer complete pairs are ``not_tested`` (default ``MIN_GROUP_SIZE``, 3).
     differences
         R >= 4.6 behaviour (``statistics.exact_with_ties``): a function returning the non-zero
         differences of gene ``i``; genes with ties in ``|d|`` (fewer than 50 pairs, no zero) then
@@ -85,7 +85,7 @@ def signed_rank(
     case: np.ndarray,
     control: np.ndarray,
     *,
-    min_group_size: int = 3,
+    min_group_size: int = MIN_GROUP_SIZE,
     exact_with_ties: bool = False,
 ) -> pd.DataFrame:
     """Two-sided Wilcoxon signed-rank test of ``case - control`` for every gene, at R parity.
@@ -96,7 +96,7 @@ def signed_rank(
         Genes x pairs float64 arrays: column ``k`` of both is pair ``k`` (NaN = missing; a pair
         with a missing value is dropped for that gene).
     min_group_size
-        Fewer complete pairs than this: ``not_tested`` (default 3).
+        Fewer complete pairs than this: ``not_tested`` (default ``MIN_GROUP_SIZE``, 3).
     exact_with_ties
         R >= 4.6: exact p-values also with tied ``|d|`` (fewer than 50 pairs, no zero
         difference); default False (R <= 4.5).

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import stdtr
 
-from modmap.stats._common import check_min_group_size, direction_of, result_table
+from modmap.stats._common import MIN_GROUP_SIZE, check_min_group_size, direction_of, result_table
 
 __all__ = ["welch", "paired_t"]
 
@@ -38,7 +38,9 @@ def _two_sided_t(t: np.ndarray, df: np.ndarray) -> np.ndarray:
     return 2.0 * stdtr(df, -np.abs(t))
 
 
-def welch(case: np.ndarray, control: np.ndarray, *, min_group_size: int = 3) -> pd.DataFrame:
+def welch(
+    case: np.ndarray, control: np.ndarray, *, min_group_size: int = MIN_GROUP_SIZE
+) -> pd.DataFrame:
     """Two-sided Welch t-test of cases vs controls for every gene (row), as R's ``t.test(x, y)``.
 
     Parameters
@@ -47,7 +49,8 @@ def welch(case: np.ndarray, control: np.ndarray, *, min_group_size: int = 3) -> 
         Genes x samples float64 arrays (NaN = missing, dropped per gene); log2 scale, so the
         test compares mean log2 expression.
     min_group_size
-        Fewer non-missing values than this in a group: ``not_tested`` (default 3).
+        Fewer non-missing values than this in a group: ``not_tested`` (default ``MIN_GROUP_SIZE``,
+        3).
 
     Returns
     -------
@@ -82,7 +85,9 @@ def welch(case: np.ndarray, control: np.ndarray, *, min_group_size: int = 3) -> 
     )
 
 
-def paired_t(case: np.ndarray, control: np.ndarray, *, min_group_size: int = 3) -> pd.DataFrame:
+def paired_t(
+    case: np.ndarray, control: np.ndarray, *, min_group_size: int = MIN_GROUP_SIZE
+) -> pd.DataFrame:
     """Two-sided paired t-test of ``case - control`` per gene, as ``t.test(x, y, paired = TRUE)``.
 
     Parameters
@@ -91,7 +96,7 @@ def paired_t(case: np.ndarray, control: np.ndarray, *, min_group_size: int = 3) 
         Genes x pairs float64 arrays, column ``k`` of both = pair ``k``; pairs with a missing
         value are dropped per gene.
     min_group_size
-        Fewer complete pairs than this: ``not_tested`` (default 3).
+        Fewer complete pairs than this: ``not_tested`` (default ``MIN_GROUP_SIZE``, 3).
 
     Returns
     -------

@@ -1,4 +1,7 @@
-"""Comparisons as data: sample selectors and the checks that run before anything else.
+"""The study design: the sample sheet, sample selectors, comparisons and the samples each step uses.
+
+Used by the validate step (sheet and comparisons), the statistics (:func:`comparison_design`) and
+the heatmaps (:func:`heatmap_columns`) alike, so a selector means the same everywhere.
 
 A comparison names a ``case`` and a ``control`` selector over sample-sheet columns, e.g.
 ``{timepoint: D1, arm: anakinra}`` against ``{group: healthy}``, and optionally a ``paired_by``
@@ -6,13 +9,12 @@ column for within-subject comparisons. :func:`resolve_comparisons` turns the con
 long table ``comparison, sample_id, role, pair`` that the statistics stage reads, and raises
 :class:`~modmap.errors.InputError` with a message naming the file, the row or the key, and the fix.
 
-All functions here are pure: they take an already-read sample sheet (every cell a string) and the
-config as plain dicts.
+All functions here are pure: they take already-read tables (every cell a string) and config
+sections as plain dicts.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,7 +38,8 @@ def _values(value: Any) -> list[str]:
     return [_as_text(v) for v in items]
 
 
-def _show(values: Iterable[str], *, limit: int = 8) -> str:
+def show_values(values: Iterable[object], *, limit: int = 8) -> str:
+    """``'a', 'b', ... (12 in all)``: values quoted for an error message, at most ``limit``."""
     values = list(values)
     shown = ", ".join(repr(v) for v in values[:limit])
     return shown + (f", ... ({len(values)} in all)" if len(values) > limit else "")
@@ -69,7 +72,8 @@ def check_sample_sheet(
     if id_column not in sheet.columns:
         raise InputError(
             f"{path}: no column {id_column!r} with the sample IDs (columns found: "
-            f"{_show(sheet.columns)}). Rename the column or set samples.id_column in the config."
+            f"{show_values(sheet.columns)}). Rename the column or set samples.id_column in the "
+            "config."
         )
     if sheet.empty:
         raise InputError(f"{path}: the sample sheet has a header but no samples.")
@@ -80,17 +84,17 @@ def check_sample_sheet(
     empty = ids == ""
     if empty.any():
         raise InputError(
-            f"{path} line {lines[empty].iloc[0]}: empty sample ID in column {id_column!r}. "
-            "Every row needs the sample ID used as column header in the expression matrix."
+            f"{path} line {lines[empty].iloc[0]}: empty sample ID in column {id_column!r}. Every "
+            "row needs the sample ID used as column header in the expression matrix."
         )
     dup = ids.duplicated(keep=False)
     if dup.any():
         first = ids[dup].iloc[0]
         where = ", ".join(str(n) for n in lines[ids == first])
         raise InputError(
-            f"{path}: sample ID {first!r} appears on lines {where} "
-            f"({ids[dup].nunique()} duplicated ID(s) in all). Sample IDs must be unique: "
-            "remove the repeated rows or give technical replicates their own IDs."
+            f"{path}: sample ID {first!r} appears on lines {where} ({ids[dup].nunique()} "
+            "duplicated ID(s) in all). Sample IDs must be unique: remove the repeated rows or "
+            "give technical replicates their own IDs."
         )
     sheet = sheet.rename(columns={id_column: SAMPLE_ID})
     return sheet[[SAMPLE_ID, *[c for c in sheet.columns if c != SAMPLE_ID]]].reset_index(drop=True)
@@ -130,16 +134,16 @@ def select_samples(
         if column not in sheet.columns:
             raise InputError(
                 f"config {where}: column {column!r} is not in the sample sheet {sheet_path} "
-                f"(columns: {_show(sheet.columns)}). Fix the selector or add the column."
+                f"(columns: {show_values(sheet.columns)}). Fix the selector or add the column."
             )
         values = _values(wanted)
         present = set(sheet[column])
         missing = [v for v in values if v not in present]
         if missing:
             raise InputError(
-                f"config {where}: {column} {_show(missing)} is not a value of column {column!r} "
-                f"in {sheet_path} (values found: {_show(sorted(present))}). Fix the value in the "
-                "config or in the sample sheet."
+                f"config {where}: {column} {show_values(missing)} is not a value of column "
+                f"{column!r} in {sheet_path} (values found: {show_values(sorted(present))}). Fix "
+                "the value in the config or in the sample sheet."
             )
         mask &= sheet[column].isin(values)
     return mask
@@ -175,7 +179,7 @@ def _pairs(
     if column not in sheet.columns:
         raise InputError(
             f"config {where}.paired_by: column {column!r} is not in the sample sheet {sheet_path} "
-            f"(columns: {_show(sheet.columns)})."
+            f"(columns: {show_values(sheet.columns)})."
         )
     warnings = []
     sides = {}
@@ -185,7 +189,7 @@ def _pairs(
             bad = sub.loc[sub[column] == "", SAMPLE_ID].iloc[0]
             raise InputError(
                 f"config {where}: sample {bad!r} ({role}) has an empty {column!r} in {sheet_path}; "
-                f"a paired comparison needs the subject of every sample."
+                "a paired comparison needs the subject of every sample."
             )
         dup = sub[column].duplicated(keep=False)
         if dup.any():
@@ -193,9 +197,9 @@ def _pairs(
             samples = sub.loc[sub[column] == subject, SAMPLE_ID].tolist()
             raise InputError(
                 f"config {where}: subject {subject!r} has {len(samples)} {role} samples "
-                f"({_show(samples)}) in comparison {name!r}; a paired comparison needs one case "
-                f"and one control sample per subject. Narrow the {role} selector (e.g. add the "
-                "timepoint)."
+                f"({show_values(samples)}) in comparison {name!r}; a paired comparison needs one "
+                f"case and one control sample per subject. Narrow the {role} selector (e.g. add "
+                "the timepoint)."
             )
         sides[role] = sub.set_index(column)[SAMPLE_ID]
     common = sides["case"].index.intersection(sides["control"].index, sort=False)
@@ -203,8 +207,8 @@ def _pairs(
         alone = sides[role].index.difference(sides[other].index, sort=False)
         if len(alone):
             warnings.append(
-                f"comparison {name!r}: {len(alone)} subject(s) with a {role} sample but no "
-                f"{other} sample left out: {_show(alone)}"
+                f"comparison {name!r}: {len(alone)} subject(s) with a {role} sample but no {other} "
+                f"sample left out: {show_values(alone)}"
             )
     rows = []
     for role in ("case", "control"):
@@ -218,7 +222,7 @@ def resolve_comparisons(
     comparisons: Sequence[Mapping[str, Any]],
     *,
     sheet_path: str,
-    min_group_size: int = 3,
+    min_group_size: int,
 ) -> Resolved:
     """Resolve the config's comparisons into case and control samples.
 
@@ -231,7 +235,7 @@ def resolve_comparisons(
     sheet_path
         Path of the sample sheet, for messages.
     min_group_size
-        Smallest allowed group (config ``statistics.min_group_size``, default 3); for paired
+        Smallest allowed group (config ``statistics.min_group_size``); for paired
         comparisons, the smallest number of complete pairs.
 
     Returns
@@ -250,7 +254,7 @@ def resolve_comparisons(
     names = [c["name"] for c in comparisons]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
-        raise InputError(f"config comparisons: name(s) {_show(dup)} used more than once.")
+        raise InputError(f"config comparisons: name(s) {show_values(dup)} used more than once.")
     frames, warnings = [], []
     for i, comp in enumerate(comparisons):
         name = comp["name"]
@@ -261,8 +265,8 @@ def resolve_comparisons(
             n = int(mask.sum())
             if n < min_group_size:
                 raise InputError(
-                    f"config {where}.{role}: selector {dict(comp[role])} matches {n} sample(s) "
-                    f"in {sheet_path}; at least {min_group_size} are needed "
+                    f"config {where}.{role}: selector {dict(comp[role])} matches {n} sample(s) in "
+                    f"{sheet_path}; at least {min_group_size} are needed "
                     "(statistics.min_group_size). Widen the selector or drop the comparison."
                 )
             masks[role] = mask
@@ -270,7 +274,8 @@ def resolve_comparisons(
         if len(shared):
             raise InputError(
                 f"config {where}: {len(shared)} sample(s) are selected as both case and control: "
-                f"{_show(shared)}. Make the two selectors exclusive (e.g. add group or timepoint)."
+                f"{show_values(shared)}. Make the two selectors exclusive (e.g. add group or "
+                "timepoint)."
             )
         paired_by = comp.get("paired_by")
         if paired_by:
@@ -308,53 +313,175 @@ def resolve_comparisons(
     return Resolved(pd.concat(frames, ignore_index=True), warnings)
 
 
-def check_config_references(config: Mapping[str, Any]) -> None:
-    """Check cross-references and input files of an already schema-validated config.
+#: What the comparisons table (``comparison, sample_id, role, pair``) is called in messages.
+COMPARISONS_TABLE = "the comparisons table of the validate step"
+#: Group name of the reference samples in :func:`heatmap_columns`.
+REFERENCE_GROUP = "reference"
+
+
+def comparison_design(comparisons: pd.DataFrame, comparison: str) -> pd.DataFrame:
+    """The rows of the comparisons table (validate step) for one comparison, checked.
+
+    Parameters
+    ----------
+    comparisons
+        The long table ``comparison, sample_id, role, pair`` (strings; empty ``pair`` = unpaired).
+    comparison
+        Comparison name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``sample_id``, ``role``, ``pair`` for that comparison, in file order.
 
     Raises
     ------
     InputError
-        An input file that does not exist, a ``module_map.core_signature`` or
-        ``heatmaps.comparisons`` entry naming no comparison, or ``threshold_on: q_value`` without
-        ``fdr: true``.
+        Missing columns, no rows for the comparison, a role other than case/control, a group
+        without samples, or (paired) a pair without exactly one case and one control.
     """
-    names = [c["name"] for c in config["comparisons"]]
-    files = [
-        ("expression.path", config["expression"]["path"]),
-        ("samples.path", config["samples"]["path"]),
-        ("modules.path", config["modules"]["path"]),
-    ]
-    for side in ("source", "target"):
-        table = config["bridge"].get(side)
-        if table:
-            files.append((f"bridge.{side}.path", table["path"]))
-    if config["bridge"].get("update_symbols"):
-        files.append(("bridge.alias_table", config["bridge"]["alias_table"]))
-    for key, path in files:
-        if not os.path.isfile(path):
-            raise InputError(
-                f"config {key}: file {path!r} does not exist (relative paths are read from "
-                f"{os.getcwd()}). Set {key} in your config file to an existing file."
-            )
-    for key, listed in (
-        ("module_map.core_signature", config["module_map"]["core_signature"]),
-        ("heatmaps.comparisons", config["heatmaps"]["comparisons"] or []),
-    ):
-        unknown = [n for n in listed if n not in names]
-        if unknown:
-            hint = (
-                " Its default is the SJIA trial's (anakinra_D1, placebo_D1): set it to your own "
-                "comparisons, or to [] for no outline."
-                if key == "module_map.core_signature"
-                else " Set it to your own comparisons, or to null for every unpaired one."
-            )
-            raise InputError(
-                f"config {key}: {_show(unknown)} is not a comparison name (names: "
-                f"{_show(names)}).{hint}"
-            )
-    stats = config["statistics"]
-    if stats["threshold_on"] == "q_value" and not stats["fdr"]:
+    missing = {"comparison", "sample_id", "role", "pair"} - set(comparisons.columns)
+    if missing:
         raise InputError(
-            "config statistics.threshold_on is q_value but statistics.fdr is false: set fdr: true "
-            "so q-values are computed, or use threshold_on: p_value."
+            f"{COMPARISONS_TABLE}: missing column(s) {sorted(missing)}; expected comparison, "
+            "sample_id, role, pair (re-run the validate step)"
         )
+    rows = comparisons.loc[comparisons["comparison"] == comparison, ["sample_id", "role", "pair"]]
+    rows = rows.fillna({"pair": ""}).astype(str).reset_index(drop=True)
+    if rows.empty:
+        known = ", ".join(pd.unique(comparisons["comparison"]).astype(str))
+        raise InputError(
+            f"{COMPARISONS_TABLE}: no rows for comparison '{comparison}' (found: {known}); check "
+            "the comparison name in the config"
+        )
+    bad = rows.loc[~rows["role"].isin(["case", "control"]), "role"]
+    if not bad.empty:
+        raise InputError(
+            f"{COMPARISONS_TABLE}: comparison '{comparison}' has role '{bad.iloc[0]}'; roles must "
+            "be 'case' or 'control'"
+        )
+    for role in ("case", "control"):
+        if not (rows["role"] == role).any():
+            raise InputError(
+                f"{COMPARISONS_TABLE}: comparison '{comparison}' has no {role} samples; check its "
+                f"{role} selector in the config against the sample sheet"
+            )
+    paired = rows["pair"] != ""
+    if paired.any():
+        if not paired.all():
+            raise InputError(
+                f"{COMPARISONS_TABLE}: comparison '{comparison}' mixes rows with and without "
+                "'pair'; a paired comparison lists complete pairs only (re-run the validate step)"
+            )
+        counts = rows.groupby(["pair", "role"]).size().unstack(fill_value=0)
+        counts = counts.reindex(columns=["case", "control"], fill_value=0)
+        wrong = counts[(counts["case"] != 1) | (counts["control"] != 1)]
+        if not wrong.empty:
+            pair = wrong.index[0]
+            raise InputError(
+                f"{COMPARISONS_TABLE}: comparison '{comparison}', pair '{pair}' has "
+                f"{wrong.loc[pair, 'case']} case and {wrong.loc[pair, 'control']} control samples; "
+                "each pair needs exactly one of each (check paired_by and the sheet)"
+            )
+    return rows
+
+
+def reference_samples(samples: pd.DataFrame, selector: Mapping[str, object]) -> list[str]:
+    """Sample IDs of ``samples`` matching every condition of ``selector``, in sheet order.
+
+    The same selector semantics as the config's comparisons (:func:`select_samples`:
+    ``column: value`` or ``column: [values]``, compared as text, YAML booleans as yes/no).
+
+    Parameters
+    ----------
+    samples
+        The validated sample sheet (``sample_id`` and the selector's columns, all cells
+        strings).
+    selector
+        Column -> value or list of values (any of them); all conditions must hold. Config
+        ``heatmaps.reference``, e.g. ``{group: healthy}``.
+
+    Returns
+    -------
+    list of str
+        IDs of the matching samples, in sample-sheet order (possibly empty when each value
+        exists but no sample meets all conditions).
+
+    Raises
+    ------
+    InputError
+        An empty selector, a column that is not in the sample sheet, or a value no sample has.
+    """
+    if not selector:
+        raise InputError(
+            "heatmaps.reference is empty: name the reference group, e.g. {group: healthy}."
+        )
+    mask = select_samples(
+        samples, selector, where="heatmaps.reference", sheet_path="the validated sample sheet"
+    )
+    return samples.loc[mask, "sample_id"].astype(str).tolist()
+
+
+def heatmap_columns(
+    samples: pd.DataFrame,
+    comparisons_table: pd.DataFrame,
+    *,
+    reference: Mapping[str, object],
+    comparisons: Sequence[str],
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The heatmap's columns: reference samples, then the case samples of each comparison.
+
+    Parameters
+    ----------
+    samples
+        The validated sample sheet (``sample_id`` and selector columns).
+    comparisons_table
+        The comparisons table (``comparison``, ``sample_id``, ``role``).
+    reference
+        Selector of the reference (healthy) group, config ``heatmaps.reference``.
+    comparisons
+        Comparisons whose case samples are shown, in order (config ``heatmaps.comparisons``).
+        A sample that is a case in two comparisons is shown in both groups.
+    labels
+        Group label per comparison (config ``label``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per heatmap column: ``sample_id``, ``group`` (``"reference"`` or the comparison
+        name), ``label``. Within a group samples keep sample-sheet order.
+    """
+    labels = dict(labels or {})
+    ref = reference_samples(samples, reference)
+    if not ref:
+        raise InputError(
+            f"heatmaps.reference {dict(reference)} matches no sample of the sample sheet; the "
+            "heatmap needs reference samples to normalise to."
+        )
+    ref_label = "Reference (" + ", ".join(_flat(reference)) + ")"
+    frames = [pd.DataFrame({"sample_id": ref, "group": REFERENCE_GROUP, "label": ref_label})]
+    order = {s: i for i, s in enumerate(samples["sample_id"].astype(str))}
+    known = set(comparisons_table["comparison"].astype(str))
+    for comp in comparisons:
+        if comp not in known:
+            raise InputError(
+                f"heatmaps.comparisons names {comp!r}, not a comparison of the comparisons table "
+                f"({', '.join(sorted(known))})."
+            )
+        rows = comparisons_table[
+            (comparisons_table["comparison"].astype(str) == comp)
+            & (comparisons_table["role"] == "case")
+        ]
+        ids = sorted(dict.fromkeys(rows["sample_id"].astype(str)), key=lambda s: order.get(s, 0))
+        frames.append(
+            pd.DataFrame({"sample_id": ids, "group": comp, "label": labels.get(comp, comp)})
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def _flat(selector: Mapping[str, object]) -> list[str]:
+    out = []
+    for v in selector.values():
+        out.extend(str(x) for x in (v if isinstance(v, list | tuple) else [v]))
+    return out

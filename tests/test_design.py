@@ -1,11 +1,11 @@
-"""Comparisons, selectors and sample-sheet checks (modmap.config) on hand-made sheets."""
+"""Comparisons, selectors and sample-sheet checks (modmap.design) on hand-made sheets."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from modmap.config import check_sample_sheet, resolve_comparisons, select_samples
+from modmap.design import check_sample_sheet, resolve_comparisons, select_samples
 from modmap.errors import InputError
 
 SHEET = "samples.tsv"
@@ -28,7 +28,7 @@ def sheet() -> pd.DataFrame:
 
 def test_unpaired_comparison_lists_exactly_the_selected_samples(sheet):
     comp = {"name": "d1", "case": {"timepoint": "D1"}, "control": {"group": "healthy"}}
-    table = resolve_comparisons(sheet, [comp], sheet_path=SHEET).table
+    table = resolve_comparisons(sheet, [comp], sheet_path=SHEET, min_group_size=3).table
     assert table[table.role == "case"].sample_id.tolist() == ["P1_D1", "P2_D1", "P3_D1", "P4_D1"]
     assert table[table.role == "control"].sample_id.tolist() == ["HC1", "HC2", "HC3", "HC4"]
     assert set(table.comparison) == {"d1"} and (table.pair == "").all()
@@ -46,7 +46,7 @@ def test_paired_comparison_keeps_complete_pairs_and_warns_about_the_rest(sheet):
         "control": {"timepoint": "D1"},
         "paired_by": "subject_id",
     }
-    resolved = resolve_comparisons(sheet, [comp], sheet_path=SHEET)
+    resolved = resolve_comparisons(sheet, [comp], sheet_path=SHEET, min_group_size=3)
     table = resolved.table
     case = table[table.role == "case"].set_index("pair").sample_id
     control = table[table.role == "control"].set_index("pair").sample_id
@@ -75,13 +75,13 @@ def test_cells_are_stripped():
 def test_unknown_value_lists_the_values_found(sheet):
     comp = {"name": "x", "case": {"timepoint": "M 6"}, "control": {"group": "healthy"}}
     with pytest.raises(InputError, match=r"'M 6' is not a value of column 'timepoint'.*'D1'"):
-        resolve_comparisons(sheet, [comp], sheet_path=SHEET)
+        resolve_comparisons(sheet, [comp], sheet_path=SHEET, min_group_size=3)
 
 
 def test_unknown_column_is_named(sheet):
     comp = {"name": "x", "case": {"visit": "D1"}, "control": {"group": "healthy"}}
     with pytest.raises(InputError, match=r"column 'visit' is not in the sample sheet"):
-        resolve_comparisons(sheet, [comp], sheet_path=SHEET)
+        resolve_comparisons(sheet, [comp], sheet_path=SHEET, min_group_size=3)
 
 
 def test_selector_matching_too_few_samples(sheet):
@@ -91,7 +91,7 @@ def test_selector_matching_too_few_samples(sheet):
         "control": {"group": "healthy"},
     }
     with pytest.raises(InputError, match=r"matches 2 sample\(s\).*at least 3"):
-        resolve_comparisons(sheet, [comp], sheet_path=SHEET)
+        resolve_comparisons(sheet, [comp], sheet_path=SHEET, min_group_size=3)
 
 
 def test_selector_matching_no_sample(sheet):
@@ -101,13 +101,13 @@ def test_selector_matching_no_sample(sheet):
         "control": {"group": "healthy"},
     }
     with pytest.raises(InputError, match=r"matches 0 sample"):
-        resolve_comparisons(sheet, [comp], sheet_path=SHEET)
+        resolve_comparisons(sheet, [comp], sheet_path=SHEET, min_group_size=3)
 
 
 def test_case_and_control_sharing_samples(sheet):
     comp = {"name": "x", "case": {"group": "patient"}, "control": {"timepoint": "D1"}}
     with pytest.raises(InputError, match=r"4 sample\(s\) are selected as both case and control"):
-        resolve_comparisons(sheet, [comp], sheet_path=SHEET)
+        resolve_comparisons(sheet, [comp], sheet_path=SHEET, min_group_size=3)
 
 
 def test_paired_subject_with_two_samples_on_one_side(sheet):
@@ -118,7 +118,7 @@ def test_paired_subject_with_two_samples_on_one_side(sheet):
         "paired_by": "subject_id",
     }
     with pytest.raises(InputError, match=r"subject 'P1' has 2 case samples"):
-        resolve_comparisons(sheet, [comp], sheet_path=SHEET)
+        resolve_comparisons(sheet, [comp], sheet_path=SHEET, min_group_size=3)
 
 
 def test_paired_subjects_that_do_not_pair(sheet):
@@ -129,13 +129,13 @@ def test_paired_subjects_that_do_not_pair(sheet):
         "paired_by": "subject_id",
     }
     with pytest.raises(InputError, match=r"only 0 subject\(s\) have both"):
-        resolve_comparisons(sheet, [comp], sheet_path=SHEET)
+        resolve_comparisons(sheet, [comp], sheet_path=SHEET, min_group_size=3)
 
 
 def test_duplicate_comparison_names(sheet):
     comp = {"name": "x", "case": {"timepoint": "D1"}, "control": {"group": "healthy"}}
     with pytest.raises(InputError, match=r"'x' used more than once"):
-        resolve_comparisons(sheet, [comp, comp], sheet_path=SHEET)
+        resolve_comparisons(sheet, [comp, comp], sheet_path=SHEET, min_group_size=3)
 
 
 def test_yaml_booleans_are_compared_as_yes_no():
