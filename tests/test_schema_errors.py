@@ -71,11 +71,19 @@ def test_unknown_key_without_a_close_match_gets_no_guess(config):
 @pytest.mark.parametrize(
     ("where", "value", "says"),
     [
-        (("statistics", "alpha"), "high", "'statistics.alpha' has value 'high', but a number"),
-        (("statistics", "alpha"), 1.5, "'statistics.alpha' has value 1.5"),
-        (("statistics", "test"), "ttest", "one of 'wilcoxon', 'welch' is expected"),
-        (("module_map", "value"), 3, "'module_map.value' has value 3"),
-        (("comparisons", 0, "name"), "bad name", "'comparisons[0].name' has value 'bad name'"),
+        (
+            ("statistics", "alpha"),
+            "high",
+            "key 'statistics.alpha': 'high' is not of type 'number'; expected a number",
+        ),
+        (("statistics", "alpha"), 1.5, "key 'statistics.alpha': 1.5 is"),
+        (("statistics", "test"), "ttest", "; expected one of 'wilcoxon', 'welch'"),
+        (("module_map", "value"), 3, "key 'module_map.value': 3 is"),
+        (
+            ("comparisons", 0, "name"),
+            "bad name",
+            "key 'comparisons[0].name': 'bad name' does not match",
+        ),
     ],
 )
 def test_bad_value_names_key_value_and_expectation(config, where, value, says):

@@ -83,7 +83,11 @@ def _expected(schema: Mapping[str, Any]) -> str:
 
 
 def describe_error(error: ValidationError, *, source: str = "config") -> str:
-    """One line for a schema error: key path, value, expectation and, for typos, a suggestion."""
+    """One line for a schema error: key path, value, expectation and, for typos, a suggestion.
+
+    The value and what is wrong with it are jsonschema's own words (``'x' is too long``,
+    ``'a\\n' does not match '^...'``), followed by what the schema expects there.
+    """
     path = list(error.absolute_path)
     schema = error.schema if isinstance(error.schema, Mapping) else {}
     if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
@@ -111,9 +115,12 @@ def describe_error(error: ValidationError, *, source: str = "config") -> str:
     if len(description) > 160:
         description = description[:157] + "..."
     about = f" ({description})" if description else ""
+    found = " ".join(error.message.split())  # jsonschema's words: the value and what is wrong
+    if len(found) > 240:
+        found = f"{_short(error.instance)} is not valid"
     return (
-        f"{source}: key {where!r} has value {_short(error.instance)}, but {_expected(schema)} is "
-        f"expected{about}. Fix it in your config file."
+        f"{source}: key {where!r}: {found}; expected {_expected(schema)}{about}. Fix it in your "
+        "config file."
     )
 
 
