@@ -88,7 +88,7 @@ lint: $(STAMP)
 	$(BIN)/snakemake --lint --cores 1 --configfile $(CONFIG)
 
 # Prints the JSON of each benchmark and keeps it in benchmarks/<name>.json (only when it succeeds).
-BENCHMARKS := bench_mannwhitney bench_cache
+BENCHMARKS := bench_mannwhitney bench_cache bench_student
 BENCH_ARGS ?= --repeats 7
 bench: $(STAMP)
 	for b in $(BENCHMARKS); do \

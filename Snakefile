@@ -14,6 +14,14 @@ report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"
+
+
+# Optional trial layer (docs/clinical.md); before validate, which reads its responders.
+if config.get("clinical"):
+
+    include: "workflow/rules/clinical.smk"
+
+
 include: "workflow/rules/validate.smk"
 include: "workflow/rules/bridge.smk"
 include: "workflow/rules/stats.smk"

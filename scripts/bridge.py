@@ -11,7 +11,7 @@ def main(smk) -> None:
     heatmap_modules = run.pop("heatmap_modules")
     result = run_bridge(modules_path=smk.input.modules, expression_path=smk.input.expression, **run)
     check_kept_modules(result, heatmap_modules, key="heatmaps.modules")
-    for name in ("bridge", "summary", "notes", "membership", "dropped", "annotation"):
+    for name in ("bridge", "summary", "notes", "membership", "dropped", "annotation", "collapsed"):
         write_tsv(getattr(result, name), smk.output[name])
 
 

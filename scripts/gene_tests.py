@@ -3,7 +3,7 @@
 from modmap.design import comparison_design
 from modmap.io import read_expression, read_tsv, write_tsv
 from modmap.logs import log_to_file, run_job
-from modmap.stats import gene_tests
+from modmap.stats import collapse_rows, gene_tests, module_multiplicity
 
 
 def main(smk) -> None:
@@ -13,7 +13,21 @@ def main(smk) -> None:
     design = comparison_design(comparisons, name)
     samples = list(dict.fromkeys(design["sample_id"]))
     expression = read_expression(smk.input.expression, samples=samples)
-    table = gene_tests(expression, design, comparison=name, threads=smk.threads, **smk.params.run)
+    if smk.input.get("collapsed"):  # bridge.collapse: mean
+        collapsed = read_tsv(smk.input.collapsed, dtype=str, keep_default_na=False)
+        expression = collapse_rows(expression, collapsed)
+    members = None
+    if smk.input.get("membership"):  # statistics.fdr_over: module_members
+        membership = read_tsv(smk.input.membership, dtype=str, keep_default_na=False)
+        members = module_multiplicity(membership)
+    table = gene_tests(
+        expression,
+        design,
+        comparison=name,
+        threads=smk.threads,
+        fdr_members=members,
+        **smk.params.run,
+    )
     write_tsv(table, smk.output.table)
 
 

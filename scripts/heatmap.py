@@ -4,6 +4,7 @@ from modmap.design import heatmap_columns
 from modmap.io import read_expression, read_tsv
 from modmap.logs import log_to_file, run_job
 from modmap.plots import plot_module_heatmap, save_figure
+from modmap.stats import collapse_rows
 
 
 def main(smk) -> None:
@@ -22,6 +23,9 @@ def main(smk) -> None:
     }
     columns = heatmap_columns(samples, comparisons, **shown)
     expression = read_expression(inp.expression, samples=list(dict.fromkeys(columns["sample_id"])))
+    if inp.get("collapsed"):  # bridge.collapse: mean
+        collapsed = read_tsv(inp.collapsed, dtype=str, keep_default_na=False)
+        expression = collapse_rows(expression, collapsed)
     fig = plot_module_heatmap(
         expression,
         columns,

@@ -1,5 +1,6 @@
 """Adapter for rule validate: check the matrix against the sample sheet, write the parquet cache."""
 
+from modmap.clinical import merge_responders
 from modmap.design import check_sample_sheet, resolve_comparisons
 from modmap.io import atomic_path, read_sample_sheet, write_expression, write_tsv
 from modmap.logs import log_to_file, run_job
@@ -14,6 +15,14 @@ def main(smk) -> None:
     sheet = check_sample_sheet(
         read_sample_sheet(sheet_path), path=sheet_path, id_column=run["id_column"]
     )
+    if run.get("responder"):  # the clinical stage's derived responder column
+        sheet = merge_responders(
+            sheet,
+            read_sample_sheet(smk.input.responders),
+            sheet_path=sheet_path,
+            clinical_path=run["clinical_path"],
+            **run["responder"],
+        )
     resolved = resolve_comparisons(
         sheet, run["comparisons"], sheet_path=sheet_path, min_group_size=run["min_group_size"]
     )
@@ -35,7 +44,9 @@ def main(smk) -> None:
         sample_ids=list(sheet["sample_id"]),
         path=matrix_path,
         scale=run["scale"],
+        offset=run["offset"],
         first_line=read.first_line or 2,
+        collapse=run["collapse"],
     )
     warnings = resolved.warnings + warnings
     for warning in warnings:

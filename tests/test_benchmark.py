@@ -59,3 +59,21 @@ def test_quick_cache_benchmark_round_trips() -> None:
     for key in ("tsv_read_s", "parquet_write_s", "parquet_read_all_s", "parquet_read_job_s"):
         assert run[key] > 0, key
     assert 0 < run["parquet_mb"] < run["tsv_mb"]
+
+
+def test_quick_student_benchmark_reports_every_field() -> None:
+    cmd = [
+        sys.executable,
+        str(REPO / "benchmarks" / "bench_student.py"),
+        "--quick",
+        "--repeats",
+        "1",
+        "--loop-genes",
+        "20",
+    ]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=300).stdout
+    report = json.loads(out)
+    for key in ("student_s", "fold_changes_s", "gene_tests_s", "scipy_loop_s"):
+        assert report[key]["min"] > 0 and report[key]["median"] >= report[key]["min"], key
+    assert report["speedup_vs_loop"] > 0 and report["peak_rss_over_matrix"] > 0
+    assert "shared machine" in report["machine"]["note"]

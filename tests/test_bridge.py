@@ -549,6 +549,7 @@ def test_run_bridge_reads_the_files(files: dict[str, Path], tmp_path: Path) -> N
         "policy": "unambiguous",
         "update_symbols": False,
         "alias_table": None,
+        "collapse": "none",
     }
     r = run_bridge(
         modules_path=files["modules"],

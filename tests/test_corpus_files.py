@@ -170,7 +170,7 @@ BAD: list[tuple[str, str, object, Callable, list[str]]] = [
         "m.tsv",
         "ID\tS1\tS2\tS3\nTP53\t1\t2\t3\nMX1\t1\t2\t3\nTP53\t4\t5\t6\n",
         _validate,
-        ["feature ID 'TP53' appears on lines 2, 4", "expression.collapse"],
+        ["feature ID 'TP53' appears on lines 2, 4", "bridge.collapse"],
     ),
     (
         "matrix_repeated_headers",

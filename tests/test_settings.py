@@ -101,7 +101,9 @@ def test_every_rule_dict_binds_to_the_library_call_of_its_script(config):
         given={"sheet_path"},
     )
     _accepts(
-        prepare_expression, {"scale": run["scale"]}, given={"sample_ids", "path", "first_line"}
+        prepare_expression,
+        {"scale": run["scale"], "offset": run["offset"], "collapse": run["collapse"]},
+        given={"sample_ids", "path", "first_line"},
     )
     _accepts(resolve_headers, {"policy": run["duplicate_headers"]}, given={"path", "sheet_path"})
     _accepts(table_html, {"title": "x"})
@@ -115,7 +117,20 @@ def test_toy_values_reach_the_rules_unchanged():
         "fdr": False,
         "min_group_size": 3,
         "exact_with_ties": False,
+        "untestable": "exclude",
+        "linear_offset": None,
     }
+    assert params["module_scores"] == {
+        "comparisons": [c["name"] for c in config["comparisons"]],
+        "alpha": 0.05,
+        "threshold_on": "p_value",
+        "fold_change_cutoff": 0,
+        "fold_change_on": "log2_fc",
+        "direction_from": "statistic",
+        "percent_of": "tested",
+        "untestable": "exclude",
+    }
+    assert params["bridge"]["collapse"] == "none" and params["validate"]["offset"] == 0
     assert params["module_map"]["core_comparisons"] == ["anakinra_D1", "placebo_D1"]
     assert params["heatmap"]["comparisons"] == config["heatmaps"]["comparisons"]
     assert params["bridge"]["source"] == {
@@ -203,3 +218,38 @@ def test_heatmap_modules_need_a_reference(tmp_path):
         settings.check_config(config)
     config["heatmaps"]["reference"] = {"group": "well"}
     assert not any("heatmaps" in n for n in settings.check_config(config))
+
+
+def test_fold_change_and_offset_need_linear_data(tmp_path):
+    for changes, match in (
+        ({"expression__offset": 1}, "expression.offset is 1 but expression.scale is log2"),
+        (
+            {"statistics__fold_change_on": "fold_change", "statistics__fold_change_cutoff": 1.5},
+            "fold_change_on: log2_fc",
+        ),
+    ):
+        with pytest.raises(InputError, match=match):
+            settings.check_config(_checked(tmp_path, **changes))
+    ok = _checked(
+        tmp_path,
+        expression__scale="linear",
+        expression__offset=1,
+        statistics__fold_change_on="fold_change",
+        statistics__direction_from="fold_change",
+    )
+    settings.check_config(ok)
+
+
+def test_bloodgen3_preset_reaches_the_rules():
+    from modmap.presets import apply_preset
+
+    config = yaml.safe_load((REPO / "config" / "gse13015_bloodgen3.yaml").read_text())
+    apply_preset(config)
+    params = settings.rule_params(_validated(config))
+    assert params["gene_tests"]["test"] == "student"
+    assert params["gene_tests"]["linear_offset"] == 1
+    assert params["gene_tests"]["untestable"] == "p_one"
+    assert params["validate"]["scale"] == "linear" and params["validate"]["offset"] == 1
+    assert params["bridge"]["min_genes"] == 1
+    assert params["module_scores"]["fold_change_cutoff"] == 1.5
+    assert params["module_scores"]["percent_of"] == "present"

@@ -38,3 +38,21 @@ def test_bh_random_and_all_missing():
     p = rng.random(200) ** 3
     np.testing.assert_allclose(bh_qvalues(p), bh_by_hand(list(p)), rtol=1e-12)
     assert np.isnan(bh_qvalues(np.array([np.nan, np.nan]))).all()
+
+
+def test_weights_count_a_p_value_once_per_module():
+    # BloodGen3Module adjusts over module-gene pairs: a gene in k modules is k tests. Oracle: the
+    # hand-written procedure on the list with each p-value written out k times.
+    p = [0.01, 0.02, 0.03, np.nan, 0.2, 0.04]
+    w = np.array([1, 3, 0, 2, 2, 1])
+    expanded = [0.01, 0.02, 0.02, 0.02, 0.2, 0.2, 0.04]
+    q_expanded = bh_by_hand(expanded)
+    q = bh_qvalues(np.array(p), weights=w)
+    assert q[0] == pytest.approx(q_expanded[0], rel=1e-12)
+    assert q[1] == pytest.approx(q_expanded[1], rel=1e-12)
+    assert q[4] == pytest.approx(q_expanded[4], rel=1e-12)
+    assert q[5] == pytest.approx(q_expanded[6], rel=1e-12)
+    assert np.isnan(q[2]) and np.isnan(q[3])  # weight 0: out of the family; NaN stays NaN
+    assert q[1] == pytest.approx(0.02 * 7 / 4)  # copies at ranks 2-4, m = 7
+    with pytest.raises(ValueError, match="whole numbers"):
+        bh_qvalues(np.array(p), weights=np.array([1, 0.5, 1, 1, 1, 1]))

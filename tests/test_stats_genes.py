@@ -19,6 +19,8 @@ COLUMNS = [
     "direction",
     "median_case",
     "median_control",
+    "log2_fc",
+    "fold_change",
 ]
 
 
@@ -97,3 +99,37 @@ def test_not_tested_features_are_logged(caplog):
     text = caplog.text
     assert "constant" in text and "g1" in text
     assert "all values missing" in text and "g3" in text
+
+
+def test_untestable_p_one_keeps_constant_genes_in_bh():
+    expr = expression()
+    expr.loc["g3"] = 7.0  # no variation at all in the comparison
+    design = comparison_design(comparisons(), "u")
+    default = gene_tests(expr, design, test="student", fdr=True, min_group_size=3)
+    assert default.loc[2, "method"] == "not_tested" and np.isnan(default.loc[2, "q_value"])
+    kept = gene_tests(expr, design, test="student", fdr=True, untestable="p_one", min_group_size=3)
+    assert kept.loc[2, "method"] == "constant" and kept.loc[2, "p_value"] == 1.0
+    assert kept.loc[2, "direction"] == "none"
+    # BH over 4 p-values now: the smallest p gets q = p * 4 / 1 (if that is the running min).
+    p = kept["p_value"].to_numpy()
+    order = np.argsort(p)
+    q_by_hand = np.minimum.accumulate((p[order] * 4 / np.arange(1, 5))[::-1])[::-1]
+    np.testing.assert_allclose(kept["q_value"].to_numpy()[order], np.minimum(q_by_hand, 1))
+
+
+def test_fold_change_columns_and_fdr_members():
+    expr = expression()
+    design = comparison_design(comparisons(), "u")
+    out = gene_tests(
+        expr, design, fdr=True, fdr_members={"g1": 2, "g2": 1, "g4": 1}, min_group_size=3
+    )
+    means = expr.iloc[:, :4].mean(axis=1) - expr.iloc[:, 4:].mean(axis=1)
+    np.testing.assert_allclose(out["log2_fc"], means.to_numpy(), rtol=1e-13)
+    assert out["fold_change"].isna().all()  # log2 input
+    assert np.isnan(out.loc[2, "q_value"])  # g3 in no module: no q-value
+    # Linear input (log2(x + 0)): the ratio of the untransformed means, gtools-signed.
+    linear = gene_tests(expr, design, linear_offset=0, min_group_size=3)
+    untransformed = 2.0**expr
+    ratio = untransformed.iloc[:, :4].mean(axis=1) / untransformed.iloc[:, 4:].mean(axis=1)
+    expected = np.where(ratio >= 1, ratio, -1 / ratio)
+    np.testing.assert_allclose(linear["fold_change"], expected, rtol=1e-13)

@@ -68,3 +68,37 @@ def test_annotation_titles_and_errors():
         )
     with pytest.raises(InputError, match="alpha"):
         module_scores({"x": GENES}, MEMBERS, alpha=5, threshold_on="p_value")
+
+
+def test_percent_of_present_counts_untested_members():
+    out = module_scores(
+        {"cmp": GENES},
+        MEMBERS,
+        alpha=0.05,
+        threshold_on="p_value",
+        percent_of="present",
+        untestable="p_one",
+    )
+    m2, m1, m3 = (out.iloc[i] for i in range(3))
+    # M2: members a, b, c, e present (e not tested); up a, b; down c -> of 4.
+    assert (m2["n_present"], m2["n_genes"]) == (4, 3)
+    assert m2["pct_up"] == pytest.approx(50.0) and m2["pct_down"] == pytest.approx(25.0)
+    assert m1["pct_down"] == pytest.approx(100 / 3)
+    # M3: one member present, untested -> 0 %, not empty.
+    assert m3["n_present"] == 1 and m3["pct_up"] == 0.0
+    assert set(out["percent_of"]) == {"present"} and set(out["untestable"]) == {"p_one"}
+    default = module_scores({"cmp": GENES}, MEMBERS, alpha=0.05, threshold_on="p_value")
+    assert set(default["percent_of"]) == {"tested"} and set(default["untestable"]) == {"exclude"}
+    assert list(default["n_present"]) == [4, 3, 1]
+
+
+def test_fold_change_cut_off_in_scores():
+    folded = GENES.assign(log2_fc=[2.0, 0.1, -2.0, 0.0, np.nan, -0.2, 1.0])
+    out = module_scores(
+        {"cmp": folded}, MEMBERS, alpha=0.05, threshold_on="p_value", fold_change_cutoff=1.5
+    )
+    m2, m1 = out.iloc[0], out.iloc[1]
+    # M2: a up (fold 4), b up by p but fold 2^0.1 < 1.5 -> no; c down (fold 1/4).
+    assert (m2["n_up"], m2["n_down"]) == (1, 1)
+    # M1: f significant down but fold 2^-0.2 -> not beyond 1/1.5.
+    assert (m1["n_up"], m1["n_down"]) == (0, 0)

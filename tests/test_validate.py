@@ -103,3 +103,48 @@ def test_parquet_cache_round_trip_reads_only_requested_samples(tmp_path):
     back = read_expression(path, samples=["C", "A"])
     assert back.columns.tolist() == ["C", "A"]
     pd.testing.assert_frame_equal(back, df[["C", "A"]])
+
+
+def test_linear_scale_with_offset_takes_log2_x_plus_offset(tmp_path):
+    path = _write(tmp_path, "id\tA\tB\nf1\t0\t1023\nf2\t7\t3\n")
+    matrix, _ = prepare_expression(
+        read_expression_table(path), sample_ids=["A", "B"], path=str(path), scale="linear", offset=1
+    )
+    assert matrix.loc["f1"].tolist() == [0.0, 10.0] and matrix.loc["f2"].tolist() == [3.0, 2.0]
+    bad = _write(tmp_path, "id\tA\tB\nf1\t8\t-1\n", "bad.tsv")
+    with pytest.raises(InputError, match=r"value -1.0 \+ offset 1.0 <= 0"):
+        prepare_expression(
+            read_expression_table(bad),
+            sample_ids=["A", "B"],
+            path=str(bad),
+            scale="linear",
+            offset=1.0,
+        )
+    with pytest.raises(InputError, match="expression.offset is 1 but expression.scale is 'log2'"):
+        prepare_expression(
+            read_expression_table(path), sample_ids=["A", "B"], path=str(path), offset=1
+        )
+
+
+@pytest.mark.parametrize(
+    ("method", "expected"),
+    [
+        # TP53 rows: means 2.0 (a) and 4.0 (b); IQRs (type 7) 2.5 (a) and 0.0 (b)
+        ("max_mean", {"TP53": [4.0, 4.0, 4.0, 4.0], "GATA1": [1.0, 2.0, 3.0, 4.0]}),
+        ("max_iqr", {"TP53": [0.0, 1.0, 3.0, 4.0], "GATA1": [1.0, 2.0, 3.0, 4.0]}),
+        ("mean", {"TP53": [2.0, 2.5, 3.5, 4.0], "GATA1": [1.0, 2.0, 3.0, 4.0]}),
+    ],
+)
+def test_duplicated_feature_ids_collapse_with_bridge_collapse(method, expected):
+    raw = pd.DataFrame(
+        [[0.0, 1.0, 3.0, 4.0], [1.0, 2.0, 3.0, 4.0], [4.0, 4.0, 4.0, 4.0]],
+        index=pd.Index(["TP53", "GATA1", "TP53"]),
+        columns=["s1", "s2", "s3", "s4"],
+    )
+    matrix, warnings = prepare_expression(
+        raw, sample_ids=["s1", "s2", "s3", "s4"], path="m.tsv", collapse=method
+    )
+    assert sorted(matrix.index) == ["GATA1", "TP53"]
+    for gene, values in expected.items():
+        assert matrix.loc[gene].tolist() == values
+    assert any("1 feature ID(s) on several rows (2 rows)" in w and method in w for w in warnings)

@@ -17,6 +17,10 @@ the overlap is the repertoire's, not the bridge's.
 ``policy="all"`` keeps every target reached (ambiguous sources included, with all their
 targets) and has no conflict rule.
 
+``collapse`` (``bridge.collapse``, default ``none``) keeps an ambiguous source as ONE feature
+instead (:mod:`modmap.stats.collapse`: the probe with the highest mean or IQR, or the mean of the
+probes): its status is ``collapsed`` and the conflict rule sees all the probes it reached.
+
 When the modules and the matrix share an ID space (no annotation tables, ``key`` ``auto`` or
 ``identity``, no symbol update) the bridge is the identity: a module feature present in the
 matrix has status ``identity`` and maps to itself.
@@ -34,7 +38,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -50,8 +54,15 @@ from modmap.annotation import (
     symbol_tokens,
 )
 from modmap.errors import InputError
-from modmap.io import read_feature_ids
+from modmap.io import read_expression, read_feature_ids
 from modmap.modules import ModuleFormat, ModuleSet, read_modules
+from modmap.stats.collapse import (
+    COLLAPSE_METHODS,
+    Collapse,
+    mean_feature_id,
+    pick_probe,
+    probe_scores,
+)
 
 __all__ = [
     "STATUSES",
@@ -122,6 +133,10 @@ class BridgeResult:
         ``alias_ambiguous``), ``detail``: every Excel-mangled symbol and every renaming.
     key
         The key used (``refseq``, ``entrez``, ``symbol``) or ``identity``.
+    collapsed
+        ``feature_id`` (the feature the source is kept as), ``source_id``, ``probes``
+        (``;``-joined, matrix order), ``method``: one row per collapsed source (empty unless
+        ``bridge.collapse`` is set).
     """
 
     bridge: pd.DataFrame
@@ -131,6 +146,7 @@ class BridgeResult:
     annotation: pd.DataFrame
     notes: pd.DataFrame
     key: str
+    collapsed: pd.DataFrame
 
     def kept_line(self) -> str:
         """``kept N of M source features (key: K)``, with thousands separators."""
@@ -315,6 +331,8 @@ def bridge_modules(
     policy: Policy = "unambiguous",
     min_genes: int = 10,
     aliases: pd.DataFrame | None = None,
+    collapse: Collapse = "none",
+    scores: Mapping[str, float] | None = None,
 ) -> BridgeResult:
     """Translate modules into expression features and apply the policy.
 
@@ -339,6 +357,13 @@ def bridge_modules(
         Alias table (``entrez``, ``symbol``, ``alias``). When given and the key is ``symbol``,
         symbols on both sides are brought up to date (:class:`SymbolUpdater`), every renaming
         reported in ``notes``. ``None`` (default) renames nothing.
+    collapse
+        ``none`` (default): an ambiguous source is dropped (``policy="unambiguous"``) or kept
+        with all its targets (``all``). ``mean``, ``max_mean``, ``max_iqr``: it is kept as one
+        feature, status ``collapsed`` (:mod:`modmap.stats.collapse`).
+    scores
+        Feature ID -> mean or IQR over all samples (:func:`modmap.stats.collapse.probe_scores`);
+        needed for ``max_mean`` and ``max_iqr``.
 
     Returns
     -------
@@ -356,6 +381,11 @@ def bridge_modules(
         raise ValueError(f"modules.min_genes must be an integer >= 1; got {min_genes!r}.")
     if policy not in ("unambiguous", "all"):
         raise ValueError(f"bridge.policy: '{policy}' is not one of unambiguous, all.")
+    if collapse not in COLLAPSE_METHODS:
+        choices = ", ".join(COLLAPSE_METHODS)
+        raise ValueError(f"bridge.collapse: '{collapse}' is not one of {choices}.")
+    if collapse in ("max_mean", "max_iqr") and scores is None:
+        raise ValueError(f"bridge.collapse: {collapse} needs the probe scores (see run_bridge).")
     source_ids = list(dict.fromkeys(modules.members["feature_id"]))
     feature_list = [str(f) for f in features]
     kind = resolve_key(
@@ -380,7 +410,15 @@ def bridge_modules(
             policy=policy,
             aliases=aliases,
             notes=notes,
+            collapse=collapse,
         )
+    symbols = feature_symbols(
+        reach,
+        source=source,
+        target=target,
+        ids_are_symbols=source is None and target is None,
+    )
+    collapsed = _collapse(source_ids, reach, status, symbols, collapse=collapse, scores=scores)
     bridge = pd.DataFrame(
         {
             "source_id": source_ids,
@@ -389,14 +427,8 @@ def bridge_modules(
             "status": [status[s] for s in source_ids],
         }
     )
-    summary = _summary(bridge)
+    summary = _summary(bridge, with_collapsed=collapse != "none")
     _check_something_kept(modules, bridge, kind=kind, feature_list=feature_list)
-    symbols = feature_symbols(
-        reach,
-        source=source,
-        target=target,
-        ids_are_symbols=source is None and target is None,
-    )
     membership, annotation, dropped = _assemble(modules, reach, symbols, min_genes)
     notes_df = pd.DataFrame(notes, columns=["side", "id", "issue", "detail"]).drop_duplicates()
     result = BridgeResult(
@@ -407,19 +439,76 @@ def bridge_modules(
         annotation=annotation,
         notes=notes_df.reset_index(drop=True),
         key=kind,
+        collapsed=collapsed,
     )
     _log_result(result, min_genes)
+    _log_collapse(bridge, collapsed, collapse=collapse, policy=policy)
     return result
 
 
-def _summary(bridge: pd.DataFrame) -> pd.DataFrame:
-    """``status``, ``count``: every status of :data:`STATUSES`, then ``source_total``, ``kept``."""
+def _collapse(
+    source_ids: list[str],
+    reach: dict[str, list[str]],
+    status: dict[str, str],
+    symbols: dict[str, str],
+    *,
+    collapse: str,
+    scores: Mapping[str, float] | None,
+) -> pd.DataFrame:
+    """Replace each collapsed source's probes by its one feature (in ``reach``, ``symbols``).
+
+    Returns the collapse table (``feature_id``, ``source_id``, ``probes``, ``method``).
+    """
+    rows = []
+    for s in source_ids:
+        if status[s] != "collapsed":
+            continue
+        probes = reach[s]
+        if collapse == "mean":
+            feature = mean_feature_id(probes)
+            names = [p for t in probes for p in symbols.get(t, "").split("/") if p]
+            symbols[feature] = "/".join(dict.fromkeys(names))
+        else:
+            feature = pick_probe(probes, scores)  # type: ignore[arg-type]
+        rows.append((feature, s, ";".join(probes), collapse))
+        reach[s] = [feature]
+    return pd.DataFrame(rows, columns=["feature_id", "source_id", "probes", "method"])
+
+
+def _log_collapse(
+    bridge: pd.DataFrame, collapsed: pd.DataFrame, *, collapse: str, policy: str
+) -> None:
+    """Say how many features were collapsed, or warn how many were dropped as ambiguous."""
+    if len(collapsed):
+        n_probes = sum(len(p.split(";")) for p in collapsed["probes"])
+        log.info(
+            "collapse (bridge.collapse: %s): %d module features reaching several matrix features "
+            "kept as one each (%d matrix features involved; results/bridge/collapsed.tsv)",
+            collapse,
+            len(collapsed),
+            n_probes,
+        )
+    ambiguous = bridge.loc[bridge["status"] == "ambiguous", "source_id"]
+    if len(ambiguous) and policy == "unambiguous":
+        log.warning(
+            "%d module features dropped as ambiguous: each reaches several matrix features "
+            "(e.g. probes of one gene: %s). bridge.collapse: max_mean (or max_iqr, mean) would "
+            "keep each as one feature; bridge.policy: all would keep all of them.",
+            len(ambiguous),
+            ", ".join(ambiguous.head(5)),
+        )
+
+
+def _summary(bridge: pd.DataFrame, *, with_collapsed: bool = False) -> pd.DataFrame:
+    """``status``, ``count``: every status of :data:`STATUSES` (plus ``collapsed`` when
+    ``bridge.collapse`` is set), then ``source_total``, ``kept``."""
     counts = bridge["status"].value_counts()
     n_kept = int((bridge["target_id"] != "").sum())
+    shown = [*STATUSES, "collapsed"] if with_collapsed else list(STATUSES)
     return pd.DataFrame(
         {
-            "status": [*STATUSES, "source_total", "kept"],
-            "count": [int(counts.get(s, 0)) for s in STATUSES] + [len(bridge), n_kept],
+            "status": [*shown, "source_total", "kept"],
+            "count": [int(counts.get(s, 0)) for s in shown] + [len(bridge), n_kept],
         }
     )
 
@@ -522,8 +611,12 @@ def _translate_keyed(
     policy: Policy,
     aliases: pd.DataFrame | None,
     notes: list[tuple[str, str, str, str]],
+    collapse: str = "none",
 ) -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, str]]:
     """Keyed bridge: match source and target features through their keys, apply the policy.
+
+    With ``collapse`` other than ``none``, a source reaching several targets is ``collapsed``
+    and keeps them all (matrix order) until :func:`_collapse` picks or averages them.
 
     Returns the keys, the kept targets and the status of every source ID; symbol renamings and
     Excel-mangled symbols are added to ``notes``.
@@ -549,6 +642,7 @@ def _translate_keyed(
     else:
         tgt_ids = feature_list
     tgt_keys = _keys_for(tgt_ids, kind, "target", target, updater, notes)
+    order = {t: i for i, t in enumerate(tgt_ids)}
     index: dict[str, list[str]] = {}
     for t, ks in tgt_keys.items():
         for k in ks:
@@ -561,6 +655,9 @@ def _translate_keyed(
         hit = list(dict.fromkeys(t for k in ks for t in index.get(k, ())))
         if not hit:
             status[s] = "no_match"
+        elif len(hit) > 1 and collapse != "none":
+            status[s] = "collapsed"
+            reach[s] = sorted(hit, key=order.__getitem__)  # matrix (target) order
         elif len(hit) > 1:
             status[s] = "ambiguous"
             if policy == "all":
@@ -631,20 +728,23 @@ def feature_symbols(
 def _apply_conflicts(
     members: pd.DataFrame, reach: dict[str, list[str]], status: dict[str, str]
 ) -> None:
-    """Mark as ``conflict`` the kept sources whose target is claimed by several modules."""
+    """Mark as ``conflict`` the kept sources whose target is claimed by several modules.
+
+    Unambiguous sources claim their target, collapsed sources every probe they reached.
+    """
     claim_modules: dict[str, set[str]] = {}
     claim_sources: dict[str, set[str]] = {}
     for m, s in zip(members["module_id"], members["feature_id"], strict=True):
-        if status.get(s) != "unambiguous":
+        if status.get(s) not in ("unambiguous", "collapsed"):
             continue
-        t = reach[s][0]
-        claim_modules.setdefault(t, set()).add(m)
-        claim_sources.setdefault(t, set()).add(s)
+        for t in reach[s]:  # one target, or every probe of a collapsed source
+            claim_modules.setdefault(t, set()).add(m)
+            claim_sources.setdefault(t, set()).add(s)
     for t, mods in claim_modules.items():
         if len(mods) >= 2 and len(claim_sources[t]) >= 2:
             for s in claim_sources[t]:
                 status[s] = "conflict"
-                del reach[s]
+                reach.pop(s, None)
 
 
 def _assemble(
@@ -753,6 +853,7 @@ def run_bridge(
     min_genes: int,
     update_symbols: bool,
     alias_table: str | os.PathLike | None,
+    collapse: Collapse,
 ) -> BridgeResult:
     """Read the bridge's inputs and run :func:`bridge_modules` (the rule's entry point).
 
@@ -772,9 +873,18 @@ def run_bridge(
         As in :func:`bridge_modules`.
     update_symbols, alias_table
         ``bridge.update_symbols`` and ``bridge.alias_table``.
+    collapse
+        ``bridge.collapse``; ``max_mean`` and ``max_iqr`` read the whole matrix for the scores.
     """
     mods = read_modules(modules_path, format=modules_format)
-    features = list(read_feature_ids(expression_path))
+    scores = None
+    if collapse in ("max_mean", "max_iqr"):
+        matrix = read_expression(expression_path)
+        features = [str(f) for f in matrix.index]
+        scores = probe_scores(matrix, collapse).to_dict()
+        del matrix
+    else:
+        features = list(read_feature_ids(expression_path))
     tables: dict[str, PlatformTable | None] = {}
     for side, spec in (("source", source), ("target", target)):
         tables[side] = (
@@ -808,4 +918,6 @@ def run_bridge(
         policy=policy,
         min_genes=min_genes,
         aliases=aliases,
+        collapse=collapse,
+        scores=scores,
     )

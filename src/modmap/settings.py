@@ -19,6 +19,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from modmap.clinical.settings import check_settings as check_clinical_settings
+from modmap.clinical.settings import clinical_rule_params
 from modmap.design import show_values
 from modmap.errors import InputError
 
@@ -122,7 +124,8 @@ def check_config(config: Config) -> list[str]:
     InputError
         An input file that does not exist; a ``module_map.core_signature`` or
         ``heatmaps.comparisons`` entry naming no comparison; ``threshold_on: q_value`` without
-        ``fdr: true``; heatmap modules without ``heatmaps.reference``.
+        ``fdr: true``; ``expression.offset`` with a log2 matrix; ``fold_change_on:
+        fold_change`` used on a log2 matrix; heatmap modules without ``heatmaps.reference``.
     """
     names = comparison_names(config)
     files = [
@@ -166,6 +169,20 @@ def check_config(config: Config) -> list[str]:
             "config statistics.threshold_on is q_value but statistics.fdr is false: set fdr: true "
             "so q-values are computed, or use threshold_on: p_value."
         )
+    linear = config["expression"]["scale"] == "linear"
+    if config["expression"]["offset"] and not linear:
+        raise InputError(
+            f"config expression.offset is {config['expression']['offset']} but expression.scale "
+            "is log2: the offset is added to linear values before log2. Set expression.scale: "
+            "linear, or expression.offset: 0."
+        )
+    uses_fold = stats["fold_change_cutoff"] > 0 or stats["direction_from"] == "fold_change"
+    if stats["fold_change_on"] == "fold_change" and uses_fold and not linear:
+        raise InputError(
+            "config statistics.fold_change_on is fold_change (the ratio of linear group means) "
+            "but expression.scale is log2, so there is no linear fold change: set "
+            "expression.scale: linear for a matrix of linear values, or fold_change_on: log2_fc."
+        )
     notes = []
     if not config["module_map"]["core_signature"]:
         notes.append("module_map.core_signature is empty: the module map has no core outline.")
@@ -177,6 +194,8 @@ def check_config(config: Config) -> list[str]:
             "heatmaps.reference is not set: name the samples each gene is normalised to, e.g. "
             "reference: {group: healthy}, or set heatmaps.modules: []."
         )
+    if config.get("clinical"):
+        check_clinical_settings(config["clinical"])
     return notes
 
 
@@ -192,8 +211,12 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
     -------
     dict
         One entry per rule that takes options: ``validate``, ``bridge``, ``gene_tests``,
-        ``module_scores``, ``module_map``, ``module_dots``, ``heatmap``.
+        ``module_scores``, ``module_map``, ``module_dots``, ``heatmap``, and with a clinical
+        section ``clinical_response``, ``clinical_responders``, ``clinical_tables``
+        (:func:`modmap.clinical.settings.clinical_rule_params`).
     """
+    clinical = clinical_rule_params(config)
+    merge = clinical.pop("validate_responder", {"responder": None, "clinical_path": None})
     stats, mmap, heat = config["statistics"], config["module_map"], config["heatmaps"]
     bridge, modules = config["bridge"], config["modules"]
     names, labels = comparison_names(config), comparison_labels(config)
@@ -210,7 +233,11 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
             "comparisons": config["comparisons"],
             "min_group_size": stats["min_group_size"],
             "scale": config["expression"]["scale"],
+            "offset": config["expression"]["offset"],
             "duplicate_headers": config["expression"]["duplicate_headers"],
+            "collapse": config["bridge"]["collapse"],
+            # the clinical stage's derived responder column (None without clinical.responder)
+            **merge,
         },
         "bridge": {
             "modules_format": modules["format"],
@@ -221,6 +248,7 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
             "target": _table(bridge["target"]),
             "update_symbols": bridge["update_symbols"],
             "alias_table": bridge["alias_table"],
+            "collapse": bridge["collapse"],
             # checked by the bridge, so a heatmap of a dropped module stops the run early
             "heatmap_modules": heatmap_modules(config),
         },
@@ -229,11 +257,24 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
             "fdr": stats["fdr"],
             "min_group_size": stats["min_group_size"],
             "exact_with_ties": stats["exact_with_ties"],
+            "untestable": stats["untestable"],
+            # the offset of log2(x + offset) when the matrix came linear, to undo it for the
+            # linear fold change; None for a log2 matrix (no linear fold change)
+            "linear_offset": (
+                config["expression"]["offset"]
+                if config["expression"]["scale"] == "linear"
+                else None
+            ),
         },
         "module_scores": {
             "comparisons": names,
             "alpha": stats["alpha"],
             "threshold_on": stats["threshold_on"],
+            "fold_change_cutoff": stats["fold_change_cutoff"],
+            "fold_change_on": stats["fold_change_on"],
+            "direction_from": stats["direction_from"],
+            "percent_of": stats["percent_of"],
+            "untestable": stats["untestable"],
         },
         "module_map": {**figure, "core_comparisons": list(mmap["core_signature"])},
         "module_dots": {**figure, "max_rows": mmap["dots_max_rows"]},
@@ -245,4 +286,5 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
             "max_genes": heat["max_genes"],
             "threshold_on": stats["threshold_on"],
         },
+        **clinical,
     }

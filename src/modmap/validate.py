@@ -9,6 +9,7 @@ later stage reads from the parquet cache, and says what it found. It raises
 from __future__ import annotations
 
 import re
+import warnings as warnings_module
 from collections.abc import Sequence
 from typing import Literal
 
@@ -18,6 +19,7 @@ from pandas.api.types import is_numeric_dtype
 
 from modmap.errors import InputError
 from modmap.stats.checks import looks_unlogged
+from modmap.stats.collapse import probe_scores
 
 _DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+(?:[eE][+-]?\d+)?")
 
@@ -159,7 +161,9 @@ def prepare_expression(
     sample_ids: Sequence[str],
     path: str,
     scale: Literal["log2", "linear"] = "log2",
+    offset: float = 0.0,
     first_line: int = 2,
+    collapse: Literal["none", "mean", "max_mean", "max_iqr"] = "none",
 ) -> tuple[pd.DataFrame, list[str]]:
     """Check and subset an expression matrix for the samples of the sample sheet.
 
@@ -174,10 +178,19 @@ def prepare_expression(
         File the matrix came from, for messages.
     scale
         ``log2``: values are used as they are, with a warning when they look unlogged.
-        ``linear``: values must be > 0 and are log2-transformed.
+        ``linear``: values must be > ``-offset`` and are transformed to ``log2(x + offset)``.
+    offset
+        Added before the log2 of linear values (``expression.offset``; default 0 = ``log2(x)``;
+        1 = ``log2(x + 1)`` as BloodGen3Module, which allows zeros). Must be 0 with ``log2``.
     first_line
         Line of the file holding the first feature row (2 for a table with one header line; a
         GEO series matrix or GCT says where), for the line numbers of messages.
+    collapse
+        ``bridge.collapse``. ``none`` (default): a feature ID on several rows is an error.
+        Otherwise rows sharing a feature ID (e.g. several probes named by their gene symbol)
+        become one row, chosen as the bridge chooses probes (:mod:`modmap.stats.collapse`):
+        ``max_mean`` / ``max_iqr`` keep the row with the highest mean / IQR over all sheet
+        samples (log2; ties to the first row), ``mean`` averages the rows per sample.
 
     Returns
     -------
@@ -190,9 +203,19 @@ def prepare_expression(
     ------
     InputError
         A matrix with no feature rows, duplicated feature IDs, a non-numeric cell (named by
-        feature, line and sample), a sheet sample that is not a matrix column, non-positive
-        values with ``scale: linear``.
+        feature, line and sample), a sheet sample that is not a matrix column, values
+        ``x + offset <= 0`` with ``scale: linear``, a non-zero offset with ``scale: log2``.
     """
+    if not (np.isfinite(offset) and offset >= 0):
+        raise InputError(
+            f"expression.offset is {offset!r}; use 0 (log2(x)) or a positive number such as 1 "
+            "(log2(x + 1))"
+        )
+    if offset and scale != "linear":
+        raise InputError(
+            f"expression.offset is {offset} but expression.scale is {scale!r}: the offset is "
+            "added to linear values before log2. Set expression.scale: linear, or offset: 0."
+        )
     warnings: list[str] = []
     if len(raw) == 0:
         raise InputError(
@@ -214,15 +237,15 @@ def prepare_expression(
                 "feature IDs (probe IDs or gene symbols)."
             )
     dup = raw.index.duplicated(keep=False)
-    if dup.any():
+    if dup.any() and collapse == "none":
         first = raw.index[dup][0]
         positions = np.flatnonzero(np.asarray(raw.index == first))
         lines = [str(int(np.flatnonzero(~empty)[i]) + first_line) for i in positions]
         raise InputError(
             f"{path}: feature ID {first!r} appears on lines {', '.join(lines)} "
             f"({int(raw.index[dup].nunique())} duplicated ID(s) in all). Collapse duplicated "
-            "features with the expression.collapse option (e.g. keep the probe with the highest "
-            "mean), or collapse them in the file before running modmap."
+            "features with the bridge.collapse option (max_mean keeps the row with the highest "
+            "mean; also max_iqr, mean), or collapse them in the file before running modmap."
         )
     missing = [s for s in sample_ids if s not in raw.columns]
     if missing:
@@ -277,16 +300,18 @@ def prepare_expression(
             f"{matrix.columns[col]!r}: infinite value. Replace it with a number or leave it empty."
         )
     if scale == "linear":
-        nonpos = values <= 0
+        nonpos = values + offset <= 0
         if nonpos.any():
             row, col = (int(i[0]) for i in np.nonzero(nonpos))
+            shown = f"value {values[row, col]}" + (f" + offset {offset}" if offset else "")
             raise InputError(
                 f"{path} line {_line(row)}, feature {matrix.index[row]!r}, sample column "
-                f"{matrix.columns[col]!r}: value {values[row, col]} <= 0 cannot be "
-                "log2-transformed (expression.scale: linear). Floor the intensities (e.g. at 10) "
-                "or give log2 values with expression.scale: log2."
+                f"{matrix.columns[col]!r}: {shown} <= 0 cannot be log2-transformed "
+                "(expression.scale: linear). Floor the intensities (e.g. at 10), set "
+                "expression.offset: 1 for log2(x + 1) of counts with zeros, or give log2 values "
+                "with expression.scale: log2."
             )
-        matrix = np.log2(matrix)
+        matrix = np.log2(matrix + offset) if offset else np.log2(matrix)
     else:
         evidence = looks_unlogged(matrix)
         if evidence:
@@ -295,6 +320,9 @@ def prepare_expression(
                 "If the matrix holds linear intensities or counts, set expression.scale: linear so "
                 "that modmap takes log2."
             )
+    if dup.any():
+        matrix, note = collapse_duplicated_ids(matrix, method=collapse)
+        warnings.append(f"{path}: {note}")
     n_missing = int(matrix.isna().to_numpy().sum())
     if n_missing:
         all_missing = matrix.index[matrix.isna().all(axis=1)]
@@ -308,3 +336,45 @@ def prepare_expression(
             )
         )
     return matrix, warnings
+
+
+def collapse_duplicated_ids(
+    matrix: pd.DataFrame, *, method: Literal["mean", "max_mean", "max_iqr"]
+) -> tuple[pd.DataFrame, str]:
+    """One row per feature ID: rows that share an ID are collapsed by ``method``.
+
+    Parameters
+    ----------
+    matrix
+        Features x samples, log2, index = feature IDs (some repeated), in file order.
+    method
+        ``max_mean`` / ``max_iqr``: keep the row with the highest mean / interquartile range
+        over all samples (NaN ignored; ties to the first row in file order); ``mean``: per
+        sample, the mean of the rows' values (NaN ignored).
+
+    Returns
+    -------
+    matrix, note
+        The collapsed matrix (one row per ID, in file order) and a sentence for the log.
+    """
+    ids = matrix.index
+    dup = ids.duplicated(keep=False)
+    n_ids, n_rows = int(ids[dup].nunique()), int(dup.sum())
+    if method == "mean":
+        with warnings_module.catch_warnings():
+            warnings_module.simplefilter("ignore", RuntimeWarning)  # all-missing groups
+            collapsed = matrix.groupby(level=0, sort=False).mean()
+    else:
+        score = probe_scores(matrix, method).to_numpy()
+        order = pd.DataFrame(
+            {"id": ids, "score": np.where(np.isnan(score), -np.inf, score), "pos": range(len(ids))}
+        )
+        best = order.sort_values(["id", "score", "pos"], ascending=[True, False, True])
+        keep = np.sort(best.drop_duplicates("id")["pos"].to_numpy())
+        collapsed = matrix.iloc[keep]
+    collapsed.index.name = "feature_id"
+    note = (
+        f"{n_ids} feature ID(s) on several rows ({n_rows} rows) collapsed to one row each "
+        f"with bridge.collapse: {method}."
+    )
+    return collapsed, note

@@ -15,6 +15,7 @@ rule bridge:
         membership="results/modules/membership.tsv",
         dropped="results/modules/dropped.tsv",
         annotation="results/modules/annotation.tsv",
+        collapsed="results/bridge/collapsed.tsv",
     log:
         "results/logs/bridge.log",
     benchmark:

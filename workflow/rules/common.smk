@@ -14,12 +14,21 @@ from snakemake.utils import validate
 from modmap import settings
 from modmap.design import check_sample_sheet, resolve_comparisons, select_samples
 from modmap.io import read_sample_sheet
+from modmap.clinical import derive_responders, evaluate, merge_responders, read_table
 from modmap.modules import check_module_ids
+from modmap.presets import apply_preset
 from modmap.rst import caption_strings, report_safe
 from modmap.schema import validate_config
 
 settings.check_required(config)
+# statistics.preset fills only the keys the config does not set: before the schema defaults.
+_PRESET_KEYS = apply_preset(config)
 validate_config(config, workflow.source_path("../schemas/config.schema.yaml"))
+if _PRESET_KEYS:
+    logger.info(
+        f"modmap: statistics.preset {config['statistics']['preset']} set "
+        + ", ".join(_PRESET_KEYS)
+    )
 for _note in settings.check_config(config):
     logger.info(f"modmap: {_note}")
 check_module_ids(
@@ -37,6 +46,35 @@ SAMPLES = check_sample_sheet(
 validate(
     SAMPLES, workflow.source_path("../schemas/samples.schema.yaml"), set_default=False
 )
+# One flat dict per rule (modmap.settings.rule_params).
+# Optional clinical stage (docs/clinical.md). The clinical table is tiny, so the responder column
+# is derived here too (pure and cheap) and comparisons can select on it; rule clinical_responders
+# writes the same values to results/clinical/responders.tsv and rule validate merges that file.
+# report_safe: the report prints each job's params as text inside a <script> element, so
+# params holding user strings (labels, the reference) must not print "<" (modmap.rst).
+PARAMS = {rule: report_safe(run) for rule, run in settings.rule_params(config).items()}
+CLINICAL = config.get("clinical")
+RESPONDER = (CLINICAL or {}).get("responder")
+if CLINICAL:  # a bad clinical table is reported before anything runs
+    _clinical = evaluate(
+        read_table(CLINICAL["path"]),
+        path=CLINICAL["path"],
+        **PARAMS["clinical_response"],
+    )
+if RESPONDER:
+    SAMPLES = merge_responders(
+        SAMPLES,
+        derive_responders(
+            _clinical.response,
+            _clinical.subjects,
+            definition=RESPONDER["definition"],
+            visit=RESPONDER["visit"],
+        ),
+        column=RESPONDER["column"],
+        subject_column=RESPONDER["subject_column"],
+        sheet_path=SAMPLE_SHEET,
+        clinical_path=CLINICAL["path"],
+    )
 # Checked at parse time so a bad selector stops the run before any job; rule validate writes the
 # resolved table.
 RESOLVED = resolve_comparisons(
@@ -55,9 +93,6 @@ if config["heatmaps"]["modules"]:
 for _warning in RESOLVED.warnings:
     logger.warning(f"modmap: {_warning}")
 
-# report_safe: the report prints each job's params as text inside a <script> element, so
-# params holding user strings (labels, the reference) must not print "<" (modmap.rst).
-PARAMS = {rule: report_safe(run) for rule, run in settings.rule_params(config).items()}
 COMPARISONS = settings.comparison_names(config)
 HEATMAP_MODULES = settings.heatmap_modules(config)
 HEATMAP_COMPARISONS = settings.heatmap_comparisons(config)
@@ -125,4 +160,21 @@ def all_targets():
         *expand(rules.heatmap.output, module=HEATMAP_MODULES),
         *rules.report_table.output,
         *rules.report_bridge_summary.output,
+        *clinical_targets(),
     ]
+
+
+def clinical_targets():
+    """Outputs of the clinical stage (none without a clinical section in the config)."""
+    if not CLINICAL:
+        return []
+    tables = [*rules.clinical_tables.output, *rules.report_clinical_table1.output]
+    tables += rules.report_clinical_table2.output
+    if CLINICAL["adverse_events"]:
+        tables += rules.report_clinical_table3.output
+    if RESPONDER:
+        tables += [
+            *rules.clinical_responders.output,
+            *rules.report_clinical_responders.output,
+        ]
+    return [*rules.clinical_response.output, *tables]

@@ -91,6 +91,12 @@ rule heatmap:
         membership=rules.bridge.output.membership,
         annotation=rules.bridge.output.annotation,
         genes=expand(rules.gene_tests.output.table, comparison=HEATMAP_COMPARISONS),
+        # Only with bridge.collapse: mean (the averaged probe rows are built on reading).
+        collapsed=(
+            rules.bridge.output.collapsed
+            if config["bridge"]["collapse"] == "mean"
+            else []
+        ),
     output:
         pdf=figure_report(
             "results/figures/heatmap_{module}.pdf",
@@ -146,7 +152,12 @@ rule report_table:
         mem_mb=mem_mb_scaled(500, 10),
         runtime=runtime_scaled(5, 10),
     params:
-        run={"title": "Module scores (% of tested genes changed, per comparison)"},
+        run={
+            "title": (
+                f"Module scores (% of {config['statistics']['percent_of']} genes changed, "
+                "per comparison)"
+            )
+        },
     script:
         "../../scripts/report_table.py"
 

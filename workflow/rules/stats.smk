@@ -6,6 +6,19 @@ rule gene_tests:
     input:
         expression=rules.validate.output.expression,
         comparisons=rules.validate.output.comparisons,
+        # Only when BH runs over module-gene pairs (statistics.fdr_over: module_members).
+        membership=(
+            rules.bridge.output.membership
+            if config["statistics"]["fdr"]
+            and config["statistics"]["fdr_over"] == "module_members"
+            else []
+        ),
+        # Only with bridge.collapse: mean (the averaged probe rows are built on reading).
+        collapsed=(
+            rules.bridge.output.collapsed
+            if config["bridge"]["collapse"] == "mean"
+            else []
+        ),
     output:
         table="results/genes/{comparison}.tsv",
     log:

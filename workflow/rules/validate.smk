@@ -1,9 +1,15 @@
 # Check the matrix against the sample sheet, resolve the comparisons, write the parquet cache.
-# Needs from common.smk: PARAMS, mem_mb_scaled, runtime_scaled.
+# Needs from common.smk: PARAMS, RESPONDER, mem_mb_scaled, runtime_scaled; clinical.smk (included
+# first) when clinical.responder is set: its responders.tsv is merged into the sample sheet.
 
 
 rule validate:
     input:
+        **(
+            {"responders": rules.clinical_responders.output.responders}
+            if RESPONDER
+            else {}
+        ),
         expression=config["expression"]["path"],
         samples=config["samples"]["path"],
     output:

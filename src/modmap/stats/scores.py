@@ -1,4 +1,4 @@
-"""Module scores: the share of a module's tested genes significantly up and down."""
+"""Module scores: the share of a module's genes (tested, or present) significantly up and down."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from modmap.errors import InputError
+from modmap.stats.calls import gene_calls
 
 __all__ = ["module_scores", "SCORE_COLUMNS"]
 
@@ -26,6 +27,9 @@ SCORE_COLUMNS = [
     "pct_up",
     "pct_down",
     "pct_net",
+    "n_present",
+    "percent_of",
+    "untestable",
 ]
 
 
@@ -36,8 +40,13 @@ def module_scores(
     *,
     alpha: float,
     threshold_on: Literal["p_value", "q_value"],
+    fold_change_cutoff: float = 0.0,
+    fold_change_on: Literal["log2_fc", "fold_change"] = "log2_fc",
+    direction_from: Literal["statistic", "fold_change"] = "statistic",
+    percent_of: Literal["tested", "present"] = "tested",
+    untestable: Literal["exclude", "p_one"] = "exclude",
 ) -> pd.DataFrame:
-    """Percent of each module's tested genes significantly up and down, per comparison.
+    """Percent of each module's genes significantly up and down, per comparison.
 
     Parameters
     ----------
@@ -56,18 +65,31 @@ def module_scores(
     threshold_on
         ``p_value`` or ``q_value`` (config ``statistics.threshold_on``); the gene tables must
         have that column.
+    fold_change_cutoff, fold_change_on, direction_from
+        The fold-change part of a call (:func:`modmap.stats.calls.gene_calls`); defaults: no
+        cut-off, direction from the test statistic.
+    percent_of
+        Denominator of the percentages: ``tested`` (default; members with a test) or ``present``
+        (every member in the gene table, tested or not, as BloodGen3Module).
+    untestable
+        The ``statistics.untestable`` setting the gene tables were made with; written to the
+        ``untestable`` column so that the table states how constant genes counted.
 
     Returns
     -------
     pandas.DataFrame
-        ``comparison, module_id, title, n_genes, n_up, n_down, pct_up, pct_down, pct_net``;
-        ``n_genes`` counts members with a test (``method`` not ``not_tested``); percentages are
-        0-100 of ``n_genes`` and empty when a module has no tested member.
+        ``comparison, module_id, title, n_genes, n_up, n_down, pct_up, pct_down, pct_net,
+        n_present, percent_of, untestable``; ``n_genes`` counts members with a test (``method``
+        not ``not_tested``; with ``untestable: p_one`` constant genes have p = 1 and count),
+        ``n_present`` the members found in the gene table; percentages are 0-100 of ``n_genes``
+        (``percent_of: tested``) or of ``n_present`` (``present``), empty when that is 0.
+        ``pct_net`` = ``pct_up - pct_down`` (BloodGen3Module's score with ``percent_of:
+        present``).
     """
-    if not 0 < alpha < 1:
-        raise InputError(f"statistics.alpha is {alpha}; it must lie between 0 and 1 (e.g. 0.05)")
-    if threshold_on not in ("p_value", "q_value"):
-        raise InputError(f"statistics.threshold_on is '{threshold_on}'; use p_value or q_value")
+    if percent_of not in ("tested", "present"):
+        raise InputError(f"statistics.percent_of is '{percent_of}'; use tested or present")
+    if untestable not in ("exclude", "p_one"):
+        raise InputError(f"statistics.untestable is '{untestable}'; use exclude or p_one")
     missing = {"module_id", "title", "feature_id"} - set(membership.columns)
     if missing:
         raise InputError(
@@ -86,19 +108,23 @@ def module_scores(
         titles = named.set_index("module_id")["title"].reindex(order).fillna(titles)
     frames = []
     for comparison, genes in gene_tables.items():
-        if threshold_on not in genes.columns:
-            raise InputError(
-                f"the gene table of comparison {comparison!r} has no {threshold_on!r} column "
-                f"(columns: {', '.join(map(str, genes.columns))})"
-            )
-        g = genes.drop_duplicates("feature_id").set_index(genes["feature_id"].astype(str))
-        tested = (g["method"] != "not_tested").to_numpy()
-        significant = (g[threshold_on].to_numpy(dtype=np.float64) < alpha) & tested
+        g = genes.drop_duplicates("feature_id")
+        g = g.set_index(g["feature_id"].astype(str))
+        up, down = gene_calls(
+            g,
+            alpha=alpha,
+            threshold_on=threshold_on,
+            fold_change_cutoff=fold_change_cutoff,
+            fold_change_on=fold_change_on,
+            direction_from=direction_from,
+            source=f"results/genes/{comparison}.tsv",
+        )
         flags = pd.DataFrame(
             {
-                "tested": tested,
-                "up": significant & (g["direction"] == "up").to_numpy(),
-                "down": significant & (g["direction"] == "down").to_numpy(),
+                "present": np.ones(len(g), dtype=bool),
+                "tested": (g["method"] != "not_tested").to_numpy(),
+                "up": up,
+                "down": down,
             },
             index=g.index,
         )
@@ -114,15 +140,20 @@ def module_scores(
             flags, on=members.loc[~absent, "feature_id"]
         )
         counts = (
-            joined.groupby("module_id", sort=False)[["tested", "up", "down"]]
+            joined.groupby("module_id", sort=False)[["present", "tested", "up", "down"]]
             .sum()
             .reindex(order, fill_value=0)
             .astype(np.int64)
         )
+        n = counts["tested"].to_numpy()
+        denominator = n if percent_of == "tested" else counts["present"].to_numpy()
         with np.errstate(invalid="ignore", divide="ignore"):
-            n = counts["tested"].to_numpy()
-            pct_up = np.where(n > 0, 100.0 * counts["up"].to_numpy() / n, np.nan)
-            pct_down = np.where(n > 0, 100.0 * counts["down"].to_numpy() / n, np.nan)
+            pct_up = np.where(
+                denominator > 0, 100.0 * counts["up"].to_numpy() / denominator, np.nan
+            )
+            pct_down = np.where(
+                denominator > 0, 100.0 * counts["down"].to_numpy() / denominator, np.nan
+            )
         frames.append(
             pd.DataFrame(
                 {
@@ -135,6 +166,9 @@ def module_scores(
                     "pct_up": pct_up,
                     "pct_down": pct_down,
                     "pct_net": pct_up - pct_down,
+                    "n_present": counts["present"].to_numpy(),
+                    "percent_of": percent_of,
+                    "untestable": untestable,
                 }
             )
         )

@@ -1,0 +1,321 @@
+"""The clinical stage run by Snakemake on a clinical table written here, checked by hand.
+
+The table plants, at M1, the paper's Table 2 counts (12 vs 12 patients): primary endpoint 8 vs 1,
+ACRpedi 30 11 vs 7, ACRpedi 30 and no fever 11 vs 6, ... and at M6 the toy's typed responders
+(primary endpoint met = the typed "yes"). The typed column is removed from the sample sheet, so
+the responder comparisons of the toy config select on the derived column.
+"""
+
+from __future__ import annotations
+
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import load_config, run_snakemake, write_config
+from scipy.stats import mannwhitneyu
+
+pytestmark = pytest.mark.e2e
+
+CORE = ["physician_global", "patient_global", "active_joints", "limited_joints", "chaq", "esr"]
+BASE = dict(
+    physician_global=60,
+    patient_global=50,
+    active_joints=10,
+    limited_joints=10,
+    chaq=1.5,
+    esr=50,
+    crp=80,
+    fever_days=3,
+    systemic_symptoms="yes",
+    prednisone_mg_kg_day=0.5,
+    weight_kg=30,
+    saa=300,
+)
+# Visit profiles. Improvement of each core criterion from BASE, by hand:
+STATES = {
+    # 75-80 % on all six (physician 45/60, patient 37.5/50, joints 8/10, CHAQ 1.125/1.5,
+    # ESR 38/50 = 76 %); CRP 5 (normal): ACRpedi 70 and systemic -> primary, modified 50/70.
+    "acr70_sys": dict(
+        physician_global=15,
+        patient_global=12.5,
+        active_joints=2,
+        limited_joints=2,
+        chaq=0.375,
+        esr=12,
+        crp=5,
+        fever_days=0,
+    ),
+    # 55-60 %: ACRpedi 50, not 70; CRP 10 (87.5 % down), ESR 22 (56 %): systemic.
+    "acr50_sys": dict(
+        physician_global=27,
+        patient_global=22,
+        active_joints=4,
+        limited_joints=4,
+        chaq=0.6,
+        esr=22,
+        crp=10,
+        fever_days=0,
+    ),
+    # 40-50 %: ACRpedi 30 only; ESR 25 (exactly 50 % down: met), CRP 12: systemic.
+    "acr30_sys": dict(
+        physician_global=36,
+        patient_global=30,
+        active_joints=6,
+        limited_joints=6,
+        chaq=0.9,
+        esr=25,
+        crp=12,
+        fever_days=0,
+    ),
+    # ACRpedi 30 (ESR 35 = 30 % exactly), no fever, CRP 10 < 15 but ESR neither halved nor normal.
+    "acr30_crp_low": dict(
+        physician_global=36,
+        patient_global=30,
+        active_joints=6,
+        limited_joints=6,
+        chaq=0.9,
+        esr=35,
+        crp=10,
+        fever_days=0,
+    ),
+    # ACRpedi 30, no fever, CRP 50 (37.5 % down, not < 15).
+    "acr30_crp_high": dict(
+        physician_global=36,
+        patient_global=30,
+        active_joints=6,
+        limited_joints=6,
+        chaq=0.9,
+        esr=35,
+        crp=50,
+        fever_days=0,
+    ),
+    # ACRpedi 30 with fever.
+    "acr30_fever": dict(
+        physician_global=36,
+        patient_global=30,
+        active_joints=6,
+        limited_joints=6,
+        chaq=0.9,
+        esr=35,
+        crp=50,
+        fever_days=2,
+    ),
+    "none": {},
+}
+# M1 states per arm (Table 2 of the paper): anakinra / placebo.
+ANAKINRA_M1 = (
+    ["acr70_sys"] * 5
+    + ["acr50_sys"] * 2
+    + ["acr30_sys"]
+    + ["acr30_crp_low"] * 2
+    + ["acr30_crp_high", "none"]
+)
+PLACEBO_M1 = (
+    ["acr30_sys"] + ["acr30_crp_low"] * 2 + ["acr30_crp_high"] * 3 + ["acr30_fever"] + ["none"] * 5
+)
+# Expected Table 2 (counts from the states above; p-values printed in the paper).
+EXPECTED = {
+    "primary": (8, 1, "chisq", 0.003),
+    "systemic": (8, 1, "chisq", 0.003),
+    "acrpedi30": (11, 7, "chisq", 0.059),
+    "acrpedi30_no_fever": (11, 6, "chisq", 0.025),
+    "acrpedi30_no_fever_crp": (10, 3, "chisq", 0.004),
+    "modified_acrpedi50": (7, 0, "fisher", 0.005),
+    "modified_acrpedi70": (5, 0, "fisher", 0.037),  # the paper prints 0.038 (docs/clinical.md)
+    "modified_acrpedi100": (0, 0, "fisher", 1.0),
+}
+
+
+def _clinical(sheet: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    patients = sheet[sheet["group"] == "patient"].drop_duplicates("subject_id")
+    typed = dict(zip(patients["subject_id"], patients["responder"], strict=True))
+    m1 = {"anakinra": iter(ANAKINRA_M1), "placebo": iter(PLACEBO_M1)}
+    rows = []
+    for subject, arm in zip(patients["subject_id"], patients["arm"], strict=True):
+        rows.append({"subject_id": subject, "visit": "D1", "arm": arm, **BASE})
+        rows.append(
+            {"subject_id": subject, "visit": "M1", "arm": arm, **BASE, **STATES[next(m1[arm])]}
+        )
+        m6 = "acr70_sys" if typed[subject] == "yes" else "none"
+        rows.append({"subject_id": subject, "visit": "M6", "arm": arm, **BASE, **STATES[m6]})
+    table = pd.DataFrame(rows)
+    return table, typed
+
+
+def test_clinical_stage_end_to_end(workdir):
+    sheet = pd.read_csv(
+        workdir / "config" / "samples.tsv", sep="\t", dtype=str, keep_default_na=False
+    )
+    clinical, typed = _clinical(sheet)
+    assert len(clinical) == 72 and sorted(clinical["arm"].value_counts()) == [36, 36]
+    # Missing values that do not change the answer: an ACRpedi-70 patient without patient global
+    # at M1 (5 known improved, none worsened: decided yes), a "none" placebo patient without ESR
+    # at M1 (fever decides the primary endpoint: no).
+    first_acr70 = clinical.index[(clinical["visit"] == "M1") & (clinical["crp"] == 5)][0]
+    clinical.loc[first_acr70, "patient_global"] = np.nan
+    placebo_none = clinical.index[
+        (clinical["visit"] == "M1") & (clinical["arm"] == "placebo") & (clinical["crp"] == 80)
+    ][0]
+    clinical.loc[placebo_none, "esr"] = np.nan
+    clinical.to_csv(workdir / "config" / "clinical.tsv", sep="\t", index=False)
+    sheet.drop(columns="responder").to_csv(
+        workdir / "config" / "samples.tsv", sep="\t", index=False
+    )
+    subjects = clinical.drop_duplicates("subject_id")
+    events = pd.DataFrame(
+        {
+            "subject_id": [subjects["subject_id"].iloc[0]] * 2 + [subjects["subject_id"].iloc[1]],
+            "visit": ["M1", "M6", "M1"],
+            "term": ["pain at injection site", "infection", "pain at injection site"],
+            "serious": ["no", "yes", "no"],
+        }
+    )
+    events.to_csv(workdir / "config" / "adverse_events.tsv", sep="\t", index=False)
+    followup = pd.DataFrame({"subject_id": subjects["subject_id"], "followup_days": 365.25 / 2})
+    followup.to_csv(workdir / "config" / "followup.tsv", sep="\t", index=False)
+    config = load_config(workdir)
+    config["clinical"] = {
+        "path": "config/clinical.tsv",
+        "adverse_events": "config/adverse_events.tsv",
+        "followup": "config/followup.tsv",
+        "visits": ["D1", "M1", "M6"],
+        "baseline": "D1",
+        "arms": ["anakinra", "placebo"],
+        "responder": {"definition": "primary", "visit": "M6", "column": "responder"},
+    }
+    write_config(workdir, config)
+    targets = [
+        "results/validated/samples.tsv",
+        "results/validated/comparisons.tsv",
+        *(
+            f"results/clinical/{n}.tsv"
+            for n in ("response", "flares", "responders", "table1", "table2", "table3")
+        ),
+        *(
+            f"results/report/clinical_{n}.html"
+            for n in ("responders", "table1", "table2", "table3")
+        ),
+    ]
+    run_snakemake(workdir, *targets, check=True)
+    res = workdir / "results"
+
+    def tsv(name):
+        return pd.read_csv(res / name, sep="\t", dtype=str, keep_default_na=False)
+
+    # Responders: the derived column equals the typed one, on every sample of the subject.
+    responders = tsv("clinical/responders.tsv")
+    assert dict(zip(responders["subject_id"], responders["responder"], strict=True)) == typed
+    validated = tsv("validated/samples.tsv")
+    expected = [typed.get(s, "") for s in validated["subject_id"]]
+    assert validated["responder"].tolist() == expected
+    comparisons = tsv("validated/comparisons.tsv")
+    cases = comparisons[
+        (comparisons["comparison"] == "responders_M6") & (comparisons["role"] == "case")
+    ]["sample_id"]
+    # the config's responder comparison, applied by hand to the typed column
+    selector = next(c for c in config["comparisons"] if c["name"] == "responders_M6")["case"]
+    assert selector["responder"] == "yes"
+    hand = sheet
+    for column, value in selector.items():
+        hand = hand[hand[column] == value]
+    assert len(hand) >= 3 and sorted(cases) == sorted(hand["sample_id"])
+
+    # response.tsv: the decided-despite-missing rows.
+    response = tsv("clinical/response.tsv")
+    m1 = response[response["visit"] == "M1"].set_index("subject_id")
+    s = clinical.loc[first_acr70, "subject_id"]
+    assert m1.loc[s, "acrpedi70"] == "yes" and m1.loc[s, "n_core_missing"] == "1"
+    assert m1.loc[s, "not_computable"] == "patient_global"
+    s = clinical.loc[placebo_none, "subject_id"]
+    assert m1.loc[s, "esr_ok"] == "" and m1.loc[s, "primary"] == "no"
+    assert m1.loc[s, "acrpedi30"] == "no"  # 0 improved of 5 known: cannot reach 3
+
+    # Table 2: the paper's counts and p-values.
+    table2 = pd.read_csv(res / "clinical" / "table2.tsv", sep="\t")
+    rows = table2[table2["section"] == "response"].set_index("item")
+    for name, (a, p, test, pval) in EXPECTED.items():
+        row = rows.loc[name]
+        assert (row["anakinra_count"], row["placebo_count"]) == (a, p), name
+        assert (row["anakinra_n"], row["placebo_n"]) == (12, 12), name
+        assert row["test"] == test, name
+        assert round(row["p_value"], 3) == pval, name
+    # Relative change of CRP from D1 to M1, by hand, and Mann-Whitney as R (scipy, continuity
+    # corrected normal approximation since the values tie).
+    crp = {
+        "acr70_sys": 5,
+        "acr50_sys": 10,
+        "acr30_sys": 12,
+        "acr30_crp_low": 10,
+        "acr30_crp_high": 50,
+        "acr30_fever": 50,
+        "none": 80,
+    }
+    change = {
+        arm: np.array([(crp[s] - 80) / 80 * 100 for s in states])
+        for arm, states in (("anakinra", ANAKINRA_M1), ("placebo", PLACEBO_M1))
+    }
+    row = table2[(table2["section"] == "relative_change") & (table2["item"] == "crp")].iloc[0]
+    assert row["anakinra_mean_change"] == pytest.approx(change["anakinra"].mean())
+    assert row["placebo_mean_change"] == pytest.approx(change["placebo"].mean())
+    oracle = mannwhitneyu(change["anakinra"], change["placebo"], method="asymptotic")
+    assert row["p_value"] == pytest.approx(oracle.pvalue, rel=1e-10)
+    assert row["statistic"] == oracle.statistic
+
+    # Table 1: 12 + 12 patients, CRP 80 (SD 0) in every group.
+    table1 = tsv("clinical/table1.tsv").set_index("variable")
+    assert table1.loc["subjects", ["anakinra", "placebo", "overall"]].tolist() == ["12", "12", "24"]
+    assert table1.loc["crp", "overall"] == "80.0 (0.0)"
+
+    # Table 3: 3 events in the first two subjects, half a patient-year each.
+    table3 = pd.read_csv(res / "clinical" / "table3.tsv", sep="\t").set_index(["group", "item"])
+    overall = table3.loc[("overall", "any")]
+    assert (overall["events"], overall["patients"]) == (3, 2)
+    assert overall["patient_years"] == pytest.approx(12.0)
+    assert overall["rate_per_patient_year"] == pytest.approx(3 / 12)
+    assert table3.loc[("overall", "serious"), "events"] == 1
+    page = (res / "report" / "clinical_table2.html").read_text()
+    assert "0.003" in page and "Modified ACRpedi 70 responders" in page
+    # The report shows the clinical section with the responder definition used.
+    run_snakemake(workdir, *targets, "--report", "results/clinical_report.zip", check=True)
+    with zipfile.ZipFile(res / "clinical_report.zip") as report:
+        text = "\n".join(
+            report.read(n).decode("utf-8", "replace")
+            for n in report.namelist()
+            if n.endswith((".js", ".html"))
+        )
+    assert "4. Clinical response" in text
+    assert "the definition <strong>primary</strong> holds at M6 against D1" in text
+
+
+def _minimal_clinical(workdir):
+    sheet = pd.read_csv(
+        workdir / "config" / "samples.tsv", sep="\t", dtype=str, keep_default_na=False
+    )
+    clinical, _ = _clinical(sheet)
+    clinical.to_csv(workdir / "config" / "clinical.tsv", sep="\t", index=False)
+    config = load_config(workdir)
+    config["clinical"] = {
+        "path": "config/clinical.tsv",
+        "visits": ["D1", "M1", "M6"],
+        "baseline": "D1",
+        "responder": {"visit": "M6"},
+    }
+    write_config(workdir, config)
+
+
+def test_typed_and_derived_responder_column_is_an_error_before_anything_runs(workdir):
+    _minimal_clinical(workdir)  # the toy sample sheet still has its typed responder column
+    proc = run_snakemake(workdir, "-n")
+    assert proc.returncode != 0
+    out = proc.stdout + proc.stderr
+    assert "config/samples.tsv: the sample sheet has a column 'responder'" in out
+    assert "remove the column 'responder' from the sample sheet" in out
+
+
+def test_without_a_clinical_section_no_clinical_job_is_planned(workdir):
+    proc = run_snakemake(workdir, "-n", check=True)
+    out = proc.stdout + proc.stderr
+    assert "gene_tests" in out  # the plan is listed
+    assert "clinical_response" not in out and "results/clinical/" not in out
