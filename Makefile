@@ -1,6 +1,9 @@
 # modmap: the two commands of the README.
 #   make run    install into .venv, check the config file (modmap check-config), run the whole
-#               pipeline on the bundled toy cohort, build the report
+#               pipeline on the bundled toy cohort, build the report (after a crash it resumes: a
+#               stale lock of a killed run is removed first, see make unlock; AUTO_UNLOCK=0 turns
+#               that off)
+#   make unlock remove Snakemake's lock of this directory (snakemake --unlock) after a killed run
 #   make test   install into .venv (with the dev tools), run the linters and the test suite, then
 #               the test suite again on the minimum supported versions (make test-min)
 #   make test-min  build .venv-min (Python 3.11, every dependency == its lower bound, from
@@ -12,6 +15,7 @@ PYTHON ?= python3
 CORES ?= 2
 CONFIG ?= config/config.yaml
 ARGS ?=
+AUTO_UNLOCK ?= 1
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.modmap-installed
@@ -22,7 +26,7 @@ HAVE_PYTHON_MIN := $(shell command -v $(PYTHON_MIN) 2>/dev/null)
 VENV_MIN := .venv-min
 STAMP_MIN := $(VENV_MIN)/.modmap-installed
 
-.PHONY: install run report test test-min check-bounds lint bench toy clean
+.PHONY: install run unlock report test test-min check-bounds lint bench toy clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,10 +37,17 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
+ifeq ($(AUTO_UNLOCK),1)
+	$(BIN)/python -m modmap.locks --if-stale
+endif
 	$(BIN)/modmap check-config $(CONFIG)
 	$(BIN)/snakemake --profile profiles/default --cores $(CORES) --configfile $(CONFIG) $(ARGS)
 	$(BIN)/snakemake --profile profiles/default --cores $(CORES) --configfile $(CONFIG) $(ARGS) \
 		--report results/report.html
+
+# Only when no run is active in this directory (make run does it by itself when it is safe).
+unlock: $(STAMP)
+	$(BIN)/snakemake --profile profiles/default --configfile $(CONFIG) --unlock
 
 test: lint
 	$(BIN)/python -m pytest

@@ -1,7 +1,7 @@
 """Adapter for rule analyte_tests: paired tests of analytes and genes -> results/analytes/."""
 
 from modmap.io import read_expression, read_tsv, write_tsv
-from modmap.logs import log_to_file
+from modmap.logs import log_to_file, run_job
 from modmap.longitudinal import analyte_analysis
 
 
@@ -26,4 +26,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821

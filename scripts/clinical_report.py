@@ -2,7 +2,7 @@
 
 from modmap.clinical.display import display_table
 from modmap.io import atomic_path, read_tsv
-from modmap.logs import log_to_file
+from modmap.logs import log_to_file, run_job
 from modmap.plots.tables import table_html
 
 
@@ -16,4 +16,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821

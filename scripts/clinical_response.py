@@ -2,7 +2,7 @@
 
 from modmap.clinical import evaluate, read_table
 from modmap.io import write_tsv
-from modmap.logs import log_to_file
+from modmap.logs import log_to_file, run_job
 
 
 def main(smk) -> None:
@@ -22,4 +22,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821

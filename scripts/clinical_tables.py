@@ -3,7 +3,7 @@
 from modmap.clinical import read_table
 from modmap.clinical.tables import trial_tables
 from modmap.io import read_sample_sheet, write_tsv
-from modmap.logs import log_to_file
+from modmap.logs import log_to_file, run_job
 
 
 def main(smk) -> None:
@@ -26,4 +26,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821

@@ -1,7 +1,7 @@
 """Adapter for rule distance_plot: results/samples/distance.tsv -> distance to health figure."""
 
 from modmap.io import read_tsv
-from modmap.logs import log_to_file
+from modmap.logs import log_to_file, run_job
 from modmap.plots import save_figure
 from modmap.plots.fingerprint import distance_figure
 
@@ -16,4 +16,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821

@@ -1,7 +1,7 @@
 """Adapter for rule fingerprint_plot: results/modules/samples.tsv -> the fingerprint grid."""
 
 from modmap.io import read_tsv
-from modmap.logs import log_to_file
+from modmap.logs import log_to_file, run_job
 from modmap.plots import save_figure
 from modmap.plots.fingerprint import fingerprint_figure
 
@@ -17,4 +17,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821

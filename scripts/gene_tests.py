@@ -2,7 +2,7 @@
 
 from modmap.design import comparison_design
 from modmap.io import read_expression, read_tsv, write_tsv
-from modmap.logs import log_to_file
+from modmap.logs import log_to_file, run_job
 from modmap.stats import collapse_rows, gene_tests, module_multiplicity
 
 
@@ -32,4 +32,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821

@@ -2,7 +2,7 @@
 
 from modmap.design import heatmap_columns
 from modmap.io import read_expression, read_tsv
-from modmap.logs import log_to_file
+from modmap.logs import log_to_file, run_job
 from modmap.plots import plot_module_heatmap, save_figure
 from modmap.stats import collapse_rows
 
@@ -49,4 +49,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821

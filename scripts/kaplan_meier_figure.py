@@ -1,7 +1,7 @@
 """Adapter for rule kaplan_meier_figure: the Kaplan-Meier curve with its median."""
 
 from modmap.io import read_tsv
-from modmap.logs import log_to_file
+from modmap.logs import log_to_file, run_job
 from modmap.plots import save_figure
 from modmap.plots.survival import plot_kaplan_meier
 
@@ -15,4 +15,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821

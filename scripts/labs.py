@@ -1,7 +1,7 @@
 """Adapter for rule labs: lab endpoints per visit and group -> results/labs/."""
 
 from modmap.io import read_tsv, write_tsv
-from modmap.logs import log_to_file
+from modmap.logs import log_to_file, run_job
 from modmap.longitudinal import lab_analysis
 
 
@@ -18,4 +18,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821

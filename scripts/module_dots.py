@@ -1,7 +1,7 @@
 """Snakemake adapter: draw the module x comparison dot matrix (results/figures/module_dots.*)."""
 
 from modmap.io import read_tsv
-from modmap.logs import log_to_file
+from modmap.logs import log_to_file, run_job
 from modmap.plots import plot_module_dots, save_figure
 from modmap.stats.enrichment import enriched_modules
 
@@ -24,4 +24,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821

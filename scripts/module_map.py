@@ -1,7 +1,7 @@
 """Snakemake adapter: draw the module map (results/figures/module_map.{pdf,png,svg})."""
 
 from modmap.io import read_tsv
-from modmap.logs import log_to_file
+from modmap.logs import log_to_file, run_job
 from modmap.plots import plot_module_map, save_figure
 
 
@@ -16,4 +16,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821

@@ -1,7 +1,7 @@
 """Adapter for rule module_scores: gene tables + module membership -> results/modules/scores.tsv."""
 
 from modmap.io import read_tsv, write_tsv
-from modmap.logs import log_to_file
+from modmap.logs import log_to_file, run_job
 from modmap.stats import module_scores
 
 
@@ -19,4 +19,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821

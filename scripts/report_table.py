@@ -1,7 +1,7 @@
 """Snakemake adapter: render a result table as a self-contained HTML page for the report."""
 
 from modmap.io import atomic_path, read_tsv
-from modmap.logs import log_to_file
+from modmap.logs import log_to_file, run_job
 from modmap.plots.tables import table_html
 
 
@@ -15,4 +15,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821

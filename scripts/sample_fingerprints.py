@@ -2,7 +2,7 @@
 results/modules/samples.tsv (per-sample module fingerprints) and results/samples/distance.tsv."""
 
 from modmap.io import read_expression, read_tsv, write_tsv
-from modmap.logs import log_to_file
+from modmap.logs import log_to_file, run_job
 from modmap.stats.fingerprints import per_sample_tables
 
 
@@ -17,4 +17,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821

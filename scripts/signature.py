@@ -1,7 +1,7 @@
 """Adapter for rule signature: core signature and its status in the followed comparisons."""
 
 from modmap.io import read_tsv, write_tsv
-from modmap.logs import log_to_file
+from modmap.logs import log_to_file, run_job
 from modmap.longitudinal import signature_tables
 
 
@@ -17,4 +17,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821

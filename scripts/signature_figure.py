@@ -1,7 +1,7 @@
 """Adapter for rule signature_figure: module x comparison status grid of the core signature."""
 
 from modmap.io import read_tsv
-from modmap.logs import log_to_file
+from modmap.logs import log_to_file, run_job
 from modmap.plots import save_figure
 from modmap.plots.signature import plot_signature_grid
 
@@ -20,4 +20,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from modmap.io import read_tsv, write_tsv
-from modmap.logs import log_to_file
+from modmap.logs import log_to_file, run_job
 from modmap.longitudinal import transcript_results
 
 
@@ -25,4 +25,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821

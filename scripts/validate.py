@@ -3,7 +3,7 @@
 from modmap.clinical import merge_responders
 from modmap.design import check_sample_sheet, resolve_comparisons
 from modmap.io import atomic_path, read_sample_sheet, write_expression, write_tsv
-from modmap.logs import log_to_file
+from modmap.logs import log_to_file, run_job
 from modmap.readers import read_matrix
 from modmap.validate import prepare_expression, resolve_headers
 
@@ -71,4 +71,4 @@ def main(smk) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake)  # noqa: F821
+    run_job(main, snakemake)  # noqa: F821

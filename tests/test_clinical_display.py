@@ -6,8 +6,8 @@ import pandas as pd
 from docutils.core import publish_parts
 from docutils.writers.html4css1 import Writer
 
-from modmap.clinical.captions import rst_escape
 from modmap.clinical.display import display_table, format_p
+from modmap.rst import rst_text
 
 
 def test_p_values_as_the_paper_prints_them():
@@ -36,6 +36,6 @@ def test_display_rounds_only_what_people_read():
 
 def test_escaped_user_strings_render_as_themselves():
     nasty = "arm_*1* `x` |sub| <b>&"
-    html = publish_parts(f"Arm {rst_escape(nasty)} here.", writer=Writer())["body"]
+    html = publish_parts(f"Arm {rst_text(nasty)} here.", writer=Writer())["body"]
     assert "arm_*1* `x` |sub| &lt;b&gt;&amp;" in html
     assert "<em>" not in html and "<b>" not in html

@@ -13,9 +13,9 @@ from modmap.longitudinal.options import (
     labs_run,
     longitudinal_targets,
     names_pattern,
-    rst,
     section,
 )
+from modmap.rst import rst_text
 
 BASE = {
     "comparisons": [{"name": "a_D1"}, {"name": "p_D1"}],
@@ -73,7 +73,7 @@ def test_labs_baseline_and_log_scale_checked(tmp_path):
 
 def test_rst_escaped_labels_print_as_written():
     label = "*Anakinra* _M6_ `x` |sub| <b>&"
-    html = publish_parts(f"Label: {rst(label)}.", writer=Writer())["body"]
+    html = publish_parts(f"Label: {rst_text(label)}.", writer=Writer())["body"]
     assert "*Anakinra* _M6_ `x` |sub| &lt;b&gt;&amp;" in html
     assert "<em>" not in html and "<b>" not in html
 

@@ -3,15 +3,26 @@
 Functions here read or write files and do nothing else; computations live in other modules.
 Writes are atomic: the file is written next to its destination and renamed into place, so an
 interrupted job never leaves a file that looks complete.
+
+Every table and the parquet cache written here get a **manifest**, a small JSON sidecar
+``<file>.manifest.json`` (rows, columns, size in bytes, SHA-256 of the file's bytes), written
+right after the file. Readers check it: a TSV must have the recorded size and SHA-256, the parquet
+cache the recorded size, rows and columns (read from its footer; hashing a large cache on every
+read would cost more than reading it). Under ``results/`` the manifest is required, so a table cut
+short, edited or left by an interrupted copy stops the next stage with a message saying which file
+to delete, instead of changing its results (docs/architecture.md, "Manifests").
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -19,12 +30,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from modmap.errors import InputError
 from modmap.readers import read_matrix, read_matrix_header, read_sheet
 
 FEATURE_COLUMN = "feature_id"
 #: Rows per parquet row group of the expression cache: a job that reads a few features (a
 #: heatmap's module) decodes one row group at a time, never the whole matrix at once.
 ROW_GROUP_ROWS = 4096
+
+MANIFEST_SUFFIX = ".manifest.json"
+#: The directory of modmap's outputs: tables under it must have a manifest (``check="auto"``).
+RESULTS_DIR = "results"
+
+ManifestCheck = Literal["auto", "require", "if_present", "ignore"]
 
 
 @contextlib.contextmanager
@@ -44,9 +62,12 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """
     dest = Path(path)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        dir=dest.parent, prefix=f".{dest.name}.", suffix="".join(dest.suffixes)
-    )
+    suffix = "".join(dest.suffixes)
+    # Temporary files left by a killed job writing this same destination (mkstemp's random part
+    # has 8 characters; Snakemake never runs two jobs writing one file).
+    for stale in dest.parent.glob(f".{glob_escape(dest.name)}.{'?' * 8}{glob_escape(suffix)}"):
+        stale.unlink(missing_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=suffix)
     os.close(fd)
     tmp_path = Path(tmp)
     umask = os.umask(0)
@@ -60,10 +81,136 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
             tmp_path.unlink()
 
 
+def glob_escape(text: str) -> str:
+    """``text`` with the glob wildcards ``*?[`` taken literally."""
+    return "".join(f"[{c}]" if c in "*?[" else c for c in text)
+
+
+def manifest_path(path: str | os.PathLike) -> Path:
+    """The manifest of ``path``: ``<path>.manifest.json`` next to it."""
+    return Path(f"{os.fspath(path)}{MANIFEST_SUFFIX}")
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """SHA-256 of the bytes of ``path``, as hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def _with_manifest(path: str | os.PathLike, *, manifest: bool) -> Iterator[tuple[Path, dict]]:
+    """Atomic write of ``path``; the caller fills ``meta`` (rows, columns) for the manifest.
+
+    The old manifest is removed first and the new one written after the file is in place, so an
+    interruption leaves a file without (or with a mismatching) manifest, never a false match.
+    """
+    dest = Path(path)
+    meta: dict[str, Any] = {}
+    if manifest:
+        manifest_path(dest).unlink(missing_ok=True)
+    with atomic_path(dest) as tmp:
+        yield tmp, meta
+        if manifest:
+            info = {
+                "file": dest.name,
+                "rows": int(meta["rows"]),
+                "columns": [str(c) for c in meta["columns"]],
+                "bytes": tmp.stat().st_size,
+                "sha256": file_sha256(tmp),
+            }
+    if manifest:
+        with atomic_path(manifest_path(dest)) as tmp:
+            tmp.write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
+
+
+def _is_result(path: str | os.PathLike) -> bool:
+    """True when ``path`` lies under ``results/`` of the working directory."""
+    try:
+        relative = Path(path).resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return False
+    return relative.parts[:1] == (RESULTS_DIR,)
+
+
+def _rebuild_hint(path: str | os.PathLike) -> str:
+    return (
+        f"Delete {os.fspath(path)} (and {manifest_path(path).name} if present) and run the "
+        "workflow again: Snakemake rebuilds missing files and everything made from them "
+        "(or rerun its rule with --forcerun RULE)."
+    )
+
+
+def read_manifest(path: str | os.PathLike, *, check: ManifestCheck = "auto") -> dict | None:
+    """The manifest of ``path`` as a dict, or ``None`` when it has none and none is required.
+
+    Parameters
+    ----------
+    path
+        The table or parquet file.
+    check
+        ``"auto"`` (default): required under ``results/`` of the working directory, else read
+        when present; ``"require"``; ``"if_present"``; ``"ignore"`` (never read).
+
+    Raises
+    ------
+    InputError
+        A required manifest is missing or unreadable.
+    """
+    if check == "ignore":
+        return None
+    required = check == "require" or (check == "auto" and _is_result(path))
+    mpath = manifest_path(path)
+    if not mpath.is_file():
+        if required:
+            raise InputError(
+                f"{os.fspath(path)}: its manifest {mpath.name} is missing, so the file cannot be "
+                "checked: modmap writes one next to every table of results/ once the table is "
+                "complete, so this file was interrupted, copied without it, or made by an older "
+                f"modmap. {_rebuild_hint(path)}"
+            )
+        return None
+    try:
+        return json.loads(mpath.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise InputError(f"{mpath}: unreadable manifest ({error}). {_rebuild_hint(path)}") from None
+
+
+def check_manifest(path: str | os.PathLike, *, check: ManifestCheck = "auto") -> None:
+    """Check a TSV against its manifest: same size in bytes and same SHA-256.
+
+    Raises
+    ------
+    InputError
+        The file differs from what modmap wrote (cut short, edited, replaced), naming the file,
+        what differs (rows recorded vs lines found) and how to rebuild it.
+    """
+    info = read_manifest(path, check=check)
+    if info is None:
+        return
+    size = os.path.getsize(path)
+    if size == info.get("bytes") and file_sha256(path) == info.get("sha256"):
+        return
+    with open(path, "rb") as handle:
+        lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+    raise InputError(
+        f"{os.fspath(path)}: the file does not match its manifest {manifest_path(path).name} "
+        f"({size} bytes and {max(lines - 1, 0)} data line(s) found; modmap wrote "
+        f"{info.get('bytes')} bytes and {info.get('rows')} row(s)): it was cut short or changed "
+        f"after it was written, and later results would be wrong. {_rebuild_hint(path)}"
+    )
+
+
 def write_tsv(
-    df: pd.DataFrame, path: str | os.PathLike, *, float_format: str | None = None
+    df: pd.DataFrame,
+    path: str | os.PathLike,
+    *,
+    float_format: str | None = None,
+    manifest: bool = True,
 ) -> None:
-    """Write ``df`` as a tab-separated table without index, atomically.
+    """Write ``df`` as a tab-separated table without index, atomically, with its manifest.
 
     Parameters
     ----------
@@ -73,13 +220,36 @@ def write_tsv(
         Destination (``.gz`` compresses).
     float_format
         Optional printf-style format for floats (default: full precision, round-trip safe).
+    manifest
+        Also write ``<path>.manifest.json`` (rows, columns, bytes, SHA-256; default true), which
+        :func:`read_tsv` checks.
     """
-    with atomic_path(path) as tmp:
+    with _with_manifest(path, manifest=manifest) as (tmp, meta):
         df.to_csv(tmp, sep="\t", index=False, na_rep="", float_format=float_format)
+        meta.update(rows=len(df), columns=list(df.columns))
 
 
-def read_tsv(path: str | os.PathLike, **kwargs) -> pd.DataFrame:
-    """Read a tab-separated table written by modmap (``keep_default_na`` as pandas' default)."""
+def read_tsv(
+    path: str | os.PathLike, *, manifest: ManifestCheck = "auto", **kwargs
+) -> pd.DataFrame:
+    """Read a tab-separated table written by modmap (``keep_default_na`` as pandas' default).
+
+    Parameters
+    ----------
+    path
+        The table.
+    manifest
+        How its manifest is checked before reading (see :func:`read_manifest`): by default
+        required under ``results/`` and checked elsewhere when present.
+    **kwargs
+        Passed to :func:`pandas.read_csv`.
+
+    Raises
+    ------
+    InputError
+        The table does not match its manifest, or a required manifest is missing.
+    """
+    check_manifest(path, check=manifest)
     return pd.read_csv(path, sep="\t", **kwargs)
 
 
@@ -98,8 +268,37 @@ def write_expression(matrix: pd.DataFrame, path: str | os.PathLike) -> None:
     arrays = [pa.array(matrix.index.astype(str).to_numpy(dtype=object), type=pa.string())]
     arrays += [pa.array(values[:, j]) for j in range(values.shape[1])]
     table = pa.Table.from_arrays(arrays, names=[FEATURE_COLUMN, *map(str, matrix.columns)])
-    with atomic_path(path) as tmp:
+    with _with_manifest(path, manifest=True) as (tmp, meta):
         pq.write_table(table, tmp, compression="zstd", row_group_size=ROW_GROUP_ROWS)
+        meta.update(rows=table.num_rows, columns=table.column_names)
+
+
+def _open_parquet(path: str | os.PathLike, *, manifest: ManifestCheck) -> pq.ParquetFile:
+    """Open the parquet cache after checking it against its manifest (size, rows, columns)."""
+    info = read_manifest(path, check=manifest)
+    problem = None
+    try:
+        handle = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as error:
+        problem, handle = f"it cannot be read ({' '.join(str(error).split())})", None
+    if info is not None and problem is None:
+        size = os.path.getsize(path)
+        meta = handle.metadata
+        found = (size, meta.num_rows, meta.num_columns)
+        wanted = (info.get("bytes"), info.get("rows"), len(info.get("columns", [])))
+        if found != wanted:
+            problem = (
+                f"it has {size} bytes, {meta.num_rows} rows and {meta.num_columns} columns but "
+                f"its manifest {manifest_path(path).name} records {wanted[0]} bytes, "
+                f"{wanted[1]} rows and {wanted[2]} columns"
+            )
+    if problem is not None:
+        raise InputError(
+            f"{os.fspath(path)}: the expression cache is damaged or incomplete: {problem}. "
+            f"Rebuild it: delete it and run the workflow again, or run snakemake --forcerun "
+            "validate."
+        )
+    return handle
 
 
 def read_expression(
@@ -107,6 +306,7 @@ def read_expression(
     *,
     samples: Sequence[str] | None = None,
     features: Sequence[str] | None = None,
+    manifest: ManifestCheck = "auto",
 ) -> pd.DataFrame:
     """Read the parquet expression cache, optionally only some samples and features.
 
@@ -121,15 +321,31 @@ def read_expression(
         Feature IDs to keep (``None`` = all). Rows are filtered one row group at a time while
         reading, so a heatmap of one module holds only the module's rows; they come back in
         cache order, and IDs absent from the cache are simply not returned.
+    manifest
+        How the cache is checked against its manifest first (see :func:`read_manifest`).
 
     Returns
     -------
     pandas.DataFrame
         Features x samples (float64, log2 scale), index named ``feature_id``.
+
+    Raises
+    ------
+    InputError
+        The cache is damaged, truncated or does not match its manifest (with how to rebuild it).
     """
+    handle = _open_parquet(path, manifest=manifest)
     columns = None if samples is None else [FEATURE_COLUMN, *samples]
+    if columns is not None:
+        missing = [c for c in columns if c not in set(handle.schema_arrow.names)]
+        if missing:
+            raise InputError(
+                f"{os.fspath(path)}: sample(s) {', '.join(map(repr, missing[:5]))} are not in "
+                "the expression cache, which was made from another sample sheet or config. "
+                "Rebuild it: snakemake --forcerun validate."
+            )
     if features is None:
-        table = pq.read_table(path, columns=columns)
+        table = pq.read_table(path, columns=columns)  # checked above; the benchmarked read path
     else:
         table = _read_rows(path, columns, features)
     df = table.to_pandas()
@@ -149,11 +365,12 @@ def _read_rows(path: str | os.PathLike, columns: list[str] | None, features: Seq
     return pa.concat_tables(kept)
 
 
-def read_feature_ids(path: str | os.PathLike) -> pd.Index:
-    """Read only the feature IDs of the parquet expression cache."""
-    return pd.Index(
-        pq.read_table(path, columns=[FEATURE_COLUMN]).column(0).to_pylist(), name=FEATURE_COLUMN
-    )
+def read_feature_ids(path: str | os.PathLike, *, manifest: ManifestCheck = "auto") -> pd.Index:
+    """Read only the feature IDs of the parquet expression cache (checked as in
+    :func:`read_expression`)."""
+    _open_parquet(path, manifest=manifest)
+    table = pq.read_table(path, columns=[FEATURE_COLUMN])
+    return pd.Index(table.column(0).to_pylist(), name=FEATURE_COLUMN)
 
 
 def read_sample_sheet(path: str | os.PathLike) -> pd.DataFrame:

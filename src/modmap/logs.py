@@ -1,9 +1,19 @@
-"""Logging for workflow scripts: one call sends modmap's messages to the rule's log file."""
+"""Logging for workflow scripts: the rule's log file, and one-line failures.
+
+:func:`log_to_file` sends modmap's messages to the rule's log file; :func:`run_job` runs a script's
+``main`` and turns a failure into one line (in the log, followed by the traceback, and on the
+terminal).
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 
 def log_to_file(path: str | os.PathLike, *, name: str = "modmap") -> logging.Logger:
@@ -42,3 +52,84 @@ def log_to_file(path: str | os.PathLike, *, name: str = "modmap") -> logging.Log
     logging.captureWarnings(True)
     logging.getLogger("py.warnings").addHandler(handler)
     return logger
+
+
+#: Errors that mean "the input is wrong", not "modmap is broken": the job prints their one-line
+#: message and exits 1 without a traceback on the terminal (the traceback goes to the log).
+EXPECTED_ERRORS: tuple[type[BaseException], ...] = (ValueError,)
+
+
+def one_line(error: BaseException) -> str:
+    """The message of ``error`` on one line (whitespace runs, newlines included, become a space).
+
+    Falls back to the exception's type name when it has no message.
+    """
+    text = " ".join(str(error).split())
+    return text or type(error).__name__
+
+
+def failure_line(error: BaseException, *, rule: str) -> str:
+    """The one line a failed job reports: the rule, what is wrong and how to fix it.
+
+    Expected input errors (:data:`EXPECTED_ERRORS`: :class:`~modmap.errors.InputError` and other
+    :class:`ValueError`) carry their own fix in their message. Anything else is reported as
+    unexpected, with its type and a pointer to the traceback.
+    """
+    if isinstance(error, EXPECTED_ERRORS):
+        return f"modmap rule {rule}: {one_line(error)}"
+    return (
+        f"modmap rule {rule}: unexpected {type(error).__name__}: {one_line(error)}. This is "
+        "probably a bug or a problem of the environment (disk full, memory): see the traceback, "
+        "and please report it if rerunning does not help."
+    )
+
+
+def run_job(main: Callable[[Any], None], smk: Any) -> None:
+    """Run a workflow script's ``main(smk)`` and report a failure in one line.
+
+    The adapter in ``scripts/`` ends with ``run_job(main, snakemake)``. When ``main`` raises, the
+    job's log (``smk.log[0]``, when the rule has one) gets the failure appended: first one line
+    saying what is wrong and how to fix it (``ERROR modmap rule <rule>: ...``), then the
+    traceback. The terminal (the job's stderr) gets the same line, ending with
+    ``(details: <log>)``; for expected input errors
+    (:data:`EXPECTED_ERRORS`) that line is all, and the job exits with status 1, so Snakemake
+    reports the failed rule and its log without a Python traceback. Unexpected errors are
+    re-raised after the line, so their traceback also reaches stderr. The manifests of the
+    job's outputs (:func:`modmap.io.manifest_path`) are removed, as Snakemake removes the outputs
+    of a failed job.
+
+    Parameters
+    ----------
+    main
+        The script's entry point, called with ``smk``.
+    smk
+        The ``snakemake`` object of the job (``rule``, ``log`` are read).
+
+    Raises
+    ------
+    SystemExit
+        Status 1 after an expected input error.
+    BaseException
+        Any unexpected error of ``main``, re-raised unchanged.
+    """
+    try:
+        main(smk)
+    except Exception as error:
+        log = smk.log[0] if len(smk.log) else None
+        line = failure_line(error, rule=getattr(smk, "rule", "?"))
+        if log is not None:
+            for handler in logging.getLogger("modmap").handlers:
+                handler.flush()
+            Path(log).parent.mkdir(parents=True, exist_ok=True)
+            with open(log, "a", encoding="utf-8") as handle:
+                handle.write(f"ERROR {line}\n")
+                handle.write("".join(traceback.format_exception(error)))
+        # Snakemake removes the outputs of a failed job; their manifests must go too.
+        from modmap.io import manifest_path
+
+        for output in getattr(smk, "output", ()):
+            manifest_path(output).unlink(missing_ok=True)
+        print(f"{line} (details: {log})" if log else line, file=sys.stderr, flush=True)
+        if isinstance(error, EXPECTED_ERRORS):
+            raise SystemExit(1) from None
+        raise

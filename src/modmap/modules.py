@@ -211,3 +211,48 @@ def read_modules(path: str | os.PathLike, *, format: ModuleFormat = "auto") -> M
     info = info[["module_id", *layout_cols]].reset_index(drop=True)
     members = df[["module_id", "feature_id"]].reset_index(drop=True)
     return ModuleSet(members=members, info=info, path=str(p), n_duplicate_pairs=n_before - len(df))
+
+
+def check_module_ids(
+    ids: list[str] | tuple[str, ...],
+    path: str | os.PathLike,
+    *,
+    format: ModuleFormat = "auto",
+    key: str = "heatmaps.modules",
+) -> None:
+    """Check that every module ID named in the config is in the module file.
+
+    Cheap (the module file is small), so the workflow runs it when it parses the Snakefile: a
+    heatmap of a module that does not exist stops the run before any statistics. Whether the
+    bridge keeps the module is checked later, by the bridge job
+    (:func:`modmap.bridge.check_kept_modules`).
+
+    Parameters
+    ----------
+    ids
+        Module IDs from the config (``heatmaps.modules``); nothing is read when empty.
+    path, format
+        ``modules.path`` and ``modules.format`` of the config.
+    key
+        Config key named in the message.
+
+    Raises
+    ------
+    InputError
+        The first ID that is not a module of the file, with the closest IDs of the file.
+    """
+    if not ids:
+        return
+    import difflib
+
+    known = list(read_modules(path, format=format).info["module_id"])
+    present = set(known)
+    for module in ids:
+        if str(module) not in present:
+            close = difflib.get_close_matches(str(module), known, n=3, cutoff=0.6)
+            hint = f" Closest IDs in the file: {', '.join(close)}." if close else ""
+            raise InputError(
+                f"config {key} names module {str(module)!r}, but it is not in the module file "
+                f"{path} ({len(known)} modules, {known[0]} ... {known[-1]}).{hint} Remove it from "
+                f"{key} or use a module ID of that file."
+            )

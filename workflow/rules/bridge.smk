@@ -20,6 +20,8 @@ rule bridge:
         "results/logs/bridge.log",
     benchmark:
         "results/benchmarks/bridge.tsv"
+    # before the gene tests when both are ready: the bridge's checks stop a run early
+    priority: 10
     conda:
         "../envs/modmap.yaml"
     threads: 1

@@ -3,7 +3,7 @@
 # Needs from common.smk: CLINICAL, PARAMS, RESPONDER, figure_report, mem_mb_scaled, runtime_scaled.
 # The report captions (workflow/report/clinical_*.rst) read the params below: keep their names.
 
-from modmap.clinical.captions import rst_escape
+from modmap.rst import rst_text
 
 
 # Tiny jobs (a few KB of clinical data) that are not worth a cluster submission.
@@ -111,7 +111,7 @@ rule report_clinical_table1:
         runtime=runtime_scaled(5, 10),
     params:
         title="Table 1. Baseline characteristics by arm and overall",
-        baseline=rst_escape(CLINICAL["baseline"]),
+        baseline=rst_text(CLINICAL["baseline"]),
     script:
         "../../scripts/clinical_report.py"
 
@@ -130,8 +130,8 @@ use rule report_clinical_table1 as report_clinical_table2 with:
         "results/logs/report/clinical_table2.log",
     params:
         title="Table 2. Responses by arm",
-        baseline=rst_escape(CLINICAL["baseline"]),
-        visit=rst_escape(PARAMS["clinical_tables"]["table2_visit"]),
+        baseline=rst_text(CLINICAL["baseline"]),
+        visit=rst_text(PARAMS["clinical_tables"]["table2_visit"]),
         missing=PARAMS["clinical_tables"]["table2_missing"],
         crp_below=PARAMS["clinical_tables"]["crp_below"],
 
@@ -166,11 +166,11 @@ use rule report_clinical_table1 as report_clinical_responders with:
         "results/logs/report/clinical_responders.log",
     params:
         title="Responders derived from the clinical table",
-        baseline=rst_escape(CLINICAL["baseline"]),
-        visit=rst_escape((RESPONDER or {}).get("visit", "")),
+        baseline=rst_text(CLINICAL["baseline"]),
+        visit=rst_text((RESPONDER or {}).get("visit", "")),
         definition=(RESPONDER or {}).get("definition", ""),
-        column=rst_escape((RESPONDER or {}).get("column", "")),
-        subject_column=rst_escape((RESPONDER or {}).get("subject_column", "")),
+        column=rst_text((RESPONDER or {}).get("column", "")),
+        subject_column=rst_text((RESPONDER or {}).get("subject_column", "")),
         crp_normal=PARAMS["clinical_response"]["crp_normal"],
         esr_normal=PARAMS["clinical_response"]["esr_normal"],
         crp_below=PARAMS["clinical_response"]["crp_below"],

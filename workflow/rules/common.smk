@@ -21,7 +21,10 @@ from modmap.design import (
 from modmap.io import read_sample_sheet
 from modmap.clinical import derive_responders, evaluate, merge_responders, read_table
 from modmap.longitudinal.options import longitudinal_targets
+from modmap.modules import check_module_ids
 from modmap.presets import apply_preset
+from modmap.rst import caption_strings, report_safe
+from modmap.schema import validate_config
 from modmap.stats.fingerprints import check_fingerprint_settings
 
 # Numba's compiled kernels (modmap.stats, cache=True) are cached in the working directory, which
@@ -32,7 +35,7 @@ os.environ.setdefault("NUMBA_CACHE_DIR", os.path.abspath(".snakemake/numba-cache
 settings.check_required(config)
 # statistics.preset fills only the keys the config does not set: before the schema defaults.
 _PRESET_KEYS = apply_preset(config)
-validate(config, workflow.source_path("../schemas/config.schema.yaml"))
+validate_config(config, workflow.source_path("../schemas/config.schema.yaml"))
 if _PRESET_KEYS:
     logger.info(
         f"modmap: statistics.preset {config['statistics']['preset']} set "
@@ -40,6 +43,11 @@ if _PRESET_KEYS:
     )
 for _note in settings.check_config(config):
     logger.info(f"modmap: {_note}")
+check_module_ids(
+    config["heatmaps"]["modules"],
+    config["modules"]["path"],
+    format=config["modules"]["format"],
+)
 
 SAMPLE_SHEET = config["samples"]["path"]
 SAMPLES = check_sample_sheet(
@@ -54,7 +62,9 @@ validate(
 # Optional clinical stage (docs/clinical.md). The clinical table is tiny, so the responder column
 # is derived here too (pure and cheap) and comparisons can select on it; rule clinical_responders
 # writes the same values to results/clinical/responders.tsv and rule validate merges that file.
-PARAMS = settings.rule_params(config)
+# report_safe: the report prints each job's params as text inside a <script> element, so
+# params holding user strings (labels, the reference) must not print "<" (modmap.rst).
+PARAMS = {rule: report_safe(run) for rule, run in settings.rule_params(config).items()}
 CLINICAL = config.get("clinical")
 RESPONDER = (CLINICAL or {}).get("responder")
 if CLINICAL:  # a bad clinical table is reported before anything runs
@@ -106,6 +116,12 @@ for _warning in RESOLVED.warnings:
 COMPARISONS = settings.comparison_names(config)
 HEATMAP_MODULES = settings.heatmap_modules(config)
 HEATMAP_COMPARISONS = settings.heatmap_comparisons(config)
+# User strings of the report captions, escaped for reStructuredText (rules pass it as params.rst).
+REPORT_RST = caption_strings(
+    settings.comparison_labels(config),
+    modules=HEATMAP_MODULES,
+    reference=config["heatmaps"]["reference"],
+)
 
 
 wildcard_constraints:

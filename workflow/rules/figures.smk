@@ -2,6 +2,8 @@
 # Needs from common.smk: PARAMS, HEATMAP_MODULES, HEATMAP_COMPARISONS, figure_report,
 # HEATMAP_SAMPLES, mem_mb_reads, runtime_scaled, dots_enrichment.
 # The report captions (workflow/report/*.rst) read params.run and the config: keep their names.
+# User strings (labels, reference, module IDs) reach captions only through params.rst (escaped,
+# modmap.rst.caption_strings).
 
 import re
 
@@ -46,6 +48,7 @@ rule module_map:
         runtime=runtime_scaled(10, 10),
     params:
         run=PARAMS["module_map"],
+        rst=REPORT_RST,
     script:
         "../../scripts/module_map.py"
 
@@ -82,6 +85,7 @@ rule module_dots:
         runtime=runtime_scaled(10, 10),
     params:
         run=PARAMS["module_dots"],
+        rst=REPORT_RST,
     script:
         "../../scripts/module_dots.py"
 
@@ -137,6 +141,7 @@ rule heatmap:
         runtime=runtime_scaled(10, 30),
     params:
         run=PARAMS["heatmap"],
+        rst=REPORT_RST,
     script:
         "../../scripts/heatmap.py"
 

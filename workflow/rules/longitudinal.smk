@@ -8,10 +8,10 @@
 
 from modmap.longitudinal.options import (
     names_pattern,
-    rst,
     section,
     transcript_comparisons,
 )
+from modmap.rst import rst_text
 from modmap.settings import comparison_labels
 
 SIGNATURE = section(config, "signature")
@@ -20,7 +20,9 @@ LABS = section(config, "labs")
 SURVIVAL = section(config, "survival")
 TRANSCRIPTS = section(config, "transcripts")
 # Comparison labels for captions, reStructuredText-escaped (user text is data).
-RST_LABELS = {name: rst(label) for name, label in comparison_labels(config).items()}
+RST_LABELS = {
+    name: rst_text(label) for name, label in comparison_labels(config).items()
+}
 LONGITUDINAL = "5. Longitudinal"
 
 
@@ -167,7 +169,7 @@ if ANALYTES is not None:
         params:
             run=PARAMS["analyte_figure"],
             test=ANALYTES["test"],
-            group_by=rst(ANALYTES["group_by"] or "all subjects"),
+            group_by=rst_text(ANALYTES["group_by"] or "all subjects"),
         script:
             "../../scripts/analyte_figure.py"
 
@@ -187,9 +189,9 @@ if ANALYTES is not None:
         params:
             run={"title": "Paired tests within subjects (analytes and genes)"},
             test=ANALYTES["test"],
-            baseline=rst(ANALYTES["baseline"]),
-            visit=rst(ANALYTES["visit"]),
-            group_by=rst(ANALYTES["group_by"] or "all subjects"),
+            baseline=rst_text(ANALYTES["baseline"]),
+            visit=rst_text(ANALYTES["visit"]),
+            group_by=rst_text(ANALYTES["group_by"] or "all subjects"),
 
 
 if LABS is not None:
@@ -247,7 +249,7 @@ if LABS is not None:
             runtime=runtime_scaled(5, 10),
         params:
             run=PARAMS["lab_figure"],
-            baseline=rst(LABS["baseline"]),
+            baseline=rst_text(LABS["baseline"]),
         script:
             "../../scripts/lab_figure.py"
 
@@ -268,8 +270,8 @@ if LABS is not None:
             run={
                 "title": "Lab endpoints: median (IQR) per visit and group, signed-rank vs baseline"
             },
-            baseline=rst(LABS["baseline"]),
-            group_by=rst(LABS["group_by"] or "all subjects"),
+            baseline=rst_text(LABS["baseline"]),
+            group_by=rst_text(LABS["group_by"] or "all subjects"),
 
 
 if SURVIVAL is not None:
@@ -324,7 +326,7 @@ if SURVIVAL is not None:
             runtime=runtime_scaled(5, 10),
         params:
             run=PARAMS["kaplan_meier_figure"],
-            time_label=rst(SURVIVAL["time_label"]),
+            time_label=rst_text(SURVIVAL["time_label"]),
         script:
             "../../scripts/kaplan_meier_figure.py"
 

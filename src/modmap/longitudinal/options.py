@@ -30,7 +30,6 @@ __all__ = [
     "transcripts_run",
     "check_longitudinal",
     "longitudinal_targets",
-    "rst",
     "section",
 ]
 
@@ -63,17 +62,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "transcripts": {"comparisons": None, "sets": []},
 }
 
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_RST_SPECIAL = re.compile(r"([\\`*_|<>\[\]:])")
-
-
-def rst(text: object) -> str:
-    """``text`` with reStructuredText markup characters backslash-escaped (for report captions).
-
-    The report renders captions as reStructuredText, whose HTML writer escapes ``<``, ``>`` and
-    ``&``; escaping the markup characters makes a user's label print as written.
-    """
-    return _RST_SPECIAL.sub(r"\\\1", str(text))
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
 
 
 def section(config: Mapping[str, Any], name: str) -> dict[str, Any] | None:

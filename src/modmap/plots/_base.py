@@ -33,6 +33,9 @@ DIVERGING = LinearSegmentedColormap.from_list(
     [BLUE, "#4393c3", "#92c5de", "#d1e5f0", "#ffffff", "#fddbc7", "#f4a582", "#d6604d", RED],
 )
 
+#: Salt of the SVG element IDs (``rcParams["svg.hashsalt"]``): fixed, for reproducible bytes.
+SVG_HASHSALT = "modmap"
+
 #: Base rcParams for legible figures at print size (fonts in points).
 STYLE: dict[str, object] = {
     "font.family": "DejaVu Sans",
@@ -114,9 +117,14 @@ def save_figure(
     """
     longest = max(fig.get_size_inches())
     dpi = min(dpi, max(10, int(max_pixels / longest))) if longest > 0 else dpi
+    # A fixed salt makes the SVG element IDs (clip paths, hatches) the same on every run, so
+    # two runs give the same bytes; dates are left out of the metadata for the same reason.
     for path in paths:
         # Tick labels can be created while drawing: keep user text plain there too.
-        with atomic_path(path) as tmp, mpl.rc_context({"text.parse_math": False}):
+        with (
+            atomic_path(path) as tmp,
+            mpl.rc_context({"text.parse_math": False, "svg.hashsalt": SVG_HASHSALT}),
+        ):
             fig.savefig(tmp, dpi=dpi, metadata=_metadata(str(path)))
 
 

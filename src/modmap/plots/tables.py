@@ -12,6 +12,9 @@ def table_html(
 ) -> str:
     """A self-contained HTML page showing ``table`` (no scripts, no external resources).
 
+    Every cell, column name and the title are HTML-escaped: a module title such as
+    ``</td><script>...`` shows as text.
+
     Parameters
     ----------
     table
@@ -33,6 +36,7 @@ def table_html(
         ),
         border=0,
         classes="modmap",
+        escape=True,  # cells hold user strings (module titles): text, never markup
     )
     style = (
         "body{font-family:sans-serif;font-size:13px}"

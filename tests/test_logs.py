@@ -1,0 +1,88 @@
+"""run_job: a failed job reports one line on the terminal and line + traceback in its log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from modmap.errors import InputError
+from modmap.io import manifest_path, write_tsv
+from modmap.logs import log_to_file, run_job
+
+
+def _job(tmp_path: Path, outputs=()) -> SimpleNamespace:
+    return SimpleNamespace(
+        rule="demo", log=[str(tmp_path / "logs" / "demo.log")], output=list(outputs)
+    )
+
+
+def test_expected_error_is_one_line_on_stderr_and_line_then_traceback_in_the_log(tmp_path, capsys):
+    smk = _job(tmp_path)
+    (tmp_path / "logs").mkdir()
+
+    def main(smk):
+        log_to_file(smk.log[0]).info("started")
+        raise InputError("samples.tsv line 4: 'M 6' is not a timepoint.\nUse D1, M1 or M6.")
+
+    with pytest.raises(SystemExit) as exit_info:
+        run_job(main, smk)
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "modmap rule demo: samples.tsv line 4: 'M 6' is not a timepoint. Use D1, M1 or M6. "
+        f"(details: {smk.log[0]})\n"
+    )
+    lines = Path(smk.log[0]).read_text().splitlines()
+    assert lines[0].endswith("INFO started")
+    assert lines[1] == (
+        "ERROR modmap rule demo: samples.tsv line 4: 'M 6' is not a timepoint. Use D1, M1 or M6."
+    )
+    assert lines[2] == "Traceback (most recent call last):"
+    assert lines[-2].startswith("modmap.errors.InputError: samples.tsv line 4")
+
+
+def test_plain_value_error_counts_as_expected(tmp_path, capsys):
+    def main(smk):
+        raise ValueError("could not convert string to float: 'abc'")
+
+    with pytest.raises(SystemExit):
+        run_job(main, _job(tmp_path))
+    assert "could not convert string to float: 'abc'" in capsys.readouterr().err
+    assert (tmp_path / "logs" / "demo.log").is_file()  # directory created when missing
+
+
+def test_unexpected_error_is_reraised_with_its_line_first(tmp_path, capsys):
+    def main(smk):
+        raise KeyError("feature_id")
+
+    with pytest.raises(KeyError):
+        run_job(main, _job(tmp_path))
+    err = capsys.readouterr().err
+    assert err.startswith("modmap rule demo: unexpected KeyError: 'feature_id'.")
+    log = (tmp_path / "logs" / "demo.log").read_text().splitlines()
+    assert log[0].startswith("ERROR modmap rule demo: unexpected KeyError")
+    assert log[1] == "Traceback (most recent call last):"
+
+
+def test_manifests_of_a_failed_jobs_outputs_are_removed(tmp_path, capsys):
+    out = tmp_path / "results" / "t.tsv"
+    write_tsv(pd.DataFrame({"a": [1]}), out)
+    assert manifest_path(out).is_file()
+
+    def main(smk):
+        raise InputError("bad")
+
+    with pytest.raises(SystemExit):
+        run_job(main, _job(tmp_path, [str(out)]))
+    assert not manifest_path(out).exists()
+
+
+def test_success_writes_nothing_extra(tmp_path, capsys):
+    smk = _job(tmp_path)
+    (tmp_path / "logs").mkdir()
+    run_job(lambda s: log_to_file(s.log[0]).info("fine"), smk)
+    assert "ERROR" not in Path(smk.log[0]).read_text()
+    assert capsys.readouterr().err == ""
