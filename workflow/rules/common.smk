@@ -180,9 +180,13 @@ def _features(input):
     path = getattr(input, "expression", None)
     if path is None or not os.path.exists(path):
         return 0
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    return pq.read_metadata(path).num_rows
+    try:
+        return pq.read_metadata(path).num_rows
+    except (pa.ArrowException, OSError):
+        return 0  # a damaged cache: the job itself says so, with how to rebuild it
 
 
 def _text_mb(input):

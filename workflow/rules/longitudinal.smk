@@ -11,7 +11,7 @@ from modmap.longitudinal.options import (
     section,
     transcript_comparisons,
 )
-from modmap.rst import rst_text
+from modmap.rst import report_safe, rst_text
 from modmap.settings import comparison_labels
 
 SIGNATURE = section(config, "signature")
@@ -19,10 +19,11 @@ ANALYTES = section(config, "analytes")
 LABS = section(config, "labs")
 SURVIVAL = section(config, "survival")
 TRANSCRIPTS = section(config, "transcripts")
-# Comparison labels for captions, reStructuredText-escaped (user text is data).
-RST_LABELS = {
-    name: rst_text(label) for name, label in comparison_labels(config).items()
-}
+# Comparison labels for captions, reStructuredText-escaped (user text is data), printed by the
+# report's job properties without a "<" (modmap.rst.report_safe).
+RST_LABELS = report_safe(
+    {name: rst_text(label) for name, label in comparison_labels(config).items()}
+)
 LONGITUDINAL = "5. Longitudinal"
 
 
