@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from conftest import REPO, load_config
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.floor]
 
 TOY = REPO / "resources" / "toy"
 
