@@ -19,35 +19,26 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure, SubFigure
-from matplotlib.patches import Patch
 from scipy.cluster.hierarchy import dendrogram, leaves_list, linkage
 from scipy.spatial.distance import squareform
 
 from modmap.design import REFERENCE_GROUP
 from modmap.errors import InputError
-from modmap.plots._base import DIVERGING, new_figure, style
+from modmap.plots._base import (
+    DIVERGING,
+    GROUP_COLOURS,
+    group_bar,
+    group_legend,
+    new_figure,
+    style,
+)
 
 #: Most columns a heatmap draws (config ``heatmaps.max_columns``); above it each group's
 #: consecutive samples are shown as medians (:func:`aggregate_columns`).
 MAX_COLUMNS = 200
 
 Normalisation = Literal["median", "zscore"]
-
-#: Colours of the sample groups (reference first: grey), Okabe-Ito palette otherwise.
-GROUP_COLOURS = (
-    "#7f7f7f",
-    "#E69F00",
-    "#56B4E9",
-    "#009E73",
-    "#F0E442",
-    "#0072B2",
-    "#D55E00",
-    "#CC79A7",
-    "#000000",
-    "#a6761d",
-)
 
 
 def normalise_to_reference(
@@ -413,19 +404,7 @@ def plot_heatmap(data: HeatmapData, *, fig: Figure | SubFigure | None = None) ->
             interpolation="nearest",
             gid="heatmap",
         )
-        ax_bar.imshow(
-            codes[None, :],
-            aspect="auto",
-            cmap=ListedColormap([colour_of[g] for g in groups]),
-            vmin=-0.5,
-            vmax=len(groups) - 0.5,
-            interpolation="nearest",
-            gid="groups",
-        )
-        ax_bar.set_yticks([])
-        ax_bar.tick_params(labelbottom=False, length=0)
-        for spine in ax_bar.spines.values():
-            spine.set_visible(False)
+        group_bar(ax_bar, codes, [colour_of[g] for g in groups])
         ax.set_yticks(range(n_genes), data.row_labels)
         ax.yaxis.tick_right()
         ax.tick_params(axis="y", length=0, labelsize=min(7.0, max(3.0, row_h * 55)))
@@ -457,8 +436,7 @@ def plot_heatmap(data: HeatmapData, *, fig: Figure | SubFigure | None = None) ->
         )
         cbar.set_label(data.scale_label)
         cbar.outline.set_linewidth(0.4)
-        handles = [Patch(facecolor=colour_of[g], label=label_of[g]) for g in groups]
-        fig.legend(handles=handles, loc="outside lower center", ncol=min(4, len(groups)))
+        group_legend(fig, colour_of, label_of)
         fig.suptitle(data.title, fontweight="bold")
     return fig.figure  # the root figure (a SubFigure's .figure is its parent Figure)
 
