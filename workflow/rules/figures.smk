@@ -1,6 +1,6 @@
 # Figures and report tables: module map, module x comparison dots, module heatmaps.
 # Needs from common.smk: PARAMS, HEATMAP_MODULES, HEATMAP_COMPARISONS, figure_report,
-# HEATMAP_SAMPLES, mem_mb_reads, runtime_scaled, dots_enrichment.
+# HEATMAP_SAMPLES, HEATMAP_LAYOUT, mem_mb_reads, runtime_scaled, dots_enrichment.
 # The report captions (workflow/report/*.rst) read params.run and the config: keep their names.
 # User strings (labels, reference, module IDs) reach captions only through params.rst (escaped,
 # modmap.rst.caption_strings).
@@ -142,6 +142,7 @@ rule heatmap:
     params:
         run=PARAMS["heatmap"],
         rst=REPORT_RST,
+        layout=HEATMAP_LAYOUT,
     script:
         "../../scripts/heatmap.py"
 
