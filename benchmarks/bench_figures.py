@@ -314,9 +314,9 @@ def bench(jobs: list[dict], repeats: int) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--samples", type=int, nargs="+", default=DEFAULT_SAMPLES)
+    parser.add_argument("--samples", type=int, nargs="*", default=DEFAULT_SAMPLES)
     parser.add_argument("--features", type=int, default=48000)
-    parser.add_argument("--comparisons", type=int, nargs="+", default=DEFAULT_COMPARISONS)
+    parser.add_argument("--comparisons", type=int, nargs="*", default=DEFAULT_COMPARISONS)
     parser.add_argument("--modules", nargs="+", default=HEATMAP_MODULES)
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--keep", type=Path, default=None, help="write the inputs under this dir")

@@ -135,6 +135,8 @@ def test_module_map_of_the_toy_run_shows_the_planted_story(toy_run):
     import matplotlib
 
     matplotlib.use("Agg")
+    from test_plots_module_map import patches
+
     from modmap.plots import plot_module_map
 
     config = load_config(toy_run)
@@ -153,17 +155,9 @@ def test_module_map_of_the_toy_run_shows_the_planted_story(toy_run):
         changed_pct=opts["changed_pct"],
         core_comparisons=opts["core_signature"],
     )
-    spots, untested, core = {}, set(), set()
-    for ax in fig.axes:
-        for p in ax.patches:
-            kind, _, rest = (p.get_gid() or "").partition("|")
-            comp, _, module = rest.partition("|")
-            if kind == "spot":
-                spots[(comp, module)] = p.get_facecolor()
-            elif kind == "untested":
-                untested.add((comp, module))
-            elif kind == "core":
-                core.add(module)
+    spots = {key: p.facecolor for key, p in patches(fig, "spots", annotation).items()}
+    untested = set(patches(fig, "untested", annotation))
+    core = {module for _, module in patches(fig, "core", annotation)}
     truth = _tsv(TOY / "truth.tsv")
     checked = {"up": 0, "down": 0}
     for row in truth.itertuples():

@@ -29,13 +29,9 @@ rule module_map:
             figure="module map",
             format="PNG",
         ),
-        svg=figure_report(
-            "results/figures/module_map.svg",
-            "module_map.rst",
-            "1. Module maps",
-            figure="module map",
-            format="SVG",
-        ),
+        # The SVG (for editing) is not embedded in the report: with many comparisons it is the
+        # heaviest of the three, and the PDF holds the same vector figure.
+        svg="results/figures/module_map.svg",
     log:
         "results/logs/figures/module_map.log",
     benchmark:

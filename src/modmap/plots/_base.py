@@ -157,7 +157,11 @@ MAX_PNG_PIXELS = 6000
 
 
 def save_figure(
-    fig: Figure, *paths: str | os.PathLike, dpi: int = 200, max_pixels: int = MAX_PNG_PIXELS
+    fig: Figure,
+    *paths: str | os.PathLike,
+    dpi: int = 200,
+    max_pixels: int = MAX_PNG_PIXELS,
+    layout_once: bool = False,
 ) -> None:
     """Save ``fig`` to each of ``paths`` atomically; the format comes from each suffix.
 
@@ -172,9 +176,20 @@ def save_figure(
         would exceed ``max_pixels``.
     max_pixels
         Longest side of a raster output, pixels (default :data:`MAX_PNG_PIXELS`).
+    layout_once
+        Run the layout engine (constrained layout) once, at the output dpi, and keep its result
+        for every path, instead of once per path; for figures of many axes (a module map of 50
+        comparisons) where the layout costs more than the drawing. Default False.
     """
     longest = max(fig.get_size_inches())
     dpi = min(dpi, max(10, int(max_pixels / longest))) if longest > 0 else dpi
+    if layout_once and fig.get_layout_engine() is not None:
+        with mpl.rc_context({"text.parse_math": False}):
+            original = fig.dpi
+            fig.set_dpi(dpi)
+            fig.draw_without_rendering()
+            fig.set_dpi(original)
+        fig.set_layout_engine("none")
     # A fixed salt makes the SVG element IDs (clip paths, hatches) the same on every run, so
     # two runs give the same bytes; dates are left out of the metadata for the same reason.
     for path in paths:
