@@ -291,3 +291,33 @@ def test_figures_compose_into_a_caller_figure():
         c for ax in outer.axes for c in ax.collections if (c.get_gid() or "").startswith("spots|")
     ]
     assert len(layers) == len(COMPS) and all(c.figure.figure is outer for c in layers)
+
+
+def _pixel(fig, panel, x, y):
+    """RGB (0-1) of the rendered figure at data point (x, y) of ``panel``."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig.figure)
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba())[:, :, :3] / 255.0
+    px, py = panel.transData.transform((x, y))
+    return pixels[pixels.shape[0] - int(round(py)), int(round(px))]
+
+
+@pytest.mark.parametrize("into_subfigure", [False, True])
+def test_spots_fill_their_cells_in_the_rendered_image(into_subfigure):
+    """Rendered pixels: a spot's colour at its centre and 0.3 cells from it (radius 0.42), the
+    white background half-way between two cells; also in a caller's subfigure."""
+    from matplotlib.figure import Figure
+
+    scores, ann = planted_scores()
+    target = Figure(figsize=(16, 6)).subfigures(1, 2)[1] if into_subfigure else None
+    fig = plot_module_map(scores, ann, fig=target)
+    spot = patches(fig, "spot")[("a_D1", "M3.2")]  # planted up: red
+    panel = next(ax for ax in fig.axes if ax.get_title() == "a_D1")
+    col, row = spot.center
+    red = spot.facecolor[:3]
+    np.testing.assert_allclose(_pixel(fig, panel, col, row), red, atol=0.02)
+    np.testing.assert_allclose(_pixel(fig, panel, col + 0.3, row), red, atol=0.02)
+    np.testing.assert_allclose(_pixel(fig, panel, col + 0.5, row), 1.0, atol=0.02)
+    np.testing.assert_allclose(_pixel(fig, panel, col, row + 0.5), 1.0, atol=0.02)

@@ -21,7 +21,7 @@ from matplotlib.legend_handler import HandlerPatch
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 from matplotlib.path import Path
-from matplotlib.transforms import ScaledTranslation
+from matplotlib.transforms import IdentityTransform, ScaledTranslation
 
 from modmap.errors import InputError
 from modmap.plots._base import DIVERGING, EMPTY_EDGE, NOT_TESTED, new_figure, style, text_width
@@ -258,6 +258,7 @@ class SpotLayer(PathCollection):
 
     def __init__(self, radius: float, **kwargs) -> None:
         super().__init__([Path.unit_circle()], sizes=[1.0], **kwargs)
+        self.set_transform(IdentityTransform())  # marker paths in pixels, as a scatter's
         self.radius = radius
 
     def draw(self, renderer) -> None:
