@@ -124,6 +124,12 @@ def test_report_is_self_contained(toy_run):
     for comparison in config["comparisons"]:
         assert comparison["label"] in html, comparison["label"]
     assert f"below {config['statistics']['alpha']}" in html
+    # The heatmap caption counts what is drawn, each sample once: counted here from the sheet
+    # (the toy's heatmap comparisons are the six arm x visit groups, disjoint, all patients).
+    sheet = pd.read_csv(toy_run / "config" / "samples.tsv", sep="\t", dtype=str)
+    healthy = int((sheet["group"] == "healthy").sum())
+    assert f"Samples: {len(sheet)}, each drawn once: the reference group ({healthy})" in html
+    assert "One column per sample, not aggregated" in html
     # Offline: no script or stylesheet is fetched from the network.
     assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", html)
 
