@@ -89,11 +89,10 @@ def _parse(source, names, types, capacity, separator):
         k = batch.num_rows
         if row + k > capacity:
             return None, ids, row
-        nulls = 0
-        for j in range(1, batch.num_columns):
-            column = batch.column(j)
-            nulls += column.null_count
-            out[row : row + k, j - 1] = column.to_numpy(zero_copy_only=False)
+        values = batch.select(names[1:])
+        nulls = sum(column.null_count for column in values.columns)
+        # one column-major block per batch (missing = NaN), copied into place in one go
+        out[row : row + k] = np.asarray(values.to_tensor(null_to_nan=True, row_major=False))
         # Only missing cells may be non-finite: inf and NaN written otherwise go to pandas.
         if np.count_nonzero(~np.isfinite(out[row : row + k])) != nulls:
             return None, ids, row
