@@ -11,7 +11,10 @@ def main(smk) -> None:
     name = smk.wildcards.comparison
     comparisons = read_tsv(smk.input.comparisons, dtype=str, keep_default_na=False)
     design = comparison_design(comparisons, name)
-    samples = list(dict.fromkeys(design["sample_id"]))
+    # Cases, then controls (each in design order): the kernel gathers two contiguous column
+    # blocks of the column-major frame. The column order does not change any result.
+    by_role = design.sort_values("role", kind="stable")  # "case" < "control"
+    samples = list(dict.fromkeys(by_role["sample_id"]))
     expression = read_expression(smk.input.expression, samples=samples)
     if smk.input.get("collapsed"):  # bridge.collapse: mean
         collapsed = read_tsv(smk.input.collapsed, dtype=str, keep_default_na=False)

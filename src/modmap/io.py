@@ -346,11 +346,39 @@ def read_expression(
                 "Rebuild it: snakemake --forcerun validate."
             )
     if features is None:
-        table = pq.read_table(path, columns=columns)  # checked above; the benchmarked read path
-    else:
-        table = _read_rows(path, columns, features)
+        return _read_column_major(handle, columns)
+    table = _read_rows(path, columns, features)
     df = table.to_pandas()
     return df.set_index(FEATURE_COLUMN)
+
+
+def _read_column_major(handle: pq.ParquetFile, columns: list[str] | None) -> pd.DataFrame:
+    """All rows of ``columns`` as one column-major float64 block, filled one row group at a time.
+
+    The frame equals ``table.to_pandas().set_index("feature_id")`` of the whole table, without
+    holding the decoded table and the frame at once: peak memory is the block plus a row group.
+    """
+    names = handle.schema_arrow.names if columns is None else columns
+    samples = [c for c in names if c != FEATURE_COLUMN]
+    out = np.empty((handle.metadata.num_rows, len(samples)), order="F")
+    ids, row = [], 0
+    for group in range(handle.num_row_groups):
+        part = handle.read_row_group(group, columns=[FEATURE_COLUMN, *samples])
+        k = part.num_rows
+        for j, column in enumerate(part.columns[1:]):
+            start = row
+            for chunk in column.chunks:  # zero-copy views of the decoded values
+                out[start : start + len(chunk), j] = chunk.to_numpy(zero_copy_only=False)
+                start += len(chunk)
+        ids.append(part.select([FEATURE_COLUMN]))
+        row += k
+    # Index and column labels converted as to_pandas converts them (dtypes differ by version).
+    empty = handle.schema_arrow.empty_table().select([FEATURE_COLUMN, *samples])
+    template = empty.to_pandas().set_index(FEATURE_COLUMN)
+    index = pa.concat_tables([empty.select([FEATURE_COLUMN]), *ids]).to_pandas()[FEATURE_COLUMN]
+    return pd.DataFrame(
+        out[:row], index=pd.Index(index, name=FEATURE_COLUMN), columns=template.columns, copy=False
+    )
 
 
 def _read_rows(path: str | os.PathLike, columns: list[str] | None, features: Sequence[str]):

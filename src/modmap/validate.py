@@ -265,11 +265,12 @@ def prepare_expression(
     def _line(pos: int) -> int:
         return int(kept_rows[pos]) + first_line
 
-    matrix = raw.loc[:, list(sample_ids)]
-    for column in matrix.columns:
-        values = matrix[column]
-        if is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+    # No copy when the matrix holds exactly the sheet's samples in sheet order (the usual case).
+    matrix = raw if list(raw.columns) == list(sample_ids) else raw.loc[:, list(sample_ids)]
+    for column, dtype in zip(matrix.columns, matrix.dtypes, strict=True):
+        if is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
             continue
+        values = matrix[column]
         if pd.api.types.is_bool_dtype(values):
             bad = values.notna()  # TRUE/FALSE (pandas reads a column of them as booleans)
         else:
@@ -288,44 +289,53 @@ def prepare_expression(
             f"{cell!r} is not a number. Use a plain number, or leave the cell empty "
             f"(or NA) for a missing value.{hint}"
         )
-    matrix = matrix.astype(np.float64)
-    matrix.index = matrix.index.astype(str)
-    matrix.index.name = "feature_id"
-    values = matrix.to_numpy()
-    finite = np.isfinite(values) | np.isnan(values)
-    if not finite.all():
-        row, col = (int(i[0]) for i in np.nonzero(~finite))
+    # One float64 array (a view when the frame is one float64 block, as the fast reader gives)
+    # and a new frame around it: no copy of the matrix on the way to the parquet cache.
+    if not (matrix.dtypes == np.float64).all():
+        matrix = matrix.astype(np.float64)
+    values = matrix.to_numpy(dtype=np.float64)
+    index = pd.Index(matrix.index.astype(str), name="feature_id")
+    columns = matrix.columns
+    del matrix
+    inf = np.isinf(values)
+    if inf.any():
+        row, col = (int(i[0]) for i in np.nonzero(inf))
         raise InputError(
-            f"{path} line {_line(row)}, feature {matrix.index[row]!r}, sample column "
-            f"{matrix.columns[col]!r}: infinite value. Replace it with a number or leave it empty."
+            f"{path} line {_line(row)}, feature {index[row]!r}, sample column "
+            f"{columns[col]!r}: infinite value. Replace it with a number or leave it empty."
         )
+    del inf
     if scale == "linear":
-        nonpos = values + offset <= 0
+        shifted = values + offset  # the values log2 is taken of (a new array)
+        nonpos = shifted <= 0
         if nonpos.any():
             row, col = (int(i[0]) for i in np.nonzero(nonpos))
             shown = f"value {values[row, col]}" + (f" + offset {offset}" if offset else "")
             raise InputError(
-                f"{path} line {_line(row)}, feature {matrix.index[row]!r}, sample column "
-                f"{matrix.columns[col]!r}: {shown} <= 0 cannot be log2-transformed "
+                f"{path} line {_line(row)}, feature {index[row]!r}, sample column "
+                f"{columns[col]!r}: {shown} <= 0 cannot be log2-transformed "
                 "(expression.scale: linear). Floor the intensities (e.g. at 10), set "
                 "expression.offset: 1 for log2(x + 1) of counts with zeros, or give log2 values "
                 "with expression.scale: log2."
             )
-        matrix = np.log2(matrix + offset) if offset else np.log2(matrix)
+        del nonpos
+        values = np.log2(shifted, out=shifted)
     else:
-        evidence = looks_unlogged(matrix)
+        evidence = looks_unlogged(values)
         if evidence:
             warnings.append(
                 f"{path}: the values look unlogged although expression.scale is log2 ({evidence}). "
                 "If the matrix holds linear intensities or counts, set expression.scale: linear so "
                 "that modmap takes log2."
             )
+    matrix = pd.DataFrame(values, index=index, columns=columns, copy=False)
     if dup.any():
         matrix, note = collapse_duplicated_ids(matrix, method=collapse)
         warnings.append(f"{path}: {note}")
-    n_missing = int(matrix.isna().to_numpy().sum())
+    missing = np.isnan(matrix.to_numpy())
+    n_missing = int(np.count_nonzero(missing))
     if n_missing:
-        all_missing = matrix.index[matrix.isna().all(axis=1)]
+        all_missing = matrix.index[missing.all(axis=1)]
         warnings.append(
             f"{path}: {n_missing} missing value(s); they are dropped gene by gene in the tests."
             + (

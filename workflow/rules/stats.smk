@@ -29,7 +29,8 @@ rule gene_tests:
         "../envs/modmap.yaml"
     threads: 2
     resources:
-        # Only this comparison's samples are read: measured ~21 bytes per value at peak.
+        # Only this comparison's samples are read, once (8 bytes per value); the paired and
+        # t-tests copy the groups again (up to ~28 bytes per value at peak).
         mem_mb=mem_mb_reads(
             samples=lambda wildcards: COMPARISON_SAMPLES[wildcards.comparison],
             bytes_per_value=28,

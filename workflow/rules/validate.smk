@@ -25,8 +25,8 @@ rule validate:
         "../envs/modmap.yaml"
     threads: 1
     resources:
-        # the parsed matrix, its float64 copy and the arrow table written: measured 4-6x the text
-        mem_mb=mem_mb_reads(mb_per_text_mb=8),
+        # the matrix once (pyarrow fast path; pandas path for other formats: ~5x the text)
+        mem_mb=mem_mb_reads(mb_per_text_mb=5),
         runtime=runtime_scaled(10, 10),
     params:
         run=PARAMS["validate"],

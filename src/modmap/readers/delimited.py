@@ -20,8 +20,21 @@ import pandas as pd
 from modmap.errors import InputError
 from modmap.readers.sniffing import Sniffed, decode_error, open_binary, open_text
 
-__all__ = ["check_fields", "find_decode_error", "parse_error", "read_header_line", "read_sheet"]
+__all__ = [
+    "EXACT_FLOATS",
+    "check_fields",
+    "find_decode_error",
+    "parse_error",
+    "read_header_line",
+    "read_sheet",
+]
 
+#: ``pandas.read_csv`` keywords that parse every decimal to the double Python's ``float()`` gives:
+#: pandas >= 3 does by default (and deprecates ``float_precision``); the default parser of
+#: pandas 2 can be one bit off (even on ``repr`` output), ``round_trip`` is not.
+EXACT_FLOATS: dict[str, str] = (
+    {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
+)
 _PANDAS_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _COMPRESSION_ERRORS = (EOFError, zlib.error, lzma.LZMAError)
 

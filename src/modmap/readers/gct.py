@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from modmap.errors import InputError
-from modmap.readers.delimited import find_decode_error, parse_error, truncated
+from modmap.readers.delimited import EXACT_FLOATS, find_decode_error, parse_error, truncated
 from modmap.readers.sniffing import Sniffed, open_text
 
 __all__ = ["GCT", "read_gct"]
@@ -104,7 +104,13 @@ def read_gct(sniffed: Sniffed) -> GCT:
             first_line = 4 + n_cmeta
             try:
                 values = pd.read_csv(
-                    handle, sep="\t", header=None, index_col=0, dtype={0: str}, low_memory=False
+                    handle,
+                    sep="\t",
+                    header=None,
+                    index_col=0,
+                    dtype={0: str},
+                    low_memory=False,
+                    **EXACT_FLOATS,
                 )
             except pd.errors.EmptyDataError:
                 values = pd.DataFrame(index=pd.Index([], dtype=object))

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from modmap.errors import InputError
-from modmap.readers.delimited import find_decode_error, parse_error, truncated
+from modmap.readers.delimited import EXACT_FLOATS, find_decode_error, parse_error, truncated
 from modmap.readers.sniffing import Sniffed, open_text
 
 __all__ = ["SeriesMatrix", "column_name", "read_series_matrix", "read_series_samples"]
@@ -189,6 +189,7 @@ def read_series_matrix(sniffed: Sniffed) -> SeriesMatrix:
                     index_col=0,
                     dtype={0: str},
                     low_memory=False,
+                    **EXACT_FLOATS,
                 )
             except pd.errors.EmptyDataError:
                 values = pd.DataFrame(index=pd.Index([], dtype=object))

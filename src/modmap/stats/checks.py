@@ -34,13 +34,24 @@ def looks_unlogged(
         or ``None`` when the values look like log2.
     """
     values = np.asarray(matrix, dtype=np.float64)
-    finite = values[np.isfinite(values)]
-    if finite.size == 0:
+    # By row blocks, so that no full-size copy of the matrix is made (the median, for the
+    # message only, is computed when the matrix is flagged).
+    n_finite, n_high, vmax = 0, 0, -np.inf
+    flat = values.reshape(len(values), -1) if values.ndim > 1 else values.reshape(-1, 1)
+    step = max(1, (1 << 22) // max(flat.shape[1], 1))
+    for start in range(0, len(flat), step):
+        block = flat[start : start + step]
+        finite = block[np.isfinite(block)]
+        if finite.size:
+            n_finite += finite.size
+            n_high += int(np.count_nonzero(finite > high))
+            vmax = max(vmax, float(finite.max()))
+    if n_finite == 0:
         return None
-    vmax = float(finite.max())
-    frac = float(np.mean(finite > high))
+    frac = n_high / n_finite
     if vmax <= max_log2 and frac <= high_fraction:
         return None
+    finite = values[np.isfinite(values)]
     return (
         f"maximum {vmax:.4g} (log2 values rarely exceed {max_log2:g}), "
         f"{100 * frac:.1f}% of {finite.size} values are above {high:g}, median "

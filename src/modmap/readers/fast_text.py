@@ -1,0 +1,152 @@
+"""Fast path for the common matrix: plain or gzip-compressed delimited text of numbers.
+
+:func:`read_numeric_text` parses the file with ``pyarrow.csv`` (multi-threaded, streaming) straight
+into one column-major float64 array, so the matrix is held once (plus a few parse blocks) instead
+of pandas' parse buffers, its frame and the copies made from it. It only answers when the file
+is exactly what pandas would read into a frame of finite floats and missing values; in every
+other case it returns ``None`` and :func:`modmap.readers.read_matrix` parses the file with
+pandas as before, so every message about a bad file (a text cell, a ragged row, an infinite
+value, bytes that are not UTF-8 ...) is the one the pandas path gives. It declines:
+
+- other compressions (zip, bzip2, xz) and a first line that is blank or not the header;
+- a row whose field count differs from the header's (pyarrow raises; pandas fills a short row
+  with missing values and reads a header one field short, R's ``write.table``, as row names);
+- any cell after the first column that is not a number, a missing-value token or empty (pandas
+  would give that column a text or boolean dtype);
+- any infinite value, or a NaN written other than as one of pandas' missing-value tokens
+  (e.g. ``inf``, ``+nan``): the pandas path gives those their messages;
+- an ID column that is not valid UTF-8;
+- a file with a header and no rows.
+
+Numbers are parsed by Arrow's correctly rounded parser (the same double as Python's ``float()``
+gives for every decimal string; pandas' C parser agrees, checked by tests/test_readers_fast.py
+on tricky decimals); missing values are pandas' default tokens (``""``, ``NA``, ``NaN``,
+``null`` ...; ``pandas._libs.parsers.STR_NA_VALUES``) in every column, the ID column included.
+"""
+
+from __future__ import annotations
+
+import gzip
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from modmap.readers.sniffing import Sniffed
+
+__all__ = ["BLOCK_BYTES", "read_numeric_text"]
+
+#: Bytes of text per parsed block: large enough that the per-block overhead (one copy per column)
+#: stays small, small enough that the blocks in flight stay far below the matrix.
+BLOCK_BYTES = 4 << 20
+
+try:  # pandas' default missing-value tokens; without them the fast path cannot match pandas
+    from pandas._libs.parsers import STR_NA_VALUES as _NA_VALUES
+except ImportError:  # pragma: no cover - a pandas without the constant: always the pandas path
+    _NA_VALUES = None
+
+#: The dtype pandas gives a text column read with ``dtype=str``: ``str`` with pandas >= 3,
+#: ``object`` before.
+_ID_DTYPE = pd.Series(["a"]).dtype
+
+
+def _line_count(sniffed: Sniffed) -> int:
+    """Newlines in the (decompressed) file: an upper bound on its rows after the header."""
+    opener = gzip.open if sniffed.compression == "gzip" else open
+    count = 0
+    with opener(sniffed.path, "rb") as handle:
+        for block in iter(lambda: handle.read(16 << 20), b""):
+            count += block.count(b"\n")
+    return count + 1
+
+
+def _first_line_is_header(sniffed: Sniffed) -> bool:
+    opener = gzip.open if sniffed.compression == "gzip" else open
+    with opener(sniffed.path, "rb") as handle:
+        first = handle.readline()
+    return bool(first.strip())
+
+
+def _parse(source, names, types, capacity, separator):
+    """Stream the blocks into a (capacity x samples) column-major array; (None, ..) to decline."""
+    reader = pacsv.open_csv(
+        source,
+        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=BLOCK_BYTES),
+        parse_options=pacsv.ParseOptions(delimiter=separator, quote_char='"', double_quote=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types=types,
+            null_values=sorted(_NA_VALUES),
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+            check_utf8=True,
+        ),
+    )
+    out = np.empty((capacity, len(names) - 1), order="F")
+    ids: list[pa.Array] = []
+    row = 0
+    for batch in reader:
+        k = batch.num_rows
+        if row + k > capacity:
+            return None, ids, row
+        values = batch.select(names[1:])
+        nulls = sum(column.null_count for column in values.columns)
+        # one column-major block per batch (missing = NaN), copied into place in one go
+        out[row : row + k] = np.asarray(values.to_tensor(null_to_nan=True, row_major=False))
+        # Only missing cells may be non-finite: inf and NaN written otherwise go to pandas.
+        if np.count_nonzero(~np.isfinite(out[row : row + k])) != nulls:
+            return None, ids, row
+        ids.append(batch.column(0))
+        row += k
+    return out, ids, row
+
+
+def read_numeric_text(sniffed: Sniffed, header: list[str]) -> pd.DataFrame | None:
+    """Parse a delimited matrix of numbers with pyarrow, or ``None`` when the fast path does not
+    apply (see the module docstring).
+
+    Parameters
+    ----------
+    sniffed
+        What :func:`~modmap.readers.sniffing.sniff` found (layout ``delimited``).
+    header
+        The fields of the header line as written (ID column first).
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        Features x samples, float64 (NaN = missing), one column-major block; index = the IDs of
+        the first column as text (missing tokens are NaN), named ``header[0]``; columns =
+        ``header[1:]``. Equal to what ``pandas.read_csv(..., index_col=0, dtype={0: str})``
+        gives after ``astype(float64)``.
+    """
+    if (
+        _NA_VALUES is None
+        or sniffed.layout != "delimited"
+        or sniffed.compression not in (None, "gzip")
+        or len(header) < 2
+        or not _first_line_is_header(sniffed)
+    ):
+        return None
+    names = [f"c{i}" for i in range(len(header))]
+    types = {name: pa.float64() for name in names[1:]}
+    types[names[0]] = pa.string()
+    try:
+        capacity = _line_count(sniffed)
+        with pa.input_stream(sniffed.path, compression=sniffed.compression) as source:
+            out, ids, row = _parse(source, names, types, capacity, sniffed.separator or "\t")
+    except (pa.ArrowException, OSError, EOFError, ValueError):
+        return None
+    if out is None or row == 0:
+        return None
+    n, m = row, len(names) - 1
+    if n < capacity:  # move the columns together in place (each moves to a lower offset)
+        flat = out.reshape(-1, order="F")
+        for j in range(1, m):
+            flat[j * n : (j + 1) * n] = flat[j * capacity : j * capacity + n]
+        out = flat[: n * m].reshape((n, m), order="F")
+    labels = pa.chunked_array(ids, type=pa.string()).to_numpy(zero_copy_only=False)
+    labels = np.where(pd.isna(labels), np.nan, labels).astype(object)
+    index = pd.Index(pd.Series(labels, dtype=object).astype(_ID_DTYPE))
+    index.name = header[0]
+    return pd.DataFrame(out, index=index, columns=header[1:], copy=False)
