@@ -1,4 +1,4 @@
-"""numba's kernel cache when no cache directory can be written (modmap.stats._numba_cache).
+"""numba's kernel cache when no cache directory can be written (modmap._numba_cache).
 
 numba only caches in a directory it can write to, also to load: ``NUMBA_CACHE_DIR``, else the
 kernel's ``__pycache__``, else ``$XDG_CACHE_HOME/numba``; with none writable, decorating a
@@ -59,7 +59,7 @@ def test_the_guard_gives_numba_a_writable_fallback(tmp_path: Path) -> None:
     code = (
         "import logging, os\n"
         "logging.basicConfig(level=logging.WARNING)\n"
-        "from modmap.stats._numba_cache import ensure_writable_cache\n"
+        "from modmap._numba_cache import ensure_writable_cache\n"
         "fallback = ensure_writable_cache(kernel_dir='.')\n"
         "import kernel\n"
         "print(fallback, kernel.twice(21))\n"
@@ -100,3 +100,21 @@ def test_a_writable_cache_dir_is_left_alone(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == str(cache) and proc.stderr == ""
+
+
+def test_workflow_caches_kernels_once_per_installation(toy_run) -> None:
+    """common.smk leaves numba's default place (shared by every run) when it is writable."""
+    from modmap._numba_cache import KERNEL_DIR, default_writable
+
+    workdir_cache = toy_run / ".snakemake" / "numba-cache"
+    if default_writable():
+        assert not workdir_cache.exists()
+        cached = {p.name.split(".")[0] for p in (KERNEL_DIR / "__pycache__").glob("*.nbi")}
+        cached |= {
+            p.name.split(".")[0]
+            for p in (Path.home() / ".cache" / "numba").rglob("*.nbi")
+            if "modmap" in str(p) or p.name.startswith(("ranks", "exact_ties"))
+        }
+        assert "ranks" in cached  # the toy's gene tests ran the rank kernels
+    else:
+        assert any(workdir_cache.rglob("*.nbi"))

@@ -11,6 +11,17 @@ import re
 
 from snakemake.utils import validate
 
+# Numba's compiled kernels (modmap.stats, cache=True) go where numba puts them by default, the
+# installed package's __pycache__ or ~/.cache/numba, shared by every run of the installation (and
+# by the nodes of a cluster that see it): they compile once per install, not once per working
+# directory. Only when neither is writable (a read-only install and home) are they cached in the
+# working directory, which every job of a run shares. Decided before modmap.stats is imported
+# (modmap._numba_cache imports neither numba nor modmap.stats). Set NUMBA_CACHE_DIR to choose.
+from modmap._numba_cache import default_writable
+
+if "NUMBA_CACHE_DIR" not in os.environ and not default_writable():
+    os.environ["NUMBA_CACHE_DIR"] = os.path.abspath(".snakemake/numba-cache")
+
 from modmap import settings
 from modmap.design import (
     check_sample_sheet,
@@ -26,11 +37,6 @@ from modmap.presets import apply_preset
 from modmap.rst import caption_strings, report_safe
 from modmap.schema import validate_config
 from modmap.stats.fingerprints import check_fingerprint_settings
-
-# Numba's compiled kernels (modmap.stats, cache=True) are cached in the working directory, which
-# every job of a run shares (also on a cluster's shared filesystem), instead of next to the
-# installed package (often read-only there). Set NUMBA_CACHE_DIR yourself to put it elsewhere.
-os.environ.setdefault("NUMBA_CACHE_DIR", os.path.abspath(".snakemake/numba-cache"))
 
 settings.check_required(config)
 # statistics.preset fills only the keys the config does not set: before the schema defaults.

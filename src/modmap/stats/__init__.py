@@ -4,12 +4,12 @@
 
 The names below load their submodule on first use (:mod:`modmap._lazy`): a job that only scores
 modules or collapses probes does not import numba (the rank kernels, :mod:`.ranks`) or scipy.
-Before any kernel module loads, :func:`._numba_cache.ensure_writable_cache` makes sure numba has a
-writable cache directory (numba refuses to cache, and fails, without one).
+Before any kernel module loads, :func:`modmap._numba_cache.ensure_writable_cache` makes sure
+numba has a writable cache directory (numba refuses to cache, and fails, without one).
 """
 
 from modmap._lazy import lazy_exports, load_export
-from modmap.stats._numba_cache import ensure_writable_cache
+from modmap._numba_cache import ensure_writable_cache
 
 ensure_writable_cache()
 

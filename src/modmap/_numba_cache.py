@@ -8,7 +8,8 @@ there. When none is writable, decorating the kernel raises ``RuntimeError: canno
 ...: no locator available`` and the job fails at import (measured with numba 0.68: a read-only
 ``NUMBA_CACHE_DIR``, warm or empty, on a read-only install; docs/performance.md).
 
-:func:`ensure_writable_cache` runs when :mod:`modmap.stats` is imported (no numba import). An
+:func:`ensure_writable_cache` runs when :mod:`modmap.stats` is imported (this module imports
+neither numba nor :mod:`modmap.stats`, so the workflow can decide before either loads). An
 unwritable ``NUMBA_CACHE_DIR`` that numba would silently skip is reported as a warning; if numba
 would find no writable place at all, ``NUMBA_CACHE_DIR`` is pointed at a per-user directory under
 the system temporary directory, with a warning (the kernels then compile there once per node
@@ -23,9 +24,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["ensure_writable_cache", "writable"]
+__all__ = ["KERNEL_DIR", "default_writable", "ensure_writable_cache", "writable"]
 
 log = logging.getLogger(__name__)
+
+#: Directory of the numba kernels' source files (modmap.stats.ranks, .exact_ties).
+KERNEL_DIR = Path(__file__).resolve().parent / "stats"
 
 
 def writable(path: str | os.PathLike) -> bool:
@@ -41,6 +45,16 @@ def writable(path: str | os.PathLike) -> bool:
 def _user_wide() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "numba"
+
+
+def default_writable(*, kernel_dir: str | os.PathLike | None = None) -> bool:
+    """Whether numba's own places without ``NUMBA_CACHE_DIR`` (``__pycache__``, user-wide) work.
+
+    Those are shared by every run of the installation, so kernels compile once per install (and
+    per CPU model) rather than once per working directory.
+    """
+    in_tree = Path(kernel_dir or KERNEL_DIR) / "__pycache__"
+    return writable(in_tree) or writable(_user_wide())
 
 
 def ensure_writable_cache(*, kernel_dir: str | os.PathLike | None = None) -> str | None:
@@ -62,7 +76,7 @@ def ensure_writable_cache(*, kernel_dir: str | os.PathLike | None = None) -> str
     chosen = os.environ.get("NUMBA_CACHE_DIR")
     if chosen and writable(chosen):
         return None
-    in_tree = Path(kernel_dir or Path(__file__).resolve().parent) / "__pycache__"
+    in_tree = Path(kernel_dir or KERNEL_DIR) / "__pycache__"
     for place in (in_tree, _user_wide()):
         if writable(place):
             if chosen:
