@@ -10,7 +10,7 @@ def main(smk) -> None:
     scores = read_tsv(smk.input.scores, dtype={"comparison": str, "module_id": str})
     annotation = read_tsv(smk.input.annotation, dtype=str, keep_default_na=False)
     fig = plot_module_map(scores, annotation, **smk.params.run)
-    save_figure(fig, *smk.output)
+    save_figure(fig, *smk.output, layout_once=True)  # many panels: lay them out once
     n_comparisons = len(smk.params.run["comparisons"])
     log.info("module map: %d comparisons, %d modules", n_comparisons, len(annotation))
 

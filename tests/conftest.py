@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -71,8 +72,24 @@ def workdir(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def toy_run(tmp_path_factory) -> Path:
-    """The whole pipeline run once on the toy cohort, plus the report; returns the workdir."""
-    wd = copy_workflow(tmp_path_factory.mktemp("toy") / "wf")
-    run_snakemake(wd, check=True)
-    run_snakemake(wd, "--report", "results/report.html", check=True)
-    return wd
+    """The whole pipeline run once on the toy cohort, plus the report; returns the workdir.
+
+    Read-only for the tests. Under pytest-xdist (``make test`` runs two workers) the workers share
+    one run: the first to ask builds it in the session's common base directory while holding a file
+    lock, the others wait for the lock and reuse it. A failed build is retried by the next worker,
+    so each worker reports the failure itself.
+    """
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # shared by all workers of this session
+    root = base / "toy_shared"
+    done = root / "complete"
+    with open(base / "toy_shared.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(root, ignore_errors=True)
+            wd = copy_workflow(root / "wf")
+            run_snakemake(wd, check=True)
+            run_snakemake(wd, "--report", "results/report.html", check=True)
+            done.touch()
+    return root / "wf"

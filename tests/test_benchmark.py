@@ -170,3 +170,28 @@ def test_quick_fingerprint_benchmark_reports_every_field() -> None:
         "speedup_calls_vs_loop",
     ):
         assert run[key] > 0, key
+
+
+def test_quick_figures_benchmark_reports_every_job() -> None:
+    cmd = [
+        sys.executable,
+        str(REPO / "benchmarks" / "bench_figures.py"),
+        "--samples",
+        "24",
+        "--features",
+        "600",
+        "--modules",
+        "M3.1",  # the first module of the BloodGen3 file: its genes are among the first 600
+        "--comparisons",
+        "2",
+    ]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=600).stdout
+    report = json.loads(out)
+    assert set(report["load"]) == {"before", "after"}
+    (heat,) = report["heatmaps"]
+    (job,) = heat["jobs"]
+    assert job["job"] == "heatmap M3.1" and job["cpu_s"]["min"] > 0 and job["max_rss_mb"] > 0
+    assert set(job["outputs"]) == {"heatmap_M3.1.pdf", "heatmap_M3.1.png"}
+    (maps,) = report["maps"]
+    assert [j["job"] for j in maps["jobs"]] == ["module_map", "module_dots"]
+    assert set(maps["jobs"][0]["outputs"]) == {"module_map.pdf", "module_map.png", "module_map.svg"}

@@ -203,3 +203,120 @@ def test_aggregate_columns_leaves_small_heatmaps_alone():
     cols = pd.DataFrame({"sample_id": ["a", "b", "c"], "group": "reference", "label": "R"})
     out, shown, k = aggregate_columns(values, cols, max_columns=3)
     assert k == 1 and out is values and shown is cols
+
+
+def overlapping_cohort(n_genes: int = 12):
+    """The cohort plus comparison ``all`` (every patient) and ``mixed`` (c2_0, c2_1, healthy_0)."""
+    samples, comp, expr, memb, ann, genes = cohort(n_genes, nan=True)
+    patients = [s for s in samples["sample_id"] if not s.startswith("healthy")]
+    extra = [{"comparison": "all", "sample_id": s, "role": "case", "pair": ""} for s in patients]
+    extra += [
+        {"comparison": "mixed", "sample_id": s, "role": "case", "pair": ""}
+        for s in ("c2_0", "c2_1", "healthy_0")
+    ]
+    comp = pd.concat([comp, pd.DataFrame(extra)], ignore_index=True)
+    genes = {**genes, "all": genes["c1"], "mixed": genes["c2"]}
+    return samples, comp, expr, memb, ann, genes
+
+
+def drawn(fig):
+    image = next(im for ax in fig.axes for im in ax.images if im.get_gid() == "heatmap")
+    bar = next(im for ax in fig.axes for im in ax.images if im.get_gid() == "groups")
+    rows = [t.get_text() for t in image.axes.get_yticklabels()]
+    values = np.ma.filled(image.get_array().astype(float), np.nan)
+    return values, rows, np.asarray(bar.get_array()).ravel(), image
+
+
+def test_each_sample_is_drawn_once_in_the_first_group_that_lists_it():
+    samples, comp, expr, memb, ann, genes = overlapping_cohort()
+    # c1, then "all" (c1 + c2: only c2 is new), then "mixed" (all shown before: no group)
+    cols = heatmap_columns(
+        samples, comp, reference={"group": "healthy"}, comparisons=["c1", "all", "mixed"]
+    )
+    healthy = [f"healthy_{i}" for i in range(9)]
+    c1, c2 = [f"c1_{i}" for i in range(6)], [f"c2_{i}" for i in range(5)]
+    assert cols["sample_id"].tolist() == healthy + c1 + c2
+    assert cols["group"].tolist() == ["reference"] * 9 + ["c1"] * 6 + ["all"] * 5
+    fig = plot_module_heatmap(expr, cols, memb, ann, genes, module="M3.1", threshold_on="p_value")
+    values, rows, codes, _ = drawn(fig)
+    assert values.shape == (12, 20)  # 20 distinct samples, not 9 + 6 + 11 + 3
+    assert codes.tolist() == [0] * 9 + [1] * 6 + [2] * 5
+    order = healthy + c1 + c2
+    for i, gene in enumerate(rows):
+        raw = expr.loc[gene, order].to_numpy(float)
+        np.testing.assert_allclose(values[i], raw - np.nanmedian(raw[:9]), atol=1e-12)
+    legend = [t.get_text() for leg in fig.legends for t in leg.get_texts()]
+    assert legend == ["Reference (healthy)", "c1", "all"]
+
+
+def test_aggregated_bins_are_medians_of_each_sample_once_and_the_width_is_capped():
+    samples, comp, expr, memb, ann, genes = overlapping_cohort(10)
+    cols = heatmap_columns(samples, comp, reference={"group": "healthy"}, comparisons=["all", "c1"])
+    # 20 distinct samples in 2 groups (reference 9, all 11; c1 has nothing new)
+    # max_columns 10 -> k = ceil(20 / (10 - 2)) = 3 samples per column
+    fig = plot_module_heatmap(
+        expr, cols, memb, ann, genes, module="M3.1", max_columns=10, threshold_on="p_value"
+    )
+    values, rows, codes, image = drawn(fig)
+    runs = [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9, 10, 11], [12, 13, 14], [15, 16, 17], [18, 19]]
+    assert values.shape == (10, len(runs)) and codes.tolist() == [0, 0, 0, 1, 1, 1, 1]
+    order = [f"healthy_{i}" for i in range(9)] + [f"c1_{i}" for i in range(6)]
+    order += [f"c2_{i}" for i in range(5)]
+    for i, gene in enumerate(rows):
+        raw = expr.loc[gene, order].to_numpy(float)
+        norm = raw - np.nanmedian(raw[:9])
+        want = [np.nanmedian(norm[r]) if np.isfinite(norm[r]).any() else np.nan for r in runs]
+        np.testing.assert_allclose(values[i], want, atol=1e-12)
+    assert any("20 samples as 7 columns" in t.get_text() for t in fig.texts)
+
+
+@pytest.mark.parametrize("n_cases", [150, 2000])
+def test_image_width_is_capped_whatever_the_number_of_columns(n_cases):
+    from modmap.plots.heatmap import HeatmapData, plot_heatmap
+
+    n_ref = 50
+    cols = pd.DataFrame(
+        {
+            "sample_id": [f"s{i}" for i in range(n_ref + n_cases)],
+            "group": ["reference"] * n_ref + ["c"] * n_cases,
+            "label": ["Reference"] * n_ref + ["c"] * n_cases,
+        }
+    )
+    values = pd.DataFrame(np.random.default_rng(1).normal(size=(5, len(cols))))
+    fig = plot_heatmap(HeatmapData(values, cols, list("abcde"), None, "t", "scale"))
+    fig.draw_without_rendering()
+    image = next(im for ax in fig.axes for im in ax.images if im.get_gid() == "heatmap")
+    # 6 in of columns + 2.6 in of dendrogram, labels, colour bar + 1 in margin (plot_heatmap)
+    assert fig.get_figwidth() <= 9.6 + 1e-9
+    assert image.axes.get_position().width * fig.get_figwidth() < 8.0
+    # the gene labels sit right of the image, less than 1 in from its right edge
+    box = image.axes.get_window_extent()
+    for label in image.axes.get_yticklabels():
+        extent = label.get_window_extent()
+        assert 0 <= (extent.x0 - box.x1) / fig.dpi < 1.0
+
+
+def test_heatmap_layout_counts_what_is_drawn():
+    from modmap.design import heatmap_layout
+
+    samples, comp, *_ = overlapping_cohort()
+    layout = heatmap_layout(
+        samples,
+        comp,
+        reference={"group": "healthy"},
+        comparisons=["c1", "all", "mixed"],
+        max_columns=200,
+    )
+    # by hand: 9 reference + 6 c1 + 5 c2 distinct; "all" repeats c1's 6, "mixed" repeats 3
+    assert layout == {
+        "samples": 20,
+        "reference": 9,
+        "columns": 20,
+        "per_column": 1,
+        "repeated": 6 + 3,
+        "empty": 1,
+    }
+    capped = heatmap_layout(
+        samples, comp, reference={"group": "healthy"}, comparisons=["all", "c1"], max_columns=10
+    )
+    assert (capped["columns"], capped["per_column"], capped["empty"]) == (7, 3, 1)

@@ -6,10 +6,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.patches import Circle
 
 from modmap.errors import InputError
 from modmap.plots import grid_layout, plot_module_dots, plot_module_map
@@ -69,15 +70,40 @@ def planted_scores(seed: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(rows), ann
 
 
-def patches(fig, kind: str) -> dict[tuple[str, str], Circle]:
+class Spot(NamedTuple):
+    facecolor: tuple[float, float, float, float] | None  # None: not filled
+    center: tuple[float, float]  # grid cell (col, row)
+    radius: float  # points, as drawn
+
+
+def patches(fig, kind: str, annotation: pd.DataFrame | None = None) -> dict[tuple[str, str], Spot]:
+    """Spots of layer ``kind`` (``spots``, ``untested``, ``core``) by (comparison, module).
+
+    The module of each circle is found from its centre: the ``(col, row)`` cell of
+    ``grid_layout(annotation)`` (the 28-module planted annotation by default).
+    """
+    kind = {"spot": "spots"}.get(kind, kind)
+    fig.draw_without_rendering()  # marker sizes follow the final layout
+    grid = grid_layout(planted_scores()[1] if annotation is None else annotation)
+    cell = {
+        (int(c), int(r)): m for m, c, r in zip(grid.index, grid["col"], grid["row"], strict=True)
+    }
     out = {}
     for ax in fig.axes:
-        for p in ax.patches:
-            gid = p.get_gid() or ""
-            if gid.startswith(kind + "|"):
-                _, comp, module = gid.split("|")
-                assert (comp, module) not in out, f"duplicate {gid}"
-                out[(comp, module)] = p
+        for coll in ax.collections:
+            layer, _, comp = (coll.get_gid() or "").partition("|")
+            if layer != kind:
+                continue
+            faces = coll.get_facecolor()
+            offsets = coll.get_offsets()
+            (area,) = coll.get_sizes()  # one marker size per layer, points^2 (unit circle path)
+            for i, (x, y) in enumerate(offsets):
+                module = cell[(int(round(x)), int(round(y)))]
+                assert (comp, module) not in out, f"duplicate {kind}|{comp}|{module}"
+                face = None
+                if len(faces) and faces[i % len(faces)][3] > 0:
+                    face = tuple(float(v) for v in faces[i % len(faces)])
+                out[(comp, module)] = Spot(face, (float(x), float(y)), float(np.sqrt(area)))
     return out
 
 
@@ -97,17 +123,17 @@ def test_planted_up_red_down_blue_others_pale():
     spots = patches(fig, "spot")
     for c in ("a_D1", "b_D1"):
         for m in UP:
-            r, g, b, _ = spots[(c, m)].get_facecolor()
+            r, g, b, _ = spots[(c, m)].facecolor
             assert r > 0.6 and r - b > 0.3, (c, m)
         for m in DOWN:
-            r, g, b, _ = spots[(c, m)].get_facecolor()
+            r, g, b, _ = spots[(c, m)].facecolor
             assert b > 0.6 and b - r > 0.3, (c, m)
     # a 70 % spot is more intense (further from white) than a 10 % one
-    strong = np.array(spots[("a_D1", "M3.2")].get_facecolor()[:3])
+    strong = np.array(spots[("a_D1", "M3.2")].facecolor[:3])
     weak_rows = scores[
         (scores.comparison == "a_M6") & (scores.pct_up == 10) & (scores.pct_down < 10)
     ]
-    weak = np.array(spots[("a_M6", weak_rows.module_id.iloc[0])].get_facecolor()[:3])
+    weak = np.array(spots[("a_M6", weak_rows.module_id.iloc[0])].facecolor[:3])
     assert np.abs(1 - strong).sum() > np.abs(1 - weak).sum()
 
 
@@ -118,7 +144,7 @@ def test_min_pct_leaves_small_spots_white():
     for (c, m), p in spots.items():
         row = scores[(scores.comparison == c) & (scores.module_id == m)].iloc[0]
         big = max(row.pct_up, row.pct_down) >= 50 and row.pct_up != row.pct_down
-        is_white = np.allclose(p.get_facecolor()[:3], 1.0)
+        is_white = np.allclose(p.facecolor[:3], 1.0)
         assert is_white != big, (c, m)
 
 
@@ -158,7 +184,7 @@ def test_core_outline_surrounds_exactly_the_qualifying_modules(threshold):
         assert drawn == expected
         for m in drawn:  # the outline is centred on the module's spot and encloses it
             o, s = outlines[(c, m)], spots[(c, m)]
-            assert o.center == s.center and o.radius > s.radius and not o.get_fill()
+            assert o.center == s.center and o.radius > s.radius and o.facecolor is None
 
 
 def test_core_signature_with_unknown_comparison_is_an_input_error():
@@ -227,8 +253,8 @@ def test_net_mode_colours_by_up_minus_down():
     scores.loc[mixed, ["pct_up", "pct_down"]] = [40.0, 60.0]  # dominant down 60, net -20
     dom = patches(plot_module_map(scores, ann, value="dominant"), "spot")[("a_M6", "M1.1")]
     net = patches(plot_module_map(scores, ann, value="net"), "spot")[("a_M6", "M1.1")]
-    r_d, _, b_d, _ = dom.get_facecolor()
-    r_n, _, b_n, _ = net.get_facecolor()
+    r_d, _, b_d, _ = dom.facecolor
+    r_n, _, b_n, _ = net.facecolor
     assert b_d > r_d and b_n > r_n  # both blue
     assert (1 - r_d) > (1 - r_n)  # 60 % is deeper than 20 %
 
@@ -261,4 +287,37 @@ def test_figures_compose_into_a_caller_figure():
     assert plot_module_map(scores, ann, comparisons=COMPS, fig=left) is outer
     spots = patches(outer, "spot")
     assert len(spots) == len(COMPS) * (len(MODULES) - 1) - 1  # dropped + one untested cell
-    assert all(p.axes.figure.figure is outer for p in spots.values())
+    layers = [
+        c for ax in outer.axes for c in ax.collections if (c.get_gid() or "").startswith("spots|")
+    ]
+    assert len(layers) == len(COMPS) and all(c.figure.figure is outer for c in layers)
+
+
+def _pixel(fig, panel, x, y):
+    """RGB (0-1) of the rendered figure at data point (x, y) of ``panel``."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig.figure)
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba())[:, :, :3] / 255.0
+    px, py = panel.transData.transform((x, y))
+    return pixels[pixels.shape[0] - int(round(py)), int(round(px))]
+
+
+@pytest.mark.parametrize("into_subfigure", [False, True])
+def test_spots_fill_their_cells_in_the_rendered_image(into_subfigure):
+    """Rendered pixels: a spot's colour at its centre and 0.3 cells from it (radius 0.42), the
+    white background half-way between two cells; also in a caller's subfigure."""
+    from matplotlib.figure import Figure
+
+    scores, ann = planted_scores()
+    target = Figure(figsize=(16, 6)).subfigures(1, 2)[1] if into_subfigure else None
+    fig = plot_module_map(scores, ann, fig=target)
+    spot = patches(fig, "spot")[("a_D1", "M3.2")]  # planted up: red
+    panel = next(ax for ax in fig.axes if ax.get_title() == "a_D1")
+    col, row = spot.center
+    red = spot.facecolor[:3]
+    np.testing.assert_allclose(_pixel(fig, panel, col, row), red, atol=0.02)
+    np.testing.assert_allclose(_pixel(fig, panel, col + 0.3, row), red, atol=0.02)
+    np.testing.assert_allclose(_pixel(fig, panel, col + 0.5, row), 1.0, atol=0.02)
+    np.testing.assert_allclose(_pixel(fig, panel, col, row + 0.5), 1.0, atol=0.02)

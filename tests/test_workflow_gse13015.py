@@ -15,7 +15,7 @@ import yaml
 from conftest import REPO, copy_workflow, run_snakemake
 from scipy.stats import mannwhitneyu
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.floor]
 
 CONFIG = "config/gse13015.yaml"
 COHORT = REPO / "resources" / "gse13015"

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from conftest import load_config, run_snakemake, write_config
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.floor]
 
 
 def _fails_with(workdir: Path, *patterns: str, dry: bool = True) -> str:

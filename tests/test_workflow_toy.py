@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from conftest import REPO, load_config
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.floor]
 
 TOY = REPO / "resources" / "toy"
 
@@ -124,6 +124,12 @@ def test_report_is_self_contained(toy_run):
     for comparison in config["comparisons"]:
         assert comparison["label"] in html, comparison["label"]
     assert f"below {config['statistics']['alpha']}" in html
+    # The heatmap caption counts what is drawn, each sample once: counted here from the sheet
+    # (the toy's heatmap comparisons are the six arm x visit groups, disjoint, all patients).
+    sheet = pd.read_csv(toy_run / "config" / "samples.tsv", sep="\t", dtype=str)
+    healthy = int((sheet["group"] == "healthy").sum())
+    assert f"Samples: {len(sheet)}, each drawn once: the reference group ({healthy})" in html
+    assert "One column per sample, not aggregated" in html
     # Offline: no script or stylesheet is fetched from the network.
     assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", html)
 
@@ -135,6 +141,8 @@ def test_module_map_of_the_toy_run_shows_the_planted_story(toy_run):
     import matplotlib
 
     matplotlib.use("Agg")
+    from test_plots_module_map import patches
+
     from modmap.plots import plot_module_map
 
     config = load_config(toy_run)
@@ -153,17 +161,9 @@ def test_module_map_of_the_toy_run_shows_the_planted_story(toy_run):
         changed_pct=opts["changed_pct"],
         core_comparisons=opts["core_signature"],
     )
-    spots, untested, core = {}, set(), set()
-    for ax in fig.axes:
-        for p in ax.patches:
-            kind, _, rest = (p.get_gid() or "").partition("|")
-            comp, _, module = rest.partition("|")
-            if kind == "spot":
-                spots[(comp, module)] = p.get_facecolor()
-            elif kind == "untested":
-                untested.add((comp, module))
-            elif kind == "core":
-                core.add(module)
+    spots = {key: p.facecolor for key, p in patches(fig, "spots", annotation).items()}
+    untested = set(patches(fig, "untested", annotation))
+    core = {module for _, module in patches(fig, "core", annotation)}
     truth = _tsv(TOY / "truth.tsv")
     checked = {"up": 0, "down": 0}
     for row in truth.itertuples():

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from modmap.errors import InputError
@@ -432,6 +433,10 @@ def heatmap_columns(
 ) -> pd.DataFrame:
     """The heatmap's columns: reference samples, then the case samples of each comparison.
 
+    Every sample is drawn once: a sample already shown (a reference sample, or a case of an
+    earlier comparison of ``comparisons``) is left out of the later groups, and a comparison
+    whose cases were all shown before gets no group (:func:`heatmap_layout` counts both).
+
     Parameters
     ----------
     samples
@@ -442,15 +447,16 @@ def heatmap_columns(
         Selector of the reference (healthy) group, config ``heatmaps.reference``.
     comparisons
         Comparisons whose case samples are shown, in order (config ``heatmaps.comparisons``).
-        A sample that is a case in two comparisons is shown in both groups.
     labels
         Group label per comparison (config ``label``).
 
     Returns
     -------
     pandas.DataFrame
-        One row per heatmap column: ``sample_id``, ``group`` (``"reference"`` or the comparison
-        name), ``label``. Within a group samples keep sample-sheet order.
+        One row per heatmap column, i.e. per distinct sample: ``sample_id``, ``group``
+        (``"reference"`` or the comparison name), ``label``. Groups are contiguous (reference
+        first, then comparisons in ``comparisons`` order); within a group samples keep
+        sample-sheet order.
     """
     labels = dict(labels or {})
     ref = reference_samples(samples, reference)
@@ -463,6 +469,7 @@ def heatmap_columns(
     frames = [pd.DataFrame({"sample_id": ref, "group": REFERENCE_GROUP, "label": ref_label})]
     order = {s: i for i, s in enumerate(samples["sample_id"].astype(str))}
     known = set(comparisons_table["comparison"].astype(str))
+    shown = set(ref)
     for comp in comparisons:
         if comp not in known:
             raise InputError(
@@ -474,10 +481,100 @@ def heatmap_columns(
             & (comparisons_table["role"] == "case")
         ]
         ids = sorted(dict.fromkeys(rows["sample_id"].astype(str)), key=lambda s: order.get(s, 0))
-        frames.append(
-            pd.DataFrame({"sample_id": ids, "group": comp, "label": labels.get(comp, comp)})
-        )
+        ids = [s for s in ids if s not in shown]
+        shown.update(ids)
+        if ids:
+            frames.append(
+                pd.DataFrame({"sample_id": ids, "group": comp, "label": labels.get(comp, comp)})
+            )
     return pd.concat(frames, ignore_index=True)
+
+
+def heatmap_runs(groups: Sequence[str], *, max_columns: int) -> tuple[list[np.ndarray], int]:
+    """Columns of a heatmap capped at ``max_columns``: runs of consecutive samples per group.
+
+    With at most ``max_columns`` samples every sample is its own run. Otherwise every group
+    (a contiguous block of ``groups``) is cut, in its order, into runs of ``k`` consecutive
+    samples (the last run of a group may be shorter), ``k = ceil(n / (max_columns -
+    n_groups))`` for ``n`` samples, so that at most ``max_columns`` runs result (with at least
+    ``max_columns`` groups: one run per group).
+
+    Parameters
+    ----------
+    groups
+        Group of each sample, in column order (groups contiguous, as
+        :func:`heatmap_columns` returns them).
+    max_columns
+        Most columns (config ``heatmaps.max_columns``).
+
+    Returns
+    -------
+    runs, k
+        Column positions of each run, in order, and ``k`` (1 when nothing is aggregated).
+    """
+    codes = pd.Series(list(groups), dtype=object)
+    n = len(codes)
+    if n <= max_columns:
+        return [np.array([i]) for i in range(n)], 1
+    names = list(dict.fromkeys(codes))
+    sizes = codes.value_counts()
+    k = (
+        max(int(sizes.max()), 1)
+        if len(names) >= max_columns
+        else -(-n // (max_columns - len(names)))
+    )
+    runs = []
+    for g in names:
+        idx = np.flatnonzero((codes == g).to_numpy())
+        runs.extend(idx[start : start + k] for start in range(0, len(idx), k))
+    return runs, k
+
+
+def heatmap_layout(
+    samples: pd.DataFrame,
+    comparisons_table: pd.DataFrame,
+    *,
+    reference: Mapping[str, object],
+    comparisons: Sequence[str],
+    max_columns: int,
+) -> dict[str, int]:
+    """What a module heatmap draws, in numbers (for the report caption).
+
+    Parameters
+    ----------
+    samples, comparisons_table, reference, comparisons
+        As for :func:`heatmap_columns`.
+    max_columns
+        Config ``heatmaps.max_columns``.
+
+    Returns
+    -------
+    dict
+        ``samples`` (distinct samples drawn), ``reference`` (of them in the reference group),
+        ``columns`` (image columns), ``per_column`` (``k`` of :func:`heatmap_runs`: 1 = one
+        sample per column, else the most samples a column's median summarises), ``repeated``
+        (case samples of the listed comparisons already shown in the reference or an earlier
+        group, drawn once), ``empty`` (listed comparisons left without a group because all
+        their cases were shown before).
+    """
+    columns = heatmap_columns(
+        samples, comparisons_table, reference=reference, comparisons=comparisons
+    )
+    runs, k = heatmap_runs(columns["group"].tolist(), max_columns=max_columns)
+    cases = comparisons_table[
+        comparisons_table["comparison"].astype(str).isin(list(comparisons))
+        & (comparisons_table["role"] == "case")
+    ]
+    per_comparison = cases.drop_duplicates(["comparison", "sample_id"])
+    n_reference = int((columns["group"] == REFERENCE_GROUP).sum())
+    return {
+        "samples": len(columns),
+        "reference": n_reference,
+        "columns": len(runs),
+        "per_column": k,
+        "repeated": len(per_comparison) - (len(columns) - n_reference),
+        "empty": len(set(comparisons) - set(columns["group"])),
+    }
 
 
 def _flat(selector: Mapping[str, object]) -> list[str]:

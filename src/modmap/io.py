@@ -337,7 +337,8 @@ def read_expression(
     handle = _open_parquet(path, manifest=manifest)
     columns = None if samples is None else [FEATURE_COLUMN, *samples]
     if columns is not None:
-        missing = [c for c in columns if c not in set(handle.schema_arrow.names)]
+        names = set(handle.schema_arrow.names)  # once: schema_arrow is rebuilt on every access
+        missing = [c for c in columns if c not in names]
         if missing:
             raise InputError(
                 f"{os.fspath(path)}: sample(s) {', '.join(map(repr, missing[:5]))} are not in "
@@ -353,11 +354,20 @@ def read_expression(
 
 
 def _read_rows(path: str | os.PathLike, columns: list[str] | None, features: Sequence[str]):
-    """The cache's rows whose feature ID is in ``features``, one row group at a time."""
+    """The cache's rows whose feature ID is in ``features``, one row group at a time.
+
+    The feature IDs are read first, so only the row groups holding a wanted feature are read.
+    """
     wanted = pa.array(list(dict.fromkeys(map(str, features))), type=pa.string())
     source = pq.ParquetFile(path)
+    ids = source.read(columns=[FEATURE_COLUMN]).column(FEATURE_COLUMN)
+    hit = pc.is_in(ids, value_set=wanted).to_numpy(zero_copy_only=False)
+    sizes = [source.metadata.row_group(g).num_rows for g in range(source.num_row_groups)]
+    starts = np.cumsum([0, *sizes])
     kept = []
     for group in range(source.num_row_groups):
+        if not hit[starts[group] : starts[group + 1]].any():
+            continue
         part = source.read_row_group(group, columns=columns)
         kept.append(part.filter(pc.is_in(part.column(FEATURE_COLUMN), value_set=wanted)))
     if not kept:

@@ -25,6 +25,7 @@ if "NUMBA_CACHE_DIR" not in os.environ and not default_writable():
 from modmap import settings
 from modmap.design import (
     check_sample_sheet,
+    heatmap_layout,
     reference_samples,
     resolve_comparisons,
     select_samples,
@@ -170,6 +171,18 @@ HEATMAP_SAMPLES = (
     )
     if HEATMAP_MODULES
     else 0
+)
+# What each heatmap draws, in numbers, for its caption (modmap.design.heatmap_layout).
+HEATMAP_LAYOUT = (
+    heatmap_layout(
+        SAMPLES,
+        RESOLVED.table,
+        reference=config["heatmaps"]["reference"],
+        comparisons=HEATMAP_COMPARISONS,
+        max_columns=config["heatmaps"]["max_columns"],
+    )
+    if HEATMAP_MODULES
+    else {}
 )
 
 

@@ -1,6 +1,6 @@
 # Figures and report tables: module map, module x comparison dots, module heatmaps.
 # Needs from common.smk: PARAMS, HEATMAP_MODULES, HEATMAP_COMPARISONS, figure_report,
-# HEATMAP_SAMPLES, mem_mb_reads, runtime_scaled, dots_enrichment.
+# HEATMAP_SAMPLES, HEATMAP_LAYOUT, mem_mb_reads, runtime_scaled, dots_enrichment.
 # The report captions (workflow/report/*.rst) read params.run and the config: keep their names.
 # User strings (labels, reference, module IDs) reach captions only through params.rst (escaped,
 # modmap.rst.caption_strings).
@@ -29,13 +29,9 @@ rule module_map:
             figure="module map",
             format="PNG",
         ),
-        svg=figure_report(
-            "results/figures/module_map.svg",
-            "module_map.rst",
-            "1. Module maps",
-            figure="module map",
-            format="SVG",
-        ),
+        # The SVG (for editing) is not embedded in the report: with many comparisons it is the
+        # heaviest of the three, and the PDF holds the same vector figure.
+        svg="results/figures/module_map.svg",
     log:
         "results/logs/figures/module_map.log",
     benchmark:
@@ -142,6 +138,7 @@ rule heatmap:
     params:
         run=PARAMS["heatmap"],
         rst=REPORT_RST,
+        layout=HEATMAP_LAYOUT,
     script:
         "../../scripts/heatmap.py"
 

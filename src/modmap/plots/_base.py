@@ -8,14 +8,17 @@ Every plot function of :mod:`modmap.plots` takes tables and keyword options, ret
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import matplotlib as mpl
+import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import RendererAgg
-from matplotlib.colors import LinearSegmentedColormap
-from matplotlib.figure import Figure
+from matplotlib.colors import LinearSegmentedColormap, ListedColormap
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Patch
 
 from modmap.io import atomic_path
 
@@ -31,6 +34,21 @@ EMPTY_EDGE = "#d9d9d9"
 DIVERGING = LinearSegmentedColormap.from_list(
     "modmap_diverging",
     [BLUE, "#4393c3", "#92c5de", "#d1e5f0", "#ffffff", "#fddbc7", "#f4a582", "#d6604d", RED],
+)
+
+#: Colours of sample groups (heatmaps, fingerprints): grey first (the reference), then the
+#: Okabe-Ito palette.
+GROUP_COLOURS = (
+    "#7f7f7f",
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+    "#000000",
+    "#a6761d",
 )
 
 #: Salt of the SVG element IDs (``rcParams["svg.hashsalt"]``): fixed, for reproducible bytes.
@@ -93,13 +111,57 @@ def text_width(texts: Iterable[str], *, size: float, weight: str = "normal") -> 
     return widest / 72.0
 
 
+def group_bar(ax: Axes, codes: np.ndarray, colours: Sequence[str]) -> None:
+    """Draw the coloured sample-group bar above a samples x something image.
+
+    Parameters
+    ----------
+    ax
+        The (thin) axes above the image, sharing its x axis.
+    codes
+        Group index of each column (0-based, into ``colours``), in column order.
+    colours
+        Colour of each group, in group order.
+
+    The bar is an image with ``gid="groups"`` holding ``codes`` as one row; the axes get no
+    ticks, tick labels or spines.
+    """
+    ax.imshow(
+        np.asarray(codes)[None, :],
+        aspect="auto",
+        cmap=ListedColormap(list(colours)),
+        vmin=-0.5,
+        vmax=len(colours) - 0.5,
+        interpolation="nearest",
+        gid="groups",
+    )
+    ax.set_yticks([])
+    ax.tick_params(labelbottom=False, length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+
+def group_legend(fig: Figure | SubFigure, colours: Mapping[str, str], labels: Mapping[str, str]):
+    """Legend of the sample groups below the figure: one coloured box per group.
+
+    ``colours`` maps each group (in legend order) to its colour, ``labels`` each group to its
+    text (user strings: drawn as plain text, :data:`STYLE`). At most 4 entries a row.
+    """
+    handles = [Patch(facecolor=colour, label=labels[g]) for g, colour in colours.items()]
+    return fig.legend(handles=handles, loc="outside lower center", ncol=min(4, len(handles)))
+
+
 #: Longest side of a raster output in pixels: larger figures (a module map of 50 comparisons)
 #: are written at a lower dpi so the PNG and the report stay light.
 MAX_PNG_PIXELS = 6000
 
 
 def save_figure(
-    fig: Figure, *paths: str | os.PathLike, dpi: int = 200, max_pixels: int = MAX_PNG_PIXELS
+    fig: Figure,
+    *paths: str | os.PathLike,
+    dpi: int = 200,
+    max_pixels: int = MAX_PNG_PIXELS,
+    layout_once: bool = False,
 ) -> None:
     """Save ``fig`` to each of ``paths`` atomically; the format comes from each suffix.
 
@@ -114,9 +176,20 @@ def save_figure(
         would exceed ``max_pixels``.
     max_pixels
         Longest side of a raster output, pixels (default :data:`MAX_PNG_PIXELS`).
+    layout_once
+        Run the layout engine (constrained layout) once, at the output dpi, and keep its result
+        for every path, instead of once per path; for figures of many axes (a module map of 50
+        comparisons) where the layout costs more than the drawing. Default False.
     """
     longest = max(fig.get_size_inches())
     dpi = min(dpi, max(10, int(max_pixels / longest))) if longest > 0 else dpi
+    if layout_once and fig.get_layout_engine() is not None:
+        with mpl.rc_context({"text.parse_math": False}):
+            original = fig.dpi
+            fig.set_dpi(dpi)
+            fig.draw_without_rendering()
+            fig.set_dpi(original)
+        fig.set_layout_engine("none")
     # A fixed salt makes the SVG element IDs (clip paths, hatches) the same on every run, so
     # two runs give the same bytes; dates are left out of the metadata for the same reason.
     for path in paths:

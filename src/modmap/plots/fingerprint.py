@@ -22,15 +22,21 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from modmap.design import select_samples
 from modmap.errors import InputError
-from modmap.plots._base import DIVERGING, new_figure, style, text_width
-from modmap.plots.heatmap import GROUP_COLOURS
+from modmap.plots._base import (
+    DIVERGING,
+    GROUP_COLOURS,
+    group_bar,
+    group_legend,
+    new_figure,
+    style,
+    text_width,
+)
 from modmap.plots.layout import grid_layout
 from modmap.plots.module_map import CHANGED_PCT, aggregate_functions
 
@@ -228,18 +234,8 @@ def plot_fingerprints(
             interpolation="nearest",
             gid="fingerprint",
         )
-        ax_bar.imshow(
-            codes[None, :],
-            aspect="auto",
-            cmap=ListedColormap([colour_of[g] for g in groups]),
-            vmin=-0.5,
-            vmax=len(groups) - 0.5,
-            interpolation="nearest",
-            gid="groups",
-        )
-        ax_bar.set_yticks([])
-        ax_bar.tick_params(labelbottom=False, length=0)
-        for spine in [*ax_bar.spines.values(), *ax.spines.values()]:
+        group_bar(ax_bar, codes, [colour_of[g] for g in groups])
+        for spine in ax.spines.values():
             spine.set_visible(False)
         ax.set_yticks(row_ticks, row_labels)
         ax.tick_params(axis="y", length=0, labelsize=row_size)
@@ -256,8 +252,7 @@ def plot_fingerprints(
         cbar = fig.colorbar(image, ax=[ax, ax_bar], location="right", shrink=0.5, aspect=15)
         cbar.set_label(f"net % of module genes\n(% up - % down; |net| < {cutoff:g} % white)")
         cbar.outline.set_linewidth(0.4)
-        handles = [Patch(facecolor=colour_of[g], label=g) for g in groups]
-        fig.legend(handles=handles, loc="outside lower center", ncol=min(4, len(groups)))
+        group_legend(fig, colour_of, {g: g for g in groups})
         rows_by = ", grouped by aggregate" if aggregated else ""
         title = f"Per-sample module fingerprints ({n_mod} modules{rows_by})"
         fig.suptitle(title, fontweight="bold")

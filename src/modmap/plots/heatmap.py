@@ -19,35 +19,26 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure, SubFigure
-from matplotlib.patches import Patch
 from scipy.cluster.hierarchy import dendrogram, leaves_list, linkage
 from scipy.spatial.distance import squareform
 
-from modmap.design import REFERENCE_GROUP
+from modmap.design import REFERENCE_GROUP, heatmap_runs
 from modmap.errors import InputError
-from modmap.plots._base import DIVERGING, new_figure, style
+from modmap.plots._base import (
+    DIVERGING,
+    GROUP_COLOURS,
+    group_bar,
+    group_legend,
+    new_figure,
+    style,
+)
 
 #: Most columns a heatmap draws (config ``heatmaps.max_columns``); above it each group's
 #: consecutive samples are shown as medians (:func:`aggregate_columns`).
 MAX_COLUMNS = 200
 
 Normalisation = Literal["median", "zscore"]
-
-#: Colours of the sample groups (reference first: grey), Okabe-Ito palette otherwise.
-GROUP_COLOURS = (
-    "#7f7f7f",
-    "#E69F00",
-    "#56B4E9",
-    "#009E73",
-    "#F0E442",
-    "#0072B2",
-    "#D55E00",
-    "#CC79A7",
-    "#000000",
-    "#a6761d",
-)
 
 
 def normalise_to_reference(
@@ -206,11 +197,11 @@ def aggregate_columns(
     """Shrink a heatmap to at most ``max_columns`` columns by group medians of consecutive samples.
 
     With ``len(columns) <= max_columns`` nothing changes. Otherwise every group (reference, then
-    each comparison) is cut, in its order, into runs of ``k`` consecutive samples (the last run
-    may be shorter), ``k = ceil(n_columns / (max_columns - n_groups))`` (one run per group when
-    there are at least ``max_columns`` groups), and each run is drawn as one column holding each
-    gene's median (NaN ignored) of the run's normalised values. The total is at most
-    ``max_columns`` columns when there are fewer groups than that.
+    each comparison) is cut, in its order, into runs of ``k`` consecutive samples
+    (:func:`modmap.design.heatmap_runs`: the last run of a group may be shorter, ``k =
+    ceil(n_columns / (max_columns - n_groups))``), and each run is drawn as one column holding
+    each gene's median (NaN ignored) of the run's normalised values: at most ``max_columns``
+    columns when there are fewer groups than that.
 
     Parameters
     ----------
@@ -227,28 +218,23 @@ def aggregate_columns(
         The aggregated values (positional labels), their columns (``sample_id`` names the run:
         ``first..last (n)``) and ``k`` (1 when nothing was aggregated).
     """
-    n = len(columns)
-    if n <= max_columns:
+    if len(columns) <= max_columns:
         return values, columns, 1
-    groups = list(dict.fromkeys(columns["group"]))
-    sizes = columns["group"].value_counts()
-    k = (
-        max(int(sizes.max()), 1)
-        if len(groups) >= max_columns
-        else -(-n // (max_columns - len(groups)))
-    )
+    runs, k = heatmap_runs(columns["group"].tolist(), max_columns=max_columns)
     arr = values.to_numpy(dtype=float)
     out, rows = [], []
-    for g in groups:
-        idx = np.flatnonzero((columns["group"] == g).to_numpy())
-        label = columns["label"].iloc[idx[0]]
-        for start in range(0, len(idx), k):
-            run = idx[start : start + k]
-            with np.errstate(all="ignore"), warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN run -> NaN
-                out.append(np.nanmedian(arr[:, run], axis=1))
-            first, last = columns["sample_id"].iloc[run[0]], columns["sample_id"].iloc[run[-1]]
-            rows.append({"sample_id": f"{first}..{last} ({len(run)})", "group": g, "label": label})
+    for run in runs:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN run -> NaN
+            out.append(np.nanmedian(arr[:, run], axis=1))
+        first, last = columns["sample_id"].iloc[run[0]], columns["sample_id"].iloc[run[-1]]
+        rows.append(
+            {
+                "sample_id": f"{first}..{last} ({len(run)})",
+                "group": columns["group"].iloc[run[0]],
+                "label": columns["label"].iloc[run[0]],
+            }
+        )
     agg = pd.DataFrame(np.column_stack(out), index=values.index)
     return agg, pd.DataFrame(rows), k
 
@@ -388,7 +374,7 @@ def plot_heatmap(data: HeatmapData, *, fig: Figure | SubFigure | None = None) ->
     label_of = dict(zip(data.columns["group"], data.columns["label"], strict=False))
     codes = data.columns["group"].map({g: i for i, g in enumerate(groups)}).to_numpy()
     row_h = 0.13 if n_genes <= 60 else max(0.05, 8.0 / n_genes)
-    col_w = min(0.12, max(0.03, 6.0 / max(n_cols, 1)))
+    col_w = min(0.12, 6.0 / max(n_cols, 1))  # the image is at most 6 in wide
     with style():
         if fig is None:
             fig = new_figure(2.6 + n_cols * col_w + 1.0, 1.6 + n_genes * row_h)
@@ -413,19 +399,7 @@ def plot_heatmap(data: HeatmapData, *, fig: Figure | SubFigure | None = None) ->
             interpolation="nearest",
             gid="heatmap",
         )
-        ax_bar.imshow(
-            codes[None, :],
-            aspect="auto",
-            cmap=ListedColormap([colour_of[g] for g in groups]),
-            vmin=-0.5,
-            vmax=len(groups) - 0.5,
-            interpolation="nearest",
-            gid="groups",
-        )
-        ax_bar.set_yticks([])
-        ax_bar.tick_params(labelbottom=False, length=0)
-        for spine in ax_bar.spines.values():
-            spine.set_visible(False)
+        group_bar(ax_bar, codes, [colour_of[g] for g in groups])
         ax.set_yticks(range(n_genes), data.row_labels)
         ax.yaxis.tick_right()
         ax.tick_params(axis="y", length=0, labelsize=min(7.0, max(3.0, row_h * 55)))
@@ -457,8 +431,7 @@ def plot_heatmap(data: HeatmapData, *, fig: Figure | SubFigure | None = None) ->
         )
         cbar.set_label(data.scale_label)
         cbar.outline.set_linewidth(0.4)
-        handles = [Patch(facecolor=colour_of[g], label=label_of[g]) for g in groups]
-        fig.legend(handles=handles, loc="outside lower center", ncol=min(4, len(groups)))
+        group_legend(fig, colour_of, label_of)
         fig.suptitle(data.title, fontweight="bold")
     return fig.figure  # the root figure (a SubFigure's .figure is its parent Figure)
 

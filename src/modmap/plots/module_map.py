@@ -14,12 +14,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from matplotlib.cm import ScalarMappable
+from matplotlib.collections import PathCollection
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.legend_handler import HandlerPatch
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
-from matplotlib.transforms import ScaledTranslation
+from matplotlib.path import Path
+from matplotlib.transforms import IdentityTransform, ScaledTranslation
 
 from modmap.errors import InputError
 from modmap.plots._base import DIVERGING, EMPTY_EDGE, NOT_TESTED, new_figure, style, text_width
@@ -115,7 +117,8 @@ def plot_module_map(
         threshold is ``max(min_pct, changed_pct)``.
     ncols
         Panels per row (default ``min(3, number of comparisons)``; with more than 9 comparisons
-        ``ceil(sqrt(number of comparisons))``, a compact grid).
+        ``ceil(sqrt(number of comparisons))``, a compact grid whose row labels (``A28``, ``M3``)
+        are written left of the first panel of each row only).
     max_cols
         Grid columns before a round/aggregate wraps (default 40).
     max_titles
@@ -135,9 +138,12 @@ def plot_module_map(
     Returns
     -------
     matplotlib.figure.Figure
-        Spots are :class:`~matplotlib.patches.Circle` patches whose ``gid`` is
-        ``"spot|{comparison}|{module}"`` (tested), ``"untested|{comparison}|{module}"`` or
-        ``"core|{comparison}|{module}"`` (the outline), for tests and for SVG post-processing.
+        Each panel's spots are three :class:`SpotLayer` collections (circles of a radius in
+        data units, drawn as markers, centred on the modules' ``(col, row)`` cells of
+        :func:`~modmap.plots.layout.grid_layout`, in layout order) with ``gid``
+        ``"spots|{comparison}"`` (tested modules, coloured), ``"untested|{comparison}"``
+        (grey hatched) and ``"core|{comparison}"`` (the black outline), for tests and SVG
+        post-processing.
     """
     spots = spot_values(scores, value=value)
     comps = _shown_comparisons(spots, comparisons)
@@ -164,6 +170,7 @@ def plot_module_map(
     panel_w = n_cols * cell + 0.55
     panel_h = n_rows * cell + 0.45
     row_size = 5 if n_rows > 20 else 7
+
     key_kind = _key_kind(key, annotation, grid, max_titles=max_titles)
     if key_kind == "aggregates":
         functions = aggregate_functions(annotation, grid)
@@ -185,7 +192,7 @@ def plot_module_map(
         axes = np.atleast_1d(left.subplots(prows, ncols, squeeze=False).ravel())
         radius = 0.42
         outline_lw = 1.3 if cell >= 0.18 else 0.8
-        for ax, comp in zip(axes, comps, strict=False):
+        for i, (ax, comp) in enumerate(zip(axes, comps, strict=False)):  # a panel each
             _draw_spots(
                 ax,
                 grid,
@@ -197,7 +204,15 @@ def plot_module_map(
                 radius=radius,
                 outline_lw=outline_lw,
             )
-            _format_panel(ax, grid, n_rows, n_cols, title=labels.get(comp, comp))
+            _format_panel(
+                ax,
+                grid,
+                n_rows,
+                n_cols,
+                title=labels.get(comp, comp),
+                # compact grid (> 9 comparisons): row labels left of each row of panels only
+                row_labels=len(comps) <= 9 or i % ncols == 0,
+            )
         if functions:  # right of the panels of the last column (all columns stay equal)
             for ax in axes[ncols - 1 : len(comps) : ncols]:
                 _label_functions(ax, grid, functions, size=row_size)
@@ -232,6 +247,28 @@ def _key_kind(key: Key, annotation: pd.DataFrame, grid: pd.DataFrame, *, max_tit
     return "aggregates" if by_position and len(grid) > max_titles else "modules"
 
 
+class SpotLayer(PathCollection):
+    """Circles of one radius in data units, drawn as one marker path (a light SVG and PDF).
+
+    A scatter whose marker size is recomputed from the axes' data scale at every draw, so the
+    circles fill their grid cells whatever the final layout (constrained layout, a caller's
+    SubFigure). ``radius`` is in data units (grid cells); :meth:`get_sizes` holds the drawn
+    area in points^2 of the last draw (radius in points = its square root).
+    """
+
+    def __init__(self, radius: float, **kwargs) -> None:
+        super().__init__([Path.unit_circle()], sizes=[1.0], **kwargs)
+        self.set_transform(IdentityTransform())  # marker paths in pixels, as a scatter's
+        self.radius = radius
+
+    def draw(self, renderer) -> None:
+        trans = self.axes.transData
+        r_px = abs(trans.transform((self.radius, 0))[0] - trans.transform((0, 0))[0])
+        dpi = self.figure.dpi
+        self.set_sizes([(r_px * 72.0 / dpi) ** 2], dpi)
+        super().draw(renderer)
+
+
 def _draw_spots(
     ax,
     grid: pd.DataFrame,
@@ -244,47 +281,49 @@ def _draw_spots(
     radius: float,
     outline_lw: float,
 ) -> None:
-    """One panel's spots: hatched when untested, coloured by value, outlined when core."""
-    for module_id, cell_pos in grid.iterrows():
-        xy = (cell_pos["col"], cell_pos["row"])
-        ident = (comp, module_id)
-        if ident not in tested.index or not bool(tested[ident]):
-            ax.add_patch(
-                Circle(
-                    xy,
-                    radius * 0.8,
-                    facecolor="white",
-                    edgecolor=NOT_TESTED,
-                    hatch="/////",
-                    linewidth=0.4,
-                    gid=f"untested|{comp}|{module_id}",
-                )
+    """One panel's spots as three layers: tested spots, untested (hatched), core outlines.
+
+    Each layer is one :class:`SpotLayer` of the modules' grid cells ``(col, row)`` in layout
+    order, ``gid`` ``spots|{comp}``, ``untested|{comp}`` and ``core|{comp}``: one artist per
+    layer instead of one patch per module, so 50 comparisons x 382 modules draw in seconds and
+    the SVG defines the circle once.
+    """
+    ids = list(grid.index)
+    keys = pd.MultiIndex.from_arrays([[comp] * len(ids), ids])
+    is_tested = tested.reindex(keys).astype("boolean").fillna(False).to_numpy(dtype=bool)
+    values = lookup.reindex(keys).to_numpy(dtype=float)
+    xy = grid[["col", "row"]].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        shown = is_tested & (values != 0) & (np.abs(values) >= min_pct)
+    colours = np.where(
+        shown[:, None], DIVERGING(0.5 + np.nan_to_num(values) / 200.0), (1.0, 1.0, 1.0, 1.0)
+    )
+    in_core = np.array([m in core for m in ids], dtype=bool) & is_tested
+    layers = [
+        ("spots", is_tested, radius, {"facecolors": colours[is_tested], "edgecolors": EMPTY_EDGE}),
+        (
+            "untested",
+            ~is_tested,
+            radius * 0.8,
+            {"facecolors": "white", "edgecolors": NOT_TESTED, "hatch": "/////"},
+        ),
+        (
+            "core",
+            in_core,
+            radius + 0.04,
+            {"facecolors": "none", "edgecolors": "black", "linewidths": outline_lw},
+        ),
+    ]
+    for kind, mask, r, look in layers:
+        if mask.any():
+            layer = SpotLayer(
+                r,
+                offsets=xy[mask],
+                offset_transform=ax.transData,
+                gid=f"{kind}|{comp}",
+                **{"linewidths": 0.4, **look},
             )
-            continue
-        v = float(lookup[ident])
-        shown = v != 0 and abs(v) >= min_pct
-        colour = DIVERGING(0.5 + v / 200.0) if shown else "white"
-        ax.add_patch(
-            Circle(
-                xy,
-                radius,
-                facecolor=colour,
-                edgecolor=EMPTY_EDGE,
-                linewidth=0.4,
-                gid=f"spot|{comp}|{module_id}",
-            )
-        )
-        if module_id in core:
-            ax.add_patch(
-                Circle(
-                    xy,
-                    radius + 0.04,
-                    fill=False,
-                    edgecolor="black",
-                    linewidth=outline_lw,
-                    gid=f"core|{comp}|{module_id}",
-                )
-            )
+            ax.add_collection(layer, autolim=False)
 
 
 def _label_functions(ax, grid: pd.DataFrame, functions: dict[str, str], *, size: float) -> None:
@@ -297,7 +336,9 @@ def _label_functions(ax, grid: pd.DataFrame, functions: dict[str, str], *, size:
     right.set_gid("aggregate_key")
 
 
-def _format_panel(ax, grid: pd.DataFrame, n_rows: int, n_cols: int, *, title: str) -> None:
+def _format_panel(
+    ax, grid: pd.DataFrame, n_rows: int, n_cols: int, *, title: str, row_labels: bool = True
+) -> None:
     ax.set_xlim(-0.6, n_cols - 0.4)
     ax.set_ylim(n_rows - 0.4, -0.6)
     ax.set_aspect("equal")
@@ -310,6 +351,8 @@ def _format_panel(ax, grid: pd.DataFrame, n_rows: int, n_cols: int, *, title: st
     ax.tick_params(length=0, pad=1.5)
     if n_rows > 20:
         ax.tick_params(axis="y", labelsize=5)
+    if not row_labels:  # no tick objects at all: 50 panels x 38 rows cost seconds per save
+        ax.set_yticks([])
     for side in ("left", "bottom", "top", "right"):
         ax.spines[side].set_visible(False)
     ax.set_title(title, fontweight="bold", pad=3)
