@@ -1,4 +1,5 @@
-"""Adapter for rule clinical_tables: clinical inputs + response.tsv -> Tables 1-3."""
+"""Adapter for rule clinical_tables: clinical inputs (+ the raw sample sheet for Table 1 rows
+read from it) + response.tsv -> Tables 1-3."""
 
 from modmap.clinical import read_table
 from modmap.clinical.tables import trial_tables
@@ -10,6 +11,7 @@ def main(smk) -> None:
     log = log_to_file(smk.log[0])
     events = smk.input.get("adverse_events")
     followup = smk.input.get("followup")
+    sheet = smk.input.get("samples")
     tables = trial_tables(
         read_table(smk.input.clinical),
         read_sample_sheet(smk.input.response),
@@ -18,6 +20,8 @@ def main(smk) -> None:
         events_path=events or "",
         raw_followup=read_table(followup) if followup else None,
         followup_path=followup or "",
+        raw_sheet=read_sample_sheet(sheet) if sheet else None,
+        sheet_path=sheet or "",
         **smk.params.run,
     )
     for name, table in tables.items():

@@ -54,6 +54,11 @@ def test_defaults_are_the_papers(tmp_path):
         ({"baseline": "M6"}, "clinical.baseline: 'M6' is the last of clinical.visits"),
         ({"visits": ["D1", "M1", "M1"]}, "a visit is listed twice"),
         ({"followup": "nowhere.tsv"}, "clinical.followup: file 'nowhere.tsv' does not exist"),
+        ({"double_blind_until": "M2"}, "clinical.double_blind_until: 'M2' is not one of"),
+        (
+            {"double_blind_until": "D1"},
+            "clinical.double_blind_until: 'D1' is the baseline; the double-blind period runs",
+        ),
     ],
 )
 def test_bad_settings(tmp_path, clinical, expected):
@@ -86,5 +91,21 @@ def test_rule_params_per_clinical_rule(tmp_path):
         "subject_column": "subject_id",
     }
     assert params["clinical_tables"]["table2_visit"] == "M1"
+    # no sheet rows, no period split by default
+    assert params["clinical_tables"]["table1_sheet"] is None
+    assert params["clinical_tables"]["double_blind_until"] is None
+    clinical = _config(
+        tmp_path,
+        double_blind_until="M1",
+        table1_samples={"rows": [{"column": "age"}], "visit_column": "timepoint"},
+    )
+    tables = clinical_rule_params({"clinical": clinical})["clinical_tables"]
+    assert tables["double_blind_until"] == "M1"
+    assert tables["table1_sheet"]["subject_column"] == "subject_id"
+    assert tables["table1_sheet"]["visit_column"] == "timepoint"
+    assert [(r["column"], r["summary"]) for r in tables["table1_sheet"]["rows"]] == [
+        ("age", "mean_sd")
+    ]
+    clinical = _config(tmp_path, responder={"visit": "M6"})
     clinical.pop("responder")
     assert clinical_rule_params({"clinical": clinical})["validate_responder"]["responder"] is None

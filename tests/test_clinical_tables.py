@@ -174,6 +174,59 @@ def test_table3_by_hand():
     assert list(out.loc["overall"].index) == ["any", "serious", "term: infection", "term: rash"]
 
 
+def test_table3_by_period():
+    visits = ["D1", "M1", "M6"]
+    subjects = ["s1", "s2", "s3", "s4"]
+    raw = pd.DataFrame(
+        {
+            "subject_id": ["s1", "s1", "s2", "s3", "s3"],
+            "visit": ["D1", "M1", "M6", "M1", "M6"],
+            "term": ["rash", "infection", "infection", "infection", "rash"],
+            "serious": ["no", "yes", "no", "no", "no"],
+        }
+    )
+    events = check_adverse_events(raw, path="ae.tsv", subjects=subjects, visits=visits)
+    followup = check_followup(
+        pd.DataFrame({"subject_id": subjects, "followup_days": "100"}),
+        path="fu.tsv",
+        subjects=subjects,
+    )
+    arm_of = pd.Series({"s1": "x", "s2": "x", "s3": "y", "s4": "y"})
+    # s2 was last seen at M1 but has an M6 event; s4 left at M1 without one
+    last = pd.Series({"s1": "M6", "s2": "M1", "s3": "M6", "s4": "M1"})
+    out = table3(
+        events,
+        followup,
+        arm_of,
+        arms=["x", "y"],
+        visits=visits,
+        double_blind_until="M1",
+        last_visit=last,
+    ).set_index(["period", "group", "item"])
+    assert out.index.get_level_values("period").unique().tolist() == [
+        "all",
+        "double_blind",
+        "open_label",
+    ]
+    cols = ["n_subjects", "events", "patients"]
+    # double-blind: events at D1 and M1 (s1 rash + infection, s3 infection)
+    assert out.loc[("double_blind", "x", "any"), cols].tolist() == [2, 2, 1]
+    assert out.loc[("double_blind", "x", "serious"), "events"] == 1
+    assert out.loc[("double_blind", "y", "any"), cols].tolist() == [2, 1, 1]
+    # open label: s2 infection, s3 rash; subjects followed: s1, s3 (M6) and s2 (its event)
+    assert out.loc[("open_label", "x", "any"), cols].tolist() == [2, 1, 1]
+    assert out.loc[("open_label", "y", "any"), cols].tolist() == [1, 1, 1]
+    assert out.loc[("open_label", "overall", "term: rash"), cols].tolist() == [3, 1, 1]
+    # the periods add up to all events; no patient-years per period
+    for item in ("any", "serious", "term: infection", "term: rash"):
+        whole = out.loc[("all", "overall", item), "events"]
+        parts = [out.loc[(p, "overall", item), "events"] for p in ("double_blind", "open_label")]
+        assert sum(parts) == whole, item
+    assert out.loc[("all", "overall", "any"), "patient_years"] == pytest.approx(400 / 365.25)
+    assert out.loc["double_blind"]["patient_years"].isna().all()
+    assert out.loc["open_label"]["rate_per_patient_year"].isna().all()
+
+
 @pytest.mark.parametrize(
     "column,value,expected",
     [

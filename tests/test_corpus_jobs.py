@@ -199,6 +199,29 @@ def _drop_manifest(relative: str) -> Callable[[Path], None]:
     return breaks
 
 
+def _damaged(
+    case_id: str,
+    damage: Callable[[str], Callable[[Path], None]],
+    relative: str,
+    needles: tuple[str, ...],
+    *,
+    rule: str,
+    target: str,
+) -> Case:
+    """A case on the toy run's results: ``damage(relative)`` breaks an intermediate that the
+    job of ``rule`` (making ``target``) reads; ``target`` must not exist afterwards."""
+    return Case(
+        case_id,
+        damage(relative),
+        needles,
+        damaged=relative,
+        rule=rule,
+        target=target,
+        from_toy_run=True,
+        absent=(target,),
+    )
+
+
 CASES = [
     # --- config schema, at parse time: key path, value, expectation, closest key ---------------
     Case(
@@ -272,45 +295,37 @@ CASES = [
         absent_globs=("results/genes/*.tsv", "results/modules/scores.tsv", "results/figures/*"),
     ),
     # --- damaged intermediates: never silently wrong ----------------------------------------
-    Case(
+    _damaged(
         "gene-table-cut-in-half",
-        _cut_in_half("results/genes/placebo_M6.tsv"),
+        _cut_in_half,
+        "results/genes/placebo_M6.tsv",
         ("results/genes/placebo_M6.tsv", "does not match its manifest", "Delete"),
-        damaged="results/genes/placebo_M6.tsv",
         rule="module_scores",
         target="results/modules/scores.tsv",
-        from_toy_run=True,
-        absent=("results/modules/scores.tsv",),
     ),
-    Case(
+    _damaged(
         "gene-table-without-manifest",
-        _drop_manifest("results/genes/anakinra_M6.tsv"),
+        _drop_manifest,
+        "results/genes/anakinra_M6.tsv",
         ("results/genes/anakinra_M6.tsv", "manifest anakinra_M6.tsv.manifest.json is missing"),
-        damaged="results/genes/anakinra_M6.tsv",
         rule="module_scores",
         target="results/modules/scores.tsv",
-        from_toy_run=True,
-        absent=("results/modules/scores.tsv",),
     ),
-    Case(
+    _damaged(
         "membership-cut-in-half",
-        _cut_in_half("results/modules/membership.tsv"),
+        _cut_in_half,
+        "results/modules/membership.tsv",
         ("results/modules/membership.tsv", "does not match its manifest"),
-        damaged="results/modules/membership.tsv",
         rule="module_scores",
         target="results/modules/scores.tsv",
-        from_toy_run=True,
-        absent=("results/modules/scores.tsv",),
     ),
-    Case(
+    _damaged(
         "parquet-cache-truncated",
-        _cut_in_half("results/validated/expression.parquet"),
+        _cut_in_half,
+        "results/validated/expression.parquet",
         ("results/validated/expression.parquet", "damaged or incomplete", "--forcerun validate"),
-        damaged="results/validated/expression.parquet",
         rule="gene_tests",
         target="results/genes/anakinra_D1.tsv",
-        from_toy_run=True,
-        absent=("results/genes/anakinra_D1.tsv",),
     ),
 ]
 

@@ -72,70 +72,53 @@ def test_cells_are_stripped():
     assert sheet.loc[0, "sample_id"] == "A" and sheet.loc[0, "group"] == "g"
 
 
+def _comparison(case: dict, control: dict | None = None, **extra) -> dict:
+    """A comparison named ``x`` (control: the healthy samples unless given)."""
+    return {"name": "x", "case": case, "control": control or {"group": "healthy"}, **extra}
+
+
+def _fails(sheet: pd.DataFrame, *comparisons: dict, match: str) -> None:
+    """Resolving ``comparisons`` (3 samples a group at least) raises an InputError ~ ``match``."""
+    with pytest.raises(InputError, match=match):
+        resolve_comparisons(sheet, list(comparisons), sheet_path=SHEET, min_group_size=3)
+
+
 def test_unknown_value_lists_the_values_found(sheet):
-    comp = {"name": "x", "case": {"timepoint": "M 6"}, "control": {"group": "healthy"}}
-    with pytest.raises(InputError, match=r"'M 6' is not a value of column 'timepoint'.*'D1'"):
-        resolve_comparisons(sheet, [comp], sheet_path=SHEET, min_group_size=3)
+    comp = _comparison({"timepoint": "M 6"})
+    _fails(sheet, comp, match=r"'M 6' is not a value of column 'timepoint'.*'D1'")
 
 
 def test_unknown_column_is_named(sheet):
-    comp = {"name": "x", "case": {"visit": "D1"}, "control": {"group": "healthy"}}
-    with pytest.raises(InputError, match=r"column 'visit' is not in the sample sheet"):
-        resolve_comparisons(sheet, [comp], sheet_path=SHEET, min_group_size=3)
+    _fails(sheet, _comparison({"visit": "D1"}), match=r"column 'visit' is not in the sample sheet")
 
 
 def test_selector_matching_too_few_samples(sheet):
-    comp = {
-        "name": "x",
-        "case": {"timepoint": "D1", "subject_id": ["P1", "P2"]},
-        "control": {"group": "healthy"},
-    }
-    with pytest.raises(InputError, match=r"matches 2 sample\(s\).*at least 3"):
-        resolve_comparisons(sheet, [comp], sheet_path=SHEET, min_group_size=3)
+    comp = _comparison({"timepoint": "D1", "subject_id": ["P1", "P2"]})
+    _fails(sheet, comp, match=r"matches 2 sample\(s\).*at least 3")
 
 
 def test_selector_matching_no_sample(sheet):
-    comp = {
-        "name": "x",
-        "case": {"group": "healthy", "timepoint": "D1"},
-        "control": {"group": "healthy"},
-    }
-    with pytest.raises(InputError, match=r"matches 0 sample"):
-        resolve_comparisons(sheet, [comp], sheet_path=SHEET, min_group_size=3)
+    _fails(sheet, _comparison({"group": "healthy", "timepoint": "D1"}), match=r"matches 0 sample")
 
 
 def test_case_and_control_sharing_samples(sheet):
-    comp = {"name": "x", "case": {"group": "patient"}, "control": {"timepoint": "D1"}}
-    with pytest.raises(InputError, match=r"4 sample\(s\) are selected as both case and control"):
-        resolve_comparisons(sheet, [comp], sheet_path=SHEET, min_group_size=3)
+    comp = _comparison({"group": "patient"}, {"timepoint": "D1"})
+    _fails(sheet, comp, match=r"4 sample\(s\) are selected as both case and control")
 
 
 def test_paired_subject_with_two_samples_on_one_side(sheet):
-    comp = {
-        "name": "x",
-        "case": {"group": "patient"},
-        "control": {"group": "healthy"},
-        "paired_by": "subject_id",
-    }
-    with pytest.raises(InputError, match=r"subject 'P1' has 2 case samples"):
-        resolve_comparisons(sheet, [comp], sheet_path=SHEET, min_group_size=3)
+    comp = _comparison({"group": "patient"}, paired_by="subject_id")
+    _fails(sheet, comp, match=r"subject 'P1' has 2 case samples")
 
 
 def test_paired_subjects_that_do_not_pair(sheet):
-    comp = {
-        "name": "x",
-        "case": {"timepoint": "D1"},
-        "control": {"group": "healthy"},
-        "paired_by": "subject_id",
-    }
-    with pytest.raises(InputError, match=r"only 0 subject\(s\) have both"):
-        resolve_comparisons(sheet, [comp], sheet_path=SHEET, min_group_size=3)
+    comp = _comparison({"timepoint": "D1"}, paired_by="subject_id")
+    _fails(sheet, comp, match=r"only 0 subject\(s\) have both")
 
 
 def test_duplicate_comparison_names(sheet):
-    comp = {"name": "x", "case": {"timepoint": "D1"}, "control": {"group": "healthy"}}
-    with pytest.raises(InputError, match=r"'x' used more than once"):
-        resolve_comparisons(sheet, [comp, comp], sheet_path=SHEET, min_group_size=3)
+    comp = _comparison({"timepoint": "D1"})
+    _fails(sheet, comp, comp, match=r"'x' used more than once")
 
 
 def test_yaml_booleans_are_compared_as_yes_no():

@@ -49,7 +49,10 @@ def test_every_field_has_description_type_and_default(name):
         # Optional sections (absent = off) and the keys they require have no default.
         required |= field in {"clinical", "clinical.responder", "clinical.responder.visit"}
         required |= field in {"clinical.visits", "clinical.baseline", "clinical.table1[].column"}
-        required |= field == "clinical.table2.rows[].definition"
+        required |= field in {
+            "clinical.table2.rows[].definition",
+            "clinical.table1_samples.rows[].column",
+        }
         inside_table = ".source." in f".{field}." or ".target." in f".{field}."
         # the longitudinal sections are null by default, like a table
         inside_table |= "." in field and field.split(".")[0] in NULLABLE_SECTIONS

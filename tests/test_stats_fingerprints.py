@@ -205,6 +205,28 @@ def test_settings_check_switches_on_with_a_reference_and_names_bad_columns():
         check_fingerprint_settings(sheet, {"reference": {"arm": "x"}}, sheet_path="s.tsv")
 
 
+def test_colour_by_is_checked_against_the_sheet_with_its_derived_column():
+    from modmap.stats.fingerprints import check_fingerprint_settings
+
+    sheet = pd.DataFrame(
+        {"sample_id": ["a", "b", "c"], "group": ["healthy", "healthy", "patient"], "arm": "x"}
+    )
+    on = {"reference": {"group": "healthy"}, "colour_by": "responder"}
+    with pytest.raises(InputError) as err:
+        check_fingerprint_settings(sheet, on, sheet_path="s.tsv")
+    assert str(err.value) == (
+        "config fingerprints.colour_by: column 'responder' is not in the sample sheet s.tsv "
+        "(columns: sample_id, group, arm) and no responder column is derived (config "
+        "clinical.responder is not set). Fix the name, add the column, or set colour_by: null."
+    )
+    with pytest.raises(InputError, match="the clinical stage derives is 'response'"):
+        check_fingerprint_settings(sheet, on, sheet_path="s.tsv", derived_column="response")
+    # the workflow merges the derived column into the sheet before the check: accepted
+    merged = sheet.assign(responder=["", "", "yes"])
+    assert check_fingerprint_settings(merged, on, sheet_path="s.tsv", derived_column="responder")
+    assert check_fingerprint_settings(sheet, {**on, "colour_by": "arm"}, sheet_path="s.tsv")
+
+
 def test_constant_reference_is_exact_as_in_r():
     # 0.1 three times: a plain sum / n gives 0.1 + 2e-17 and a spurious SD of 1e-17; R's mean
     # (with its correction pass) gives 0.1 and sd() 0, so the feature is not used.

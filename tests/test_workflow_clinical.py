@@ -1,4 +1,5 @@
-"""The clinical stage run by Snakemake on a clinical table written here, checked by hand.
+"""The clinical stage run by Snakemake on a planted clinical table (tests/clinical_tables.py),
+checked by hand.
 
 The table plants, at M1, the paper's Table 2 counts (12 vs 12 patients): primary endpoint 8 vs 1,
 ACRpedi 30 11 vs 7, ACRpedi 30 and no fever 11 vs 6, ... and at M6 the toy's typed responders
@@ -13,109 +14,13 @@ import zipfile
 import numpy as np
 import pandas as pd
 import pytest
+from clinical_tables import ANAKINRA_M1, PLACEBO_M1, clinical_table
 from conftest import load_config, run_snakemake, write_config
 from scipy.stats import mannwhitneyu
 
 pytestmark = pytest.mark.e2e
 
-CORE = ["physician_global", "patient_global", "active_joints", "limited_joints", "chaq", "esr"]
-BASE = dict(
-    physician_global=60,
-    patient_global=50,
-    active_joints=10,
-    limited_joints=10,
-    chaq=1.5,
-    esr=50,
-    crp=80,
-    fever_days=3,
-    systemic_symptoms="yes",
-    prednisone_mg_kg_day=0.5,
-    weight_kg=30,
-    saa=300,
-)
-# Visit profiles. Improvement of each core criterion from BASE, by hand:
-STATES = {
-    # 75-80 % on all six (physician 45/60, patient 37.5/50, joints 8/10, CHAQ 1.125/1.5,
-    # ESR 38/50 = 76 %); CRP 5 (normal): ACRpedi 70 and systemic -> primary, modified 50/70.
-    "acr70_sys": dict(
-        physician_global=15,
-        patient_global=12.5,
-        active_joints=2,
-        limited_joints=2,
-        chaq=0.375,
-        esr=12,
-        crp=5,
-        fever_days=0,
-    ),
-    # 55-60 %: ACRpedi 50, not 70; CRP 10 (87.5 % down), ESR 22 (56 %): systemic.
-    "acr50_sys": dict(
-        physician_global=27,
-        patient_global=22,
-        active_joints=4,
-        limited_joints=4,
-        chaq=0.6,
-        esr=22,
-        crp=10,
-        fever_days=0,
-    ),
-    # 40-50 %: ACRpedi 30 only; ESR 25 (exactly 50 % down: met), CRP 12: systemic.
-    "acr30_sys": dict(
-        physician_global=36,
-        patient_global=30,
-        active_joints=6,
-        limited_joints=6,
-        chaq=0.9,
-        esr=25,
-        crp=12,
-        fever_days=0,
-    ),
-    # ACRpedi 30 (ESR 35 = 30 % exactly), no fever, CRP 10 < 15 but ESR neither halved nor normal.
-    "acr30_crp_low": dict(
-        physician_global=36,
-        patient_global=30,
-        active_joints=6,
-        limited_joints=6,
-        chaq=0.9,
-        esr=35,
-        crp=10,
-        fever_days=0,
-    ),
-    # ACRpedi 30, no fever, CRP 50 (37.5 % down, not < 15).
-    "acr30_crp_high": dict(
-        physician_global=36,
-        patient_global=30,
-        active_joints=6,
-        limited_joints=6,
-        chaq=0.9,
-        esr=35,
-        crp=50,
-        fever_days=0,
-    ),
-    # ACRpedi 30 with fever.
-    "acr30_fever": dict(
-        physician_global=36,
-        patient_global=30,
-        active_joints=6,
-        limited_joints=6,
-        chaq=0.9,
-        esr=35,
-        crp=50,
-        fever_days=2,
-    ),
-    "none": {},
-}
-# M1 states per arm (Table 2 of the paper): anakinra / placebo.
-ANAKINRA_M1 = (
-    ["acr70_sys"] * 5
-    + ["acr50_sys"] * 2
-    + ["acr30_sys"]
-    + ["acr30_crp_low"] * 2
-    + ["acr30_crp_high", "none"]
-)
-PLACEBO_M1 = (
-    ["acr30_sys"] + ["acr30_crp_low"] * 2 + ["acr30_crp_high"] * 3 + ["acr30_fever"] + ["none"] * 5
-)
-# Expected Table 2 (counts from the states above; p-values printed in the paper).
+# Expected Table 2 (counts from the planted states; p-values printed in the paper).
 EXPECTED = {
     "primary": (8, 1, "chisq", 0.003),
     "systemic": (8, 1, "chisq", 0.003),
@@ -128,22 +33,6 @@ EXPECTED = {
 }
 
 
-def _clinical(sheet: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
-    patients = sheet[sheet["group"] == "patient"].drop_duplicates("subject_id")
-    typed = dict(zip(patients["subject_id"], patients["responder"], strict=True))
-    m1 = {"anakinra": iter(ANAKINRA_M1), "placebo": iter(PLACEBO_M1)}
-    rows = []
-    for subject, arm in zip(patients["subject_id"], patients["arm"], strict=True):
-        rows.append({"subject_id": subject, "visit": "D1", "arm": arm, **BASE})
-        rows.append(
-            {"subject_id": subject, "visit": "M1", "arm": arm, **BASE, **STATES[next(m1[arm])]}
-        )
-        m6 = "acr70_sys" if typed[subject] == "yes" else "none"
-        rows.append({"subject_id": subject, "visit": "M6", "arm": arm, **BASE, **STATES[m6]})
-    table = pd.DataFrame(rows)
-    return table, typed
-
-
 def test_clinical_stage_end_to_end(workdir):
     sheet = pd.read_csv(
         workdir / "config" / "samples.tsv", sep="\t", dtype=str, keep_default_na=False
@@ -154,7 +43,7 @@ def test_clinical_stage_end_to_end(workdir):
     truth = pd.read_csv(workdir / "resources" / "toy" / "response_truth.tsv", sep="\t", dtype=str)
     planted = truth[truth["visit"] == "M6"].set_index("subject_id")["primary"]
     sheet["responder"] = sheet["subject_id"].map(planted).fillna("")
-    clinical, typed = _clinical(sheet)
+    clinical, typed = clinical_table(sheet)
     assert len(clinical) == 72 and sorted(clinical["arm"].value_counts()) == [36, 36]
     # Missing values that do not change the answer: an ACRpedi-70 patient without patient global
     # at M1 (5 known improved, none worsened: decided yes), a "none" placebo patient without ESR
@@ -320,3 +209,17 @@ def test_without_a_clinical_section_no_clinical_job_is_planned(workdir):
     out = proc.stdout + proc.stderr
     assert "gene_tests" in out  # the plan is listed
     assert "clinical_response" not in out and "results/clinical/" not in out
+
+
+def test_a_table1_row_naming_no_sample_sheet_column_stops_the_run_before_any_job(workdir):
+    config = load_config(workdir)
+    config["clinical"]["table1_samples"]["rows"][1]["column"] = "age_years"
+    write_config(workdir, config)
+    proc = run_snakemake(workdir, "-n")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert (
+        "config clinical.table1_samples.rows[1].column: column 'age_years' is not in the sample "
+        "sheet config/samples.tsv"
+    ) in out, out[-3000:]
+    assert not (workdir / "results").exists()

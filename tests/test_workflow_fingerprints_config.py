@@ -38,6 +38,10 @@ def test_with_a_reference_the_outputs_are_planned(workdir):
         ({"reference": {"sample_id": "SJIA01_D1"}}, "selects 1 of"),
         ({"group_by": ["cohort"]}, "fingerprints.group_by: column 'cohort'"),
         ({"subject": "patient"}, "fingerprints.subject: column 'patient'"),
+        (
+            {"colour_by": "respnder"},
+            "fingerprints.colour_by: column 'respnder' is not in the sample sheet",
+        ),
         ({"fold_change": -1}, "fold_change"),
     ],
 )

@@ -1,6 +1,7 @@
 # The trial layer (docs/clinical.md): response definitions, flares, responders, Tables 1-3.
 # Included only when the config has a clinical section.
-# Needs from common.smk: CLINICAL, PARAMS, RESPONDER, figure_report, mem_mb_reads, runtime_scaled.
+# Needs from common.smk: CLINICAL, PARAMS, RESPONDER, SAMPLE_SHEET, figure_report, mem_mb_reads,
+# runtime_scaled.
 # The report captions (workflow/report/clinical_*.rst) read the params below: keep their names.
 
 from modmap.rst import rst_text
@@ -69,6 +70,13 @@ rule clinical_tables:
                 "followup": CLINICAL["followup"],
             }
             if CLINICAL["adverse_events"]
+            else {}
+        ),
+        # Table 1 rows from the sample sheet: the raw sheet (config samples.path), not the
+        # validated one, which depends on this stage's responders.
+        **(
+            {"samples": SAMPLE_SHEET}
+            if PARAMS["clinical_tables"]["table1_sheet"]
             else {}
         ),
         clinical=CLINICAL["path"],
@@ -162,6 +170,11 @@ use rule report_clinical_table1 as report_clinical_table3 with:
         "results/benchmarks/report_clinical_table3.tsv"
     params:
         title="Table 3. Adverse events",
+        double_blind_until=(
+            rst_text(CLINICAL["double_blind_until"])
+            if CLINICAL["double_blind_until"]
+            else ""
+        ),
 
 
 use rule report_clinical_table1 as report_clinical_responders with:

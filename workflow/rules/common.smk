@@ -32,6 +32,7 @@ from modmap.design import (
 )
 from modmap.io import read_sample_sheet
 from modmap.clinical import derive_responders, evaluate, merge_responders, read_table
+from modmap.clinical.sheet import sheet_characteristics
 from modmap.longitudinal.options import longitudinal_targets
 from modmap.modules import check_module_ids
 from modmap.presets import apply_preset
@@ -80,6 +81,15 @@ if CLINICAL:  # a bad clinical table is reported before anything runs
         path=CLINICAL["path"],
         **PARAMS["clinical_response"],
     )
+    # Table 1 rows read from the raw sample sheet: checked here, before anything runs.
+    if PARAMS["clinical_tables"]["table1_sheet"]:
+        sheet_characteristics(
+            read_sample_sheet(SAMPLE_SHEET),
+            _clinical.subjects,
+            sheet_path=SAMPLE_SHEET,
+            baseline=CLINICAL["baseline"],
+            **PARAMS["clinical_tables"]["table1_sheet"],
+        )
 if RESPONDER:
     SAMPLES = merge_responders(
         SAMPLES,
@@ -111,7 +121,10 @@ if config["heatmaps"]["modules"]:
     )
 # Per-sample fingerprints (workflow/rules/samples.smk) run only with fingerprints.reference set.
 FINGERPRINTS = check_fingerprint_settings(
-    SAMPLES, config["fingerprints"], sheet_path=SAMPLE_SHEET
+    SAMPLES,
+    config["fingerprints"],
+    sheet_path=SAMPLE_SHEET,
+    derived_column=(RESPONDER or {}).get("column"),
 )
 if not FINGERPRINTS:
     logger.info(

@@ -5,8 +5,9 @@ Modules (one idea each): :mod:`.columns` (the clinical table's columns and units
 (relative change, zero-baseline convention), :mod:`.acrpedi`, :mod:`.systemic`,
 :mod:`.inactive`, :mod:`.definitions` (every definition per subject and visit), :mod:`.flares`,
 :mod:`.responders`, :mod:`.contingency` (Fisher / chi-square as R), :mod:`.power`,
-:mod:`.summaries`, :mod:`.table1`, :mod:`.table2`, :mod:`.events`, :mod:`.table3`,
-:mod:`.evaluate` (the stage in one call), :mod:`.captions`. See docs/clinical.md.
+:mod:`.summaries`, :mod:`.sheet` (Table 1 values from the sample sheet), :mod:`.table1`,
+:mod:`.table2`, :mod:`.events`, :mod:`.table3`, :mod:`.evaluate` (the stage in one call),
+:mod:`.captions`. See docs/clinical.md.
 
 The names below load their submodule on first use (:mod:`modmap._lazy`): reading the clinical
 table and deriving responders (parse time, rule validate) does not import scipy.

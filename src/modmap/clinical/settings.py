@@ -18,6 +18,7 @@ __all__ = [
     "check_settings",
     "clinical_rule_params",
     "evaluate_params",
+    "table1_sheet",
     "table_params",
     "table_visit",
 ]
@@ -58,6 +59,21 @@ def table_params(clinical: Mapping[str, Any]) -> dict[str, Any]:
         "table2_changes": list(clinical["table2"]["changes"]),
         "table2_missing": clinical["table2"]["missing"],
         "crp_below": float(clinical["crp_below"]),
+        "double_blind_until": clinical.get("double_blind_until"),
+        "table1_sheet": table1_sheet(clinical),
+    }
+
+
+def table1_sheet(clinical: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Config ``clinical.table1_samples`` as options of
+    :func:`modmap.clinical.sheet.sheet_characteristics`, or None without rows."""
+    section = clinical.get("table1_samples") or {}
+    if not section.get("rows"):
+        return None
+    return {
+        "rows": [dict(r) for r in section["rows"]],
+        "subject_column": section.get("subject_column", "subject_id"),
+        "visit_column": section.get("visit_column"),
     }
 
 
@@ -68,8 +84,8 @@ def check_settings(clinical: Mapping[str, Any]) -> None:
     ------
     InputError
         A file that does not exist, ``adverse_events`` without ``followup``, a baseline,
-        responder or Table 2 visit not in ``visits``, a responder or Table 2 visit equal to the
-        baseline, a visit listed twice.
+        responder, Table 2 or ``double_blind_until`` visit not in ``visits``, one of the last
+        three equal to the baseline, a visit listed twice.
     """
     visits = list(clinical["visits"])
     if len(set(visits)) != len(visits):
@@ -96,16 +112,20 @@ def check_settings(clinical: Mapping[str, Any]) -> None:
         named.append(("clinical.responder.visit", clinical["responder"]["visit"]))
     if clinical["table2"].get("visit"):
         named.append(("clinical.table2.visit", clinical["table2"]["visit"]))
+    if clinical.get("double_blind_until"):
+        named.append(("clinical.double_blind_until", clinical["double_blind_until"]))
     for key, visit in named:
         if visit not in visits:
             raise InputError(
                 f"config {key}: {visit!r} is not one of clinical.visits ({', '.join(visits)})."
             )
         if key != "clinical.baseline" and visit == clinical["baseline"]:
-            raise InputError(
-                f"config {key}: {visit!r} is the baseline; responses are measured at a later "
-                "visit against the baseline. Name a later visit."
+            why = (
+                "the double-blind period runs from the baseline up to that visit"
+                if key == "clinical.double_blind_until"
+                else "responses are measured at a later visit against the baseline"
             )
+            raise InputError(f"config {key}: {visit!r} is the baseline; {why}. Name a later visit.")
 
 
 def clinical_rule_params(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

@@ -46,11 +46,35 @@ def _numbers(values: pd.Series, spec, where: str) -> np.ndarray:
         ) from None
 
 
+def _summary_row(
+    values: pd.Series,
+    spec: Mapping[str, Any],
+    *,
+    where: str,
+    masks: Mapping[str, np.ndarray],
+) -> dict[str, Any]:
+    """One row of Table 1: the column's values summarised per group (``masks``)."""
+    summary = spec.get("summary", "mean_sd")
+    x = _indicator(values, spec, where) if summary == "n_percent" else _numbers(values, spec, where)
+    names = {"mean_sd": "mean (SD)", "median_iqr": "median (IQR)", "n_percent": "n (%)"}
+    row = {
+        "variable": spec["column"],
+        "label": spec.get("label") or spec["column"],
+        "statistic": names.get(summary, summary),
+    }
+    for g, mask in masks.items():
+        text, n = summarise(x[mask], summary=summary, digits=spec.get("digits", 1))
+        row[g], row[f"{g}_n"] = text, n
+    return row
+
+
 def table1(
     baseline_rows: pd.DataFrame,
     rows: Sequence[Mapping[str, Any]],
     *,
     arms: Sequence[str],
+    sheet_values: pd.DataFrame | None = None,
+    sheet_rows: Sequence[Mapping[str, Any]] = (),
 ) -> pd.DataFrame:
     """Baseline characteristics: one row per configured variable, columns per arm and overall.
 
@@ -64,6 +88,12 @@ def table1(
         ``level``, default ``yes``; numeric columns count values ``> above``).
     arms
         Arms in column order.
+    sheet_values
+        Per-subject values from the sample sheet (:func:`modmap.clinical.sheet.
+        sheet_characteristics`: index subject_id, text cells, ``""`` = missing), or None.
+    sheet_rows
+        Config ``clinical.table1_samples.rows`` (items as ``rows``) on ``sheet_values``'
+        columns; they come first, after ``subjects`` (the paper's demographic features).
 
     Returns
     -------
@@ -80,7 +110,20 @@ def table1(
         first[g] = str(int(masks[g].sum()))
         first[f"{g}_n"] = int(masks[g].sum())
     out = [first]
-    names = {"mean_sd": "mean (SD)", "median_iqr": "median (IQR)", "n_percent": "n (%)"}
+    if sheet_rows:
+        sheet = sheet_values.reindex(baseline_rows["subject_id"].to_numpy()).fillna("")
+        for i, spec in enumerate(sheet_rows):
+            values = sheet[spec["column"]].astype(object)  # text (pandas may type it as str)
+            if spec.get("summary") == "n_percent" and spec.get("above") is not None:
+                values = pd.to_numeric(values.replace({"": np.nan, "NA": np.nan}))
+            out.append(
+                _summary_row(
+                    values.reset_index(drop=True),
+                    spec,
+                    where=f"clinical.table1_samples.rows[{i}]",
+                    masks=masks,
+                )
+            )
     for i, spec in enumerate(rows):
         where = f"clinical.table1[{i}]"
         column = spec["column"]
@@ -89,21 +132,7 @@ def table1(
                 f"config {where}: column {column!r} is not in the clinical table (columns: "
                 f"{', '.join(map(str, baseline_rows.columns))})."
             )
-        summary = spec.get("summary", "mean_sd")
-        values = (
-            _indicator(baseline_rows[column], spec, where)
-            if summary == "n_percent"
-            else _numbers(baseline_rows[column], spec, where)
-        )
-        row = {
-            "variable": column,
-            "label": spec.get("label") or column,
-            "statistic": names.get(summary, summary),
-        }
-        for g in groups:
-            text, n = summarise(values[masks[g]], summary=summary, digits=spec.get("digits", 1))
-            row[g], row[f"{g}_n"] = text, n
-        out.append(row)
+        out.append(_summary_row(baseline_rows[column], spec, where=where, masks=masks))
     return pd.DataFrame(
         out, columns=["variable", "label", "statistic", *(c for g in groups for c in (g, f"{g}_n"))]
     )

@@ -9,6 +9,7 @@ import pandas as pd
 
 from modmap.clinical.events import check_adverse_events, check_followup
 from modmap.clinical.reading import check_clinical
+from modmap.clinical.sheet import sheet_characteristics
 from modmap.clinical.table1 import table1
 from modmap.clinical.table2 import table2
 from modmap.clinical.table3 import table3
@@ -36,6 +37,10 @@ def trial_tables(
     events_path: str = "",
     raw_followup: pd.DataFrame | None = None,
     followup_path: str = "",
+    double_blind_until: str | None = None,
+    table1_sheet: Mapping[str, Any] | None = None,
+    raw_sheet: pd.DataFrame | None = None,
+    sheet_path: str = "",
 ) -> dict[str, pd.DataFrame]:
     """Check the inputs and build ``table1``, ``table2`` and (with events) ``table3``.
 
@@ -55,6 +60,15 @@ def trial_tables(
         Options of :func:`modmap.clinical.table2.table2`.
     raw_events, raw_followup
         The adverse-event and follow-up tables as read, or ``None`` (no Table 3).
+    double_blind_until
+        Config ``clinical.double_blind_until``: Table 3's split into the double-blind and
+        open-label periods (:func:`modmap.clinical.table3.table3`), or None.
+    table1_sheet
+        Config ``clinical.table1_samples`` (``rows``, ``subject_column``, ``visit_column``):
+        Table 1 rows read from the sample sheet, or None.
+    raw_sheet, sheet_path
+        The sample sheet as read (:func:`modmap.io.read_sample_sheet`) and its path; needed
+        with ``table1_sheet``.
 
     Returns
     -------
@@ -73,8 +87,22 @@ def trial_tables(
             "(or remove clinical.arms to take them in order of appearance)."
         )
     base = clinical[clinical["visit"] == baseline]
+    sheet_rows = list((table1_sheet or {}).get("rows") or [])
+    sheet_values = (
+        sheet_characteristics(
+            raw_sheet,
+            list(base["subject_id"]),
+            sheet_path=sheet_path,
+            baseline=baseline,
+            **table1_sheet,
+        )
+        if sheet_rows
+        else None
+    )
     out = {
-        "table1": table1(base, table1_rows, arms=arm_list),
+        "table1": table1(
+            base, table1_rows, arms=arm_list, sheet_values=sheet_values, sheet_rows=sheet_rows
+        ),
         "table2": table2(
             response,
             clinical,
@@ -95,5 +123,15 @@ def trial_tables(
         )
         followup = check_followup(raw_followup, path=followup_path, subjects=subjects)
         arm_of = base.set_index("subject_id")["arm"]
-        out["table3"] = table3(events, followup, arm_of, arms=arm_list)
+        out["table3"] = table3(
+            events,
+            followup,
+            arm_of,
+            arms=arm_list,
+            visits=visits,
+            double_blind_until=double_blind_until,
+            last_visit=clinical.groupby("subject_id", sort=False)["visit"].agg(
+                lambda v: max(v, key=list(visits).index)
+            ),
+        )
     return out

@@ -418,7 +418,11 @@ def per_sample_tables(
 
 
 def check_fingerprint_settings(
-    sheet: pd.DataFrame, section: Mapping[str, Any], *, sheet_path: str
+    sheet: pd.DataFrame,
+    section: Mapping[str, Any],
+    *,
+    sheet_path: str,
+    derived_column: str | None = None,
 ) -> bool:
     """Check the ``fingerprints`` section against the sample sheet; True when it is switched on.
 
@@ -430,6 +434,10 @@ def check_fingerprint_settings(
         ``config["fingerprints"]`` (schema defaults applied). No ``reference`` = off.
     sheet_path
         Path of the sample sheet, for messages.
+    derived_column
+        The responder column the clinical stage derives (config ``clinical.responder.column``),
+        or None. The workflow merges it into ``sheet`` at parse time, so ``colour_by`` may name
+        it; here it only words the message.
 
     Returns
     -------
@@ -439,10 +447,9 @@ def check_fingerprint_settings(
     Raises
     ------
     InputError
-        A reference selector that selects fewer than 2 samples or every sample, or a
-        ``group_by``/``order_by``/``subject`` column missing from the sheet. (``colour_by`` is
-        checked when the figure is drawn: it may be a column derived by the workflow, such as
-        ``responder``.)
+        A reference selector that selects fewer than 2 samples or every sample, a
+        ``group_by``/``order_by``/``subject`` column missing from the sheet, or a ``colour_by``
+        column that is neither in the sheet nor the derived responder column.
     """
     reference = section.get("reference")
     if not reference:
@@ -466,4 +473,16 @@ def check_fingerprint_settings(
                 f"{sheet_path} (columns: {', '.join(map(str, sheet.columns))}). Fix the name or "
                 "add the column."
             )
+    colour_by = section.get("colour_by")
+    if colour_by and colour_by not in sheet.columns:
+        derived = (
+            f"the responder column the clinical stage derives is {derived_column!r}"
+            if derived_column
+            else "no responder column is derived (config clinical.responder is not set)"
+        )
+        raise InputError(
+            f"config fingerprints.colour_by: column {colour_by!r} is not in the sample sheet "
+            f"{sheet_path} (columns: {', '.join(map(str, sheet.columns))}) and {derived}. Fix "
+            "the name, add the column, or set colour_by: null."
+        )
     return True
