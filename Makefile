@@ -98,9 +98,10 @@ lint: $(STAMP)
 # Prints the JSON of each benchmark and keeps it in benchmarks/<name>.json (only when it succeeds).
 # BENCH_ARGS_<name> replaces BENCH_ARGS for one benchmark: bench_pipeline runs the whole workflow
 # on two synthetic cohorts (minutes on 2 cores), once each.
-BENCHMARKS := bench_mannwhitney bench_cache bench_student bench_fingerprints bench_pipeline
+BENCHMARKS := bench_mannwhitney bench_cache bench_student bench_fingerprints bench_pipeline bench_startup
 BENCH_ARGS ?= --repeats 7
 BENCH_ARGS_bench_pipeline ?= --repeats 1
+BENCH_ARGS_bench_startup ?= --repeats 3
 bench: $(STAMP)
 	$(foreach b,$(BENCHMARKS),$(BIN)/python benchmarks/$(b).py $(or $(BENCH_ARGS_$(b)),$(BENCH_ARGS)) \
 		> benchmarks/.$(b).json.tmp && mv benchmarks/.$(b).json.tmp benchmarks/$(b).json && \

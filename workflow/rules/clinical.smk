@@ -1,6 +1,6 @@
 # The trial layer (docs/clinical.md): response definitions, flares, responders, Tables 1-3.
 # Included only when the config has a clinical section.
-# Needs from common.smk: CLINICAL, PARAMS, RESPONDER, SAMPLE_SHEET, figure_report, mem_mb_scaled,
+# Needs from common.smk: CLINICAL, PARAMS, RESPONDER, SAMPLE_SHEET, figure_report, mem_mb_reads,
 # runtime_scaled.
 # The report captions (workflow/report/clinical_*.rst) read the params below: keep their names.
 
@@ -26,11 +26,13 @@ rule clinical_response:
         flares="results/clinical/flares.tsv",
     log:
         "results/logs/clinical/response.log",
+    benchmark:
+        "results/benchmarks/clinical_response.tsv"
     conda:
         "../envs/modmap.yaml"
     threads: 1
     resources:
-        mem_mb=mem_mb_scaled(500, 20),
+        mem_mb=mem_mb_reads(mb_per_text_mb=20),
         runtime=runtime_scaled(5, 10),
     params:
         run=PARAMS["clinical_response"],
@@ -46,11 +48,13 @@ rule clinical_responders:
         responders="results/clinical/responders.tsv",
     log:
         "results/logs/clinical/responders.log",
+    benchmark:
+        "results/benchmarks/clinical_responders.tsv"
     conda:
         "../envs/modmap.yaml"
     threads: 1
     resources:
-        mem_mb=mem_mb_scaled(500, 20),
+        mem_mb=mem_mb_reads(mb_per_text_mb=20),
         runtime=runtime_scaled(5, 10),
     params:
         run=PARAMS["clinical_responders"],
@@ -87,11 +91,13 @@ rule clinical_tables:
         table2="results/clinical/table2.tsv",
     log:
         "results/logs/clinical/tables.log",
+    benchmark:
+        "results/benchmarks/clinical_tables.tsv"
     conda:
         "../envs/modmap.yaml"
     threads: 1
     resources:
-        mem_mb=mem_mb_scaled(500, 20),
+        mem_mb=mem_mb_reads(mb_per_text_mb=20),
         runtime=runtime_scaled(5, 10),
     params:
         run=PARAMS["clinical_tables"],
@@ -111,11 +117,13 @@ rule report_clinical_table1:
         ),
     log:
         "results/logs/report/clinical_table1.log",
+    benchmark:
+        "results/benchmarks/report_clinical_table1.tsv"
     conda:
         "../envs/modmap.yaml"
     threads: 1
     resources:
-        mem_mb=mem_mb_scaled(500, 10),
+        mem_mb=mem_mb_reads(mb_per_text_mb=10),
         runtime=runtime_scaled(5, 10),
     params:
         title="Table 1. Baseline characteristics by arm and overall",
@@ -136,6 +144,8 @@ use rule report_clinical_table1 as report_clinical_table2 with:
         ),
     log:
         "results/logs/report/clinical_table2.log",
+    benchmark:
+        "results/benchmarks/report_clinical_table2.tsv"
     params:
         title="Table 2. Responses by arm",
         baseline=rst_text(CLINICAL["baseline"]),
@@ -156,6 +166,8 @@ use rule report_clinical_table1 as report_clinical_table3 with:
         ),
     log:
         "results/logs/report/clinical_table3.log",
+    benchmark:
+        "results/benchmarks/report_clinical_table3.tsv"
     params:
         title="Table 3. Adverse events",
         double_blind_until=(
@@ -177,6 +189,8 @@ use rule report_clinical_table1 as report_clinical_responders with:
         ),
     log:
         "results/logs/report/clinical_responders.log",
+    benchmark:
+        "results/benchmarks/report_clinical_responders.tsv"
     params:
         title="Responders derived from the clinical table",
         baseline=rst_text(CLINICAL["baseline"]),

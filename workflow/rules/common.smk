@@ -11,6 +11,17 @@ import re
 
 from snakemake.utils import validate
 
+# Numba's compiled kernels (modmap.stats, cache=True) go where numba puts them by default, the
+# installed package's __pycache__ or ~/.cache/numba, shared by every run of the installation (and
+# by the nodes of a cluster that see it): they compile once per install, not once per working
+# directory. Only when neither is writable (a read-only install and home) are they cached in the
+# working directory, which every job of a run shares. Decided before modmap.stats is imported
+# (modmap._numba_cache imports neither numba nor modmap.stats). Set NUMBA_CACHE_DIR to choose.
+from modmap._numba_cache import default_writable
+
+if "NUMBA_CACHE_DIR" not in os.environ and not default_writable():
+    os.environ["NUMBA_CACHE_DIR"] = os.path.abspath(".snakemake/numba-cache")
+
 from modmap import settings
 from modmap.design import (
     check_sample_sheet,
@@ -28,11 +39,6 @@ from modmap.presets import apply_preset
 from modmap.rst import caption_strings, report_safe
 from modmap.schema import validate_config
 from modmap.stats.fingerprints import check_fingerprint_settings
-
-# Numba's compiled kernels (modmap.stats, cache=True) are cached in the working directory, which
-# every job of a run shares (also on a cluster's shared filesystem), instead of next to the
-# installed package (often read-only there). Set NUMBA_CACHE_DIR yourself to put it elsewhere.
-os.environ.setdefault("NUMBA_CACHE_DIR", os.path.abspath(".snakemake/numba-cache"))
 
 settings.check_required(config)
 # statistics.preset fills only the keys the config does not set: before the schema defaults.
@@ -146,26 +152,18 @@ def _input_mb(input):
     return sum(os.path.getsize(f) for f in input if os.path.exists(f)) / 1e6
 
 
-def mem_mb_scaled(base_mb, mb_per_input_mb):
-    """Memory in MB from the size of the job's input files, growing with the attempt.
-
-    ``base_mb + mb_per_input_mb * input size in MB``, times the attempt number, so that
-    ``--retries`` rescues an out-of-memory kill with more memory.
-    """
-
-    def mem_mb(wildcards, input, attempt):
-        return int((base_mb + mb_per_input_mb * _input_mb(input)) * attempt)
-
-    return mem_mb
-
-
 # Memory requests from what each job reads (issue 16; checked against the peaks measured by
-# benchmarks/bench_pipeline.py in tests/test_benchmark.py). A Python job that imports pandas,
-# pyarrow and the workflow's script wrapper holds ~350-400 MB before reading anything, so every
+# benchmarks/bench_pipeline.py in tests/test_benchmark.py; the other stages' rules against the toy
+# run in tests/test_memory_requests.py). A Python job holds ~150 MB (pandas, pyarrow, the script
+# wrapper) to ~400 MB (numba kernels, matplotlib figures) before reading anything, so every
 # request starts at JOB_BASE_MB; the factors below are the measured peak bytes per byte read.
 JOB_BASE_MB = 800
 # A gzipped text matrix is counted at this many times its size (numbers compress ~2.5-4x).
 GZ_RATIO = 4
+# Peak bytes per value of a job that reads the whole parquet cache (every sample of the sheet:
+# sample_fingerprints; analyte_tests with analytes.genes adds one copy), measured at 20,000 x 400
+# and x 1,600: ~21 bytes a value above ~230 MB (docs/performance.md), with a margin.
+WHOLE_MATRIX_BYTES_PER_VALUE = 32
 
 # Samples each gene_tests job reads, per comparison (the resolved comparisons table).
 COMPARISON_SAMPLES = (

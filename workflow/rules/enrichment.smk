@@ -1,5 +1,5 @@
 # Module rank enrichment per comparison (tmod's CERNO and U tests; docs/statistics.md).
-# Needs from common.smk: PARAMS, COMPARISONS, figure_report, mem_mb_scaled, runtime_scaled.
+# Needs from common.smk: PARAMS, COMPARISONS, figure_report, mem_mb_reads, runtime_scaled.
 # The report caption (workflow/report/enrichment.rst) reads the config.
 
 
@@ -12,11 +12,14 @@ rule module_enrichment:
         table="results/modules/enrichment.tsv",
     log:
         "results/logs/module_enrichment.log",
+    benchmark:
+        "results/benchmarks/module_enrichment.tsv"
     conda:
         "../envs/modmap.yaml"
     threads: 1
     resources:
-        mem_mb=mem_mb_scaled(500, 5),
+        # the gene tables, one after the other (as module_scores)
+        mem_mb=mem_mb_reads(mb_per_text_mb=5),
         runtime=runtime_scaled(5, 10),
     params:
         run=PARAMS["module_enrichment"],
@@ -36,5 +39,7 @@ use rule report_table as report_enrichment with:
         ),
     log:
         "results/logs/report/module_enrichment.log",
+    benchmark:
+        "results/benchmarks/report_enrichment.tsv"
     params:
         run=PARAMS["report_enrichment"],

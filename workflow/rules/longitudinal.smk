@@ -3,7 +3,8 @@
 # Each config section (signature, analytes, labs, survival, transcripts) is null (off) by default;
 # its rules exist only when it is on (their outputs are in all_targets(), their parameters in
 # PARAMS, their cross-key checks in modmap.settings.check_config).
-# Needs from common.smk: PARAMS, figure_report, mem_mb_scaled, runtime_scaled.
+# Needs from common.smk: PARAMS, SAMPLES, WHOLE_MATRIX_BYTES_PER_VALUE, figure_report,
+# mem_mb_reads, runtime_scaled.
 # The report captions (workflow/report/longitudinal_*.rst) read params.run and the params below.
 
 from modmap.longitudinal.options import (
@@ -38,11 +39,13 @@ if SIGNATURE is not None:
             counts="results/modules/signature_counts.tsv",
         log:
             "results/logs/longitudinal/signature.log",
+        benchmark:
+            "results/benchmarks/signature.tsv"
         conda:
             "../envs/modmap.yaml"
         threads: 1
         resources:
-            mem_mb=mem_mb_scaled(500, 5),
+            mem_mb=mem_mb_reads(mb_per_text_mb=5),
             runtime=runtime_scaled(5, 10),
         params:
             run=PARAMS["signature"],
@@ -72,11 +75,13 @@ if SIGNATURE is not None:
             ),
         log:
             "results/logs/longitudinal/signature_figure.log",
+        benchmark:
+            "results/benchmarks/signature_figure.tsv"
         conda:
             "../envs/modmap.yaml"
         threads: 1
         resources:
-            mem_mb=mem_mb_scaled(1000, 2),
+            mem_mb=mem_mb_reads(mb_per_text_mb=5),
             runtime=runtime_scaled(10, 10),
         params:
             run=PARAMS["signature_figure"],
@@ -98,6 +103,8 @@ if SIGNATURE is not None:
             ),
         log:
             "results/logs/report/signature_counts.log",
+        benchmark:
+            "results/benchmarks/report_signature_counts.tsv"
         params:
             run={
                 "title": "Core signature in the followed comparisons (counts per status)"
@@ -125,11 +132,19 @@ if ANALYTES is not None:
             pairs="results/analytes/pairs.tsv",
         log:
             "results/logs/longitudinal/analyte_tests.log",
+        benchmark:
+            "results/benchmarks/analyte_tests.tsv"
         conda:
             "../envs/modmap.yaml"
         threads: 1
         resources:
-            mem_mb=mem_mb_scaled(1000, 6),
+            # With analytes.genes, the whole matrix is read (and copied once by
+            # reset_index): the fingerprints' factor plus 8 bytes a value.
+            mem_mb=mem_mb_reads(
+                samples=lambda wildcards: len(SAMPLES),
+                bytes_per_value=WHOLE_MATRIX_BYTES_PER_VALUE + 8,
+                mb_per_text_mb=10,
+            ),
             runtime=runtime_scaled(5, 10),
         params:
             run=PARAMS["analyte_tests"],
@@ -159,13 +174,15 @@ if ANALYTES is not None:
             ),
         log:
             "results/logs/longitudinal/analyte_{analyte}.log",
+        benchmark:
+            "results/benchmarks/analyte_figure/{analyte}.tsv"
         wildcard_constraints:
             analyte=names_pattern([*ANALYTES["analytes"], *ANALYTES["genes"]]),
         conda:
             "../envs/modmap.yaml"
         threads: 1
         resources:
-            mem_mb=mem_mb_scaled(1000, 2),
+            mem_mb=mem_mb_reads(mb_per_text_mb=5),
             runtime=runtime_scaled(5, 10),
         params:
             run=PARAMS["analyte_figure"],
@@ -187,6 +204,8 @@ if ANALYTES is not None:
             ),
         log:
             "results/logs/report/analyte_tests.log",
+        benchmark:
+            "results/benchmarks/report_analyte_tests.tsv"
         params:
             run={"title": "Paired tests within subjects (analytes and genes)"},
             test=ANALYTES["test"],
@@ -206,11 +225,13 @@ if LABS is not None:
             values="results/labs/values.tsv",
         log:
             "results/logs/longitudinal/labs.log",
+        benchmark:
+            "results/benchmarks/labs.tsv"
         conda:
             "../envs/modmap.yaml"
         threads: 1
         resources:
-            mem_mb=mem_mb_scaled(500, 10),
+            mem_mb=mem_mb_reads(mb_per_text_mb=10),
             runtime=runtime_scaled(5, 10),
         params:
             run=PARAMS["labs"],
@@ -240,13 +261,15 @@ if LABS is not None:
             ),
         log:
             "results/logs/longitudinal/lab_{variable}.log",
+        benchmark:
+            "results/benchmarks/lab_figure/{variable}.tsv"
         wildcard_constraints:
             variable=names_pattern(LABS["variables"]),
         conda:
             "../envs/modmap.yaml"
         threads: 1
         resources:
-            mem_mb=mem_mb_scaled(1000, 2),
+            mem_mb=mem_mb_reads(mb_per_text_mb=5),
             runtime=runtime_scaled(5, 10),
         params:
             run=PARAMS["lab_figure"],
@@ -267,6 +290,8 @@ if LABS is not None:
             ),
         log:
             "results/logs/report/lab_summary.log",
+        benchmark:
+            "results/benchmarks/report_lab_summary.tsv"
         params:
             run={
                 "title": "Lab endpoints: median (IQR) per visit and group, signed-rank vs baseline"
@@ -287,11 +312,13 @@ if SURVIVAL is not None:
             median="results/survival/median.tsv",
         log:
             "results/logs/longitudinal/kaplan_meier.log",
+        benchmark:
+            "results/benchmarks/kaplan_meier.tsv"
         conda:
             "../envs/modmap.yaml"
         threads: 1
         resources:
-            mem_mb=mem_mb_scaled(500, 10),
+            mem_mb=mem_mb_reads(mb_per_text_mb=10),
             runtime=runtime_scaled(5, 10),
         script:
             "../../scripts/kaplan_meier.py"
@@ -319,11 +346,13 @@ if SURVIVAL is not None:
             ),
         log:
             "results/logs/longitudinal/kaplan_meier_figure.log",
+        benchmark:
+            "results/benchmarks/kaplan_meier_figure.tsv"
         conda:
             "../envs/modmap.yaml"
         threads: 1
         resources:
-            mem_mb=mem_mb_scaled(1000, 2),
+            mem_mb=mem_mb_reads(mb_per_text_mb=5),
             runtime=runtime_scaled(5, 10),
         params:
             run=PARAMS["kaplan_meier_figure"],
@@ -344,6 +373,8 @@ if SURVIVAL is not None:
             ),
         log:
             "results/logs/report/time_to_flare.log",
+        benchmark:
+            "results/benchmarks/report_time_to_flare.tsv"
         params:
             run={"title": "Time from withdrawal to flare (Kaplan-Meier median)"},
 
@@ -366,11 +397,13 @@ if TRANSCRIPTS is not None:
             ),
         log:
             "results/logs/longitudinal/transcripts.log",
+        benchmark:
+            "results/benchmarks/transcripts.tsv"
         conda:
             "../envs/modmap.yaml"
         threads: 1
         resources:
-            mem_mb=mem_mb_scaled(1000, 5),
+            mem_mb=mem_mb_reads(mb_per_text_mb=5),
             runtime=runtime_scaled(5, 10),
         params:
             run=PARAMS["transcripts"],
@@ -390,6 +423,8 @@ if TRANSCRIPTS is not None:
             ),
         log:
             "results/logs/report/transcript_counts.log",
+        benchmark:
+            "results/benchmarks/report_transcript_counts.tsv"
         params:
             run={"title": "Transcripts changed per comparison"},
 
@@ -406,6 +441,8 @@ if TRANSCRIPTS is not None:
             ),
         log:
             "results/logs/report/transcript_sets.log",
+        benchmark:
+            "results/benchmarks/report_transcript_sets.tsv"
         params:
             run={
                 "title": "Transcript sets (changed in every 'in' comparison, in no 'not_in' one)"

@@ -1,6 +1,7 @@
 # Per-sample fingerprints and the distance to health (docs/statistics.md, docs/figures.md).
 # Targets only when config fingerprints.reference is set (FINGERPRINTS, fingerprint_targets()).
-# Needs from common.smk: PARAMS, figure_report, mem_mb_scaled, runtime_scaled.
+# Needs from common.smk: PARAMS, SAMPLES, WHOLE_MATRIX_BYTES_PER_VALUE, figure_report,
+# mem_mb_reads, runtime_scaled.
 # The report captions (workflow/report/fingerprints.rst, distance.rst) read the config.
 
 FINGERPRINT_FIGURES = "6. Per-sample fingerprints"
@@ -22,8 +23,13 @@ rule sample_fingerprints:
         "../envs/modmap.yaml"
     threads: 1
     resources:
-        # The whole matrix is read (every sample is compared); work runs in row chunks.
-        mem_mb=mem_mb_scaled(1000, 6),
+        # The whole matrix is read (every sample of the sheet is compared); work runs in row
+        # chunks.
+        mem_mb=mem_mb_reads(
+            samples=lambda wildcards: len(SAMPLES),
+            bytes_per_value=WHOLE_MATRIX_BYTES_PER_VALUE,
+            mb_per_text_mb=5,
+        ),
         runtime=runtime_scaled(10, 20),
     params:
         run=PARAMS["sample_fingerprints"],
@@ -53,11 +59,13 @@ rule fingerprint_plot:
         ),
     log:
         "results/logs/figures/fingerprints.log",
+    benchmark:
+        "results/benchmarks/fingerprint_plot.tsv"
     conda:
         "../envs/modmap.yaml"
     threads: 1
     resources:
-        mem_mb=mem_mb_scaled(1000, 4),
+        mem_mb=mem_mb_reads(mb_per_text_mb=8),
         runtime=runtime_scaled(10, 20),
     params:
         run=PARAMS["fingerprint_plot"],
@@ -86,11 +94,13 @@ rule distance_plot:
         ),
     log:
         "results/logs/figures/distance_to_health.log",
+    benchmark:
+        "results/benchmarks/distance_plot.tsv"
     conda:
         "../envs/modmap.yaml"
     threads: 1
     resources:
-        mem_mb=mem_mb_scaled(500, 5),
+        mem_mb=mem_mb_reads(mb_per_text_mb=5),
         runtime=runtime_scaled(5, 10),
     params:
         run=PARAMS["distance_plot"],

@@ -8,38 +8,38 @@ Modules (one idea each): :mod:`.columns` (the clinical table's columns and units
 :mod:`.summaries`, :mod:`.sheet` (Table 1 values from the sample sheet), :mod:`.table1`,
 :mod:`.table2`, :mod:`.events`, :mod:`.table3`, :mod:`.evaluate` (the stage in one call),
 :mod:`.captions`. See docs/clinical.md.
+
+The names below load their submodule on first use (:mod:`modmap._lazy`): reading the clinical
+table and deriving responders (parse time, rule validate) does not import scipy.
 """
 
-from modmap.clinical.acrpedi import acrpedi
-from modmap.clinical.contingency import chi_square, fisher_exact, two_by_two
-from modmap.clinical.definitions import DEFINITIONS, response_table
-from modmap.clinical.evaluate import evaluate
-from modmap.clinical.flares import flare_table
-from modmap.clinical.inactive import inactive_disease
-from modmap.clinical.power import fisher_power, fisher_sample_size
-from modmap.clinical.reading import check_clinical, read_table
-from modmap.clinical.responders import derive_responders, merge_responders
-from modmap.clinical.table1 import table1
-from modmap.clinical.table2 import table2
-from modmap.clinical.table3 import table3
+from modmap._lazy import lazy_exports, load_export
 
-__all__ = [
-    "DEFINITIONS",
-    "acrpedi",
-    "check_clinical",
-    "chi_square",
-    "derive_responders",
-    "evaluate",
-    "fisher_exact",
-    "fisher_power",
-    "fisher_sample_size",
-    "flare_table",
-    "inactive_disease",
-    "merge_responders",
-    "read_table",
-    "response_table",
-    "table1",
-    "table2",
-    "table3",
-    "two_by_two",
-]
+_EXPORTS = {
+    "DEFINITIONS": "modmap.clinical.definitions",
+    "acrpedi": "modmap.clinical.acrpedi",
+    "check_clinical": "modmap.clinical.reading",
+    "chi_square": "modmap.clinical.contingency",
+    "derive_responders": "modmap.clinical.responders",
+    "evaluate": "modmap.clinical.evaluate",
+    "fisher_exact": "modmap.clinical.contingency",
+    "fisher_power": "modmap.clinical.power",
+    "fisher_sample_size": "modmap.clinical.power",
+    "flare_table": "modmap.clinical.flares",
+    "inactive_disease": "modmap.clinical.inactive",
+    "merge_responders": "modmap.clinical.responders",
+    "read_table": "modmap.clinical.reading",
+    "response_table": "modmap.clinical.definitions",
+    "table1": "modmap.clinical.table1",
+    "table2": "modmap.clinical.table2",
+    "table3": "modmap.clinical.table3",
+    "two_by_two": "modmap.clinical.contingency",
+}
+
+__all__ = list(_EXPORTS)
+
+lazy_exports(__name__, _EXPORTS)
+
+
+def __getattr__(name: str):
+    return load_export(__name__, name)

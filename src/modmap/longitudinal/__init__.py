@@ -8,57 +8,42 @@
   baseline.
 - :mod:`~modmap.longitudinal.survival`: time from withdrawal to flare (Kaplan-Meier, median).
 - :mod:`~modmap.longitudinal.transcripts`: transcripts changed per comparison, set operations.
+
+The names below load their submodule on first use (:mod:`modmap._lazy`): a job imports only the
+analysis it runs (numba and scipy only where a test needs them).
 """
 
-from modmap.longitudinal.analytes import (
-    analyte_analysis,
-    analyte_values,
-    gene_values,
-    paired_tests,
-)
-from modmap.longitudinal.labs import check_log_scale, lab_analysis, lab_long, lab_summary
-from modmap.longitudinal.signature import (
-    core_signature_table,
-    follow_pairs,
-    signature_counts,
-    signature_status,
-    signature_tables,
-)
-from modmap.longitudinal.survival import (
-    kaplan_meier,
-    median_table,
-    median_time,
-    time_to_flare,
-    withdrawal_table,
-)
-from modmap.longitudinal.transcripts import (
-    set_counts,
-    transcript_counts,
-    transcript_results,
-    transcript_set,
-)
+from modmap._lazy import lazy_exports, load_export
 
-__all__ = [
-    "analyte_analysis",
-    "analyte_values",
-    "check_log_scale",
-    "core_signature_table",
-    "follow_pairs",
-    "gene_values",
-    "kaplan_meier",
-    "lab_analysis",
-    "lab_long",
-    "lab_summary",
-    "median_table",
-    "median_time",
-    "paired_tests",
-    "set_counts",
-    "signature_counts",
-    "signature_status",
-    "signature_tables",
-    "time_to_flare",
-    "transcript_counts",
-    "transcript_results",
-    "transcript_set",
-    "withdrawal_table",
-]
+_EXPORTS = {
+    "analyte_analysis": "modmap.longitudinal.analytes",
+    "analyte_values": "modmap.longitudinal.analytes",
+    "check_log_scale": "modmap.longitudinal.labs",
+    "core_signature_table": "modmap.longitudinal.signature",
+    "follow_pairs": "modmap.longitudinal.signature",
+    "gene_values": "modmap.longitudinal.analytes",
+    "kaplan_meier": "modmap.longitudinal.survival",
+    "lab_analysis": "modmap.longitudinal.labs",
+    "lab_long": "modmap.longitudinal.labs",
+    "lab_summary": "modmap.longitudinal.labs",
+    "median_table": "modmap.longitudinal.survival",
+    "median_time": "modmap.longitudinal.survival",
+    "paired_tests": "modmap.longitudinal.analytes",
+    "set_counts": "modmap.longitudinal.transcripts",
+    "signature_counts": "modmap.longitudinal.signature",
+    "signature_status": "modmap.longitudinal.signature",
+    "signature_tables": "modmap.longitudinal.signature",
+    "time_to_flare": "modmap.longitudinal.survival",
+    "transcript_counts": "modmap.longitudinal.transcripts",
+    "transcript_results": "modmap.longitudinal.transcripts",
+    "transcript_set": "modmap.longitudinal.transcripts",
+    "withdrawal_table": "modmap.longitudinal.survival",
+}
+
+__all__ = list(_EXPORTS)
+
+lazy_exports(__name__, _EXPORTS)
+
+
+def __getattr__(name: str):
+    return load_export(__name__, name)

@@ -17,6 +17,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from modmap import stats
 from modmap.errors import InputError
 from modmap.longitudinal._tables import (
     attach_group,
@@ -24,7 +25,6 @@ from modmap.longitudinal._tables import (
     numeric_column,
     require_columns,
 )
-from modmap.stats import paired_t, signed_rank
 
 log = logging.getLogger(__name__)
 
@@ -361,10 +361,10 @@ def _one_test(
         )
     case, control = after[None, :], before[None, :]
     if test == "paired_t":
-        res = paired_t(case, control, min_group_size=min_pairs).iloc[0]
+        res = stats.paired_t(case, control, min_group_size=min_pairs).iloc[0]
         df = float(n - 1) if res["method"] != "not_tested" else np.nan
     else:
-        res = signed_rank(
+        res = stats.signed_rank(
             case, control, min_group_size=min_pairs, exact_with_ties=exact_with_ties
         ).iloc[0]
         df = np.nan

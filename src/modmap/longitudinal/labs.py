@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from modmap import stats
 from modmap.errors import InputError
 from modmap.longitudinal._tables import (
     attach_group,
@@ -22,7 +23,6 @@ from modmap.longitudinal._tables import (
     numeric_column,
     require_columns,
 )
-from modmap.stats import signed_rank
 
 log = logging.getLogger(__name__)
 
@@ -244,7 +244,7 @@ def _test(
     n = len(both)
     if n < min_pairs:
         return (n, np.nan, np.nan, "not_tested")
-    res = signed_rank(
+    res = stats.signed_rank(
         both[visit].to_numpy(np.float64)[None, :],
         both[baseline].to_numpy(np.float64)[None, :],
         min_group_size=min_pairs,

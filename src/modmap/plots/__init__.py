@@ -5,26 +5,28 @@ given figure and return it; they never read files, and they only draw: which mod
 decided in
 :mod:`modmap.stats.changed`, which samples are shown in :mod:`modmap.design`.
 :func:`save_figure` writes PDF/PNG/SVG.
+
+The names below load their submodule on first use (:mod:`modmap._lazy`): matplotlib and scipy
+are imported by the figure jobs only, not by a job that writes an HTML table (:mod:`.tables`).
 """
 
-from modmap.plots._base import save_figure
-from modmap.plots.heatmap import (
-    normalise_to_reference,
-    plot_heatmap,
-    plot_module_heatmap,
-    prepare_heatmap,
-)
-from modmap.plots.layout import grid_layout
-from modmap.plots.module_dots import plot_module_dots
-from modmap.plots.module_map import plot_module_map
+from modmap._lazy import lazy_exports, load_export
 
-__all__ = [
-    "normalise_to_reference",
-    "plot_heatmap",
-    "plot_module_dots",
-    "plot_module_heatmap",
-    "prepare_heatmap",
-    "grid_layout",
-    "plot_module_map",
-    "save_figure",
-]
+_EXPORTS = {
+    "grid_layout": "modmap.plots.layout",
+    "normalise_to_reference": "modmap.plots.heatmap",
+    "plot_heatmap": "modmap.plots.heatmap",
+    "plot_module_dots": "modmap.plots.module_dots",
+    "plot_module_heatmap": "modmap.plots.heatmap",
+    "plot_module_map": "modmap.plots.module_map",
+    "prepare_heatmap": "modmap.plots.heatmap",
+    "save_figure": "modmap.plots._base",
+}
+
+__all__ = list(_EXPORTS)
+
+lazy_exports(__name__, _EXPORTS)
+
+
+def __getattr__(name: str):
+    return load_export(__name__, name)

@@ -1,44 +1,47 @@
 """Per-gene rank tests at R parity, exact null distributions, module scores and "changed" modules.
 
 ``comparison_design`` lives in :mod:`modmap.design` and is re-exported here for the scripts.
+
+The names below load their submodule on first use (:mod:`modmap._lazy`): a job that only scores
+modules or collapses probes does not import numba (the rank kernels, :mod:`.ranks`) or scipy.
+Before any kernel module loads, :func:`modmap._numba_cache.ensure_writable_cache` makes sure
+numba has a writable cache directory (numba refuses to cache, and fails, without one).
 """
 
-from modmap.design import comparison_design
-from modmap.stats.calls import gene_calls
-from modmap.stats.changed import changed_modules, changed_threshold, core_signature, spot_values
-from modmap.stats.checks import looks_unlogged
-from modmap.stats.collapse import collapse_rows, probe_scores
-from modmap.stats.fdr import bh_qvalues, module_multiplicity
-from modmap.stats.foldchange import fold_changes, gtools_foldchange
-from modmap.stats.genes import gene_tests
-from modmap.stats.mannwhitney import mann_whitney
-from modmap.stats.ranks import rank_sums, signed_ranks
-from modmap.stats.scores import module_scores
-from modmap.stats.signedrank import signed_rank
-from modmap.stats.student import student
-from modmap.stats.welch import paired_t, welch
+from modmap._lazy import lazy_exports, load_export
+from modmap._numba_cache import ensure_writable_cache
 
-__all__ = [
-    "bh_qvalues",
-    "changed_modules",
-    "changed_threshold",
-    "collapse_rows",
-    "comparison_design",
-    "core_signature",
-    "fold_changes",
-    "gene_calls",
-    "gene_tests",
-    "gtools_foldchange",
-    "looks_unlogged",
-    "mann_whitney",
-    "module_multiplicity",
-    "module_scores",
-    "paired_t",
-    "probe_scores",
-    "rank_sums",
-    "signed_rank",
-    "signed_ranks",
-    "spot_values",
-    "student",
-    "welch",
-]
+ensure_writable_cache()
+
+_EXPORTS = {
+    "bh_qvalues": "modmap.stats.fdr",
+    "changed_modules": "modmap.stats.changed",
+    "changed_threshold": "modmap.stats.changed",
+    "collapse_rows": "modmap.stats.collapse",
+    "comparison_design": "modmap.design",
+    "core_signature": "modmap.stats.changed",
+    "fold_changes": "modmap.stats.foldchange",
+    "gene_calls": "modmap.stats.calls",
+    "gene_tests": "modmap.stats.genes",
+    "gtools_foldchange": "modmap.stats.foldchange",
+    "looks_unlogged": "modmap.stats.checks",
+    "mann_whitney": "modmap.stats.mannwhitney",
+    "module_multiplicity": "modmap.stats.fdr",
+    "module_scores": "modmap.stats.scores",
+    "paired_t": "modmap.stats.welch",
+    "probe_scores": "modmap.stats.collapse",
+    "rank_sums": "modmap.stats.ranks",
+    "signed_rank": "modmap.stats.signedrank",
+    "signed_ranks": "modmap.stats.ranks",
+    "spot_values": "modmap.stats.changed",
+    "student": "modmap.stats.student",
+    "welch": "modmap.stats.welch",
+}
+
+__all__ = list(_EXPORTS)
+
+lazy_exports(__name__, _EXPORTS)
+
+
+def __getattr__(name: str):
+    return load_export(__name__, name)

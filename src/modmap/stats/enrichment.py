@@ -26,16 +26,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
-from scipy.special import ndtr
-from scipy.stats import chi2, rankdata
 
 from modmap.errors import InputError
 from modmap.stats.fdr import bh_qvalues
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 __all__ = ["ENRICHMENT_COLUMNS", "enriched_modules", "module_enrichment", "rank_enrichment"]
 
@@ -79,6 +79,12 @@ def rank_enrichment(
         ``p_cerno``, ``u``, ``auc``, ``p_utest``. NaN for modules without a tested member (and
         ``auc``/``p_utest`` also when every tested gene is a member).
     """
+    # scipy is imported here, not at module level: module_dots reads the enrichment table
+    # through enriched_modules() and should not pay scipy.stats' import (issue 16).
+    from scipy import sparse
+    from scipy.special import ndtr
+    from scipy.stats import chi2, rankdata
+
     p = np.asarray(p_values, dtype=np.float64)
     tested = ~np.isnan(p)
     m = sparse.csr_matrix(members, dtype=np.float64)[:, np.flatnonzero(tested)]
@@ -142,6 +148,8 @@ def module_enrichment(
         ``ces``, ``p_cerno``, ``u``, ``p_utest`` as the module docstring; ``q_cerno`` and
         ``q_utest`` are BH over the comparison's modules with a p-value.
     """
+    from scipy import sparse  # see rank_enrichment: scipy only where a test runs
+
     missing = {"module_id", "title", "feature_id"} - set(membership.columns)
     if missing:
         raise InputError(

@@ -27,14 +27,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from modmap.design import select_samples
 from modmap.errors import InputError
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 __all__ = [
     "DISTANCE_COLUMNS",
@@ -186,6 +188,10 @@ def _membership_matrix(
             ", ".join(members.loc[absent, "feature_id"].head(5)),
         )
         members = members[~absent]
+    # scipy is imported here, not at module level: the workflow's parse (common.smk) imports
+    # this module for check_fingerprint_settings (issue 16).
+    from scipy import sparse
+
     used = pd.Index(pd.unique(members["feature_id"]))
     rows = pd.Index(order).get_indexer(members["module_id"])
     cols = used.get_indexer(members["feature_id"])
