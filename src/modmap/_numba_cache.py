@@ -24,7 +24,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["KERNEL_DIR", "default_writable", "ensure_writable_cache", "writable"]
+__all__ = [
+    "KERNEL_DIR",
+    "default_writable",
+    "ensure_writable_cache",
+    "workdir_fallback",
+    "writable",
+]
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +61,29 @@ def default_writable(*, kernel_dir: str | os.PathLike | None = None) -> bool:
     """
     in_tree = Path(kernel_dir or KERNEL_DIR) / "__pycache__"
     return writable(in_tree) or writable(_user_wide())
+
+
+def workdir_fallback(path: str | os.PathLike) -> str | None:
+    """Cache the kernels in ``path`` when ``NUMBA_CACHE_DIR`` is unset and numba has no place.
+
+    Called by the workflow (``common.smk``) before any job starts: with a read-only install and
+    home, every job of the run shares ``path`` (the working directory's ``.snakemake``).
+
+    Parameters
+    ----------
+    path
+        The directory to use, relative to the working directory or absolute.
+
+    Returns
+    -------
+    str or None
+        The absolute directory now in ``NUMBA_CACHE_DIR``, or ``None`` when nothing changed
+        (``NUMBA_CACHE_DIR`` set by the user, or numba's own places writable).
+    """
+    if "NUMBA_CACHE_DIR" in os.environ or default_writable():
+        return None
+    os.environ["NUMBA_CACHE_DIR"] = os.path.abspath(path)
+    return os.environ["NUMBA_CACHE_DIR"]
 
 
 def ensure_writable_cache(*, kernel_dir: str | os.PathLike | None = None) -> str | None:

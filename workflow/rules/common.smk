@@ -17,10 +17,9 @@ from snakemake.utils import validate
 # directory. Only when neither is writable (a read-only install and home) are they cached in the
 # working directory, which every job of a run shares. Decided before modmap.stats is imported
 # (modmap._numba_cache imports neither numba nor modmap.stats). Set NUMBA_CACHE_DIR to choose.
-from modmap._numba_cache import default_writable
+from modmap._numba_cache import workdir_fallback
 
-if "NUMBA_CACHE_DIR" not in os.environ and not default_writable():
-    os.environ["NUMBA_CACHE_DIR"] = os.path.abspath(".snakemake/numba-cache")
+workdir_fallback(".snakemake/numba-cache")
 
 from modmap import settings
 from modmap.design import (
