@@ -54,8 +54,10 @@ endif
 unlock: $(STAMP)
 	$(BIN)/snakemake --profile profiles/default --configfile $(CONFIG) --unlock
 
+# tests/slurm first: its two live-scheduler tests mostly wait for status polls, so one worker starts
+# them while the other works through the rest (pytest collects each file once).
 test: lint
-	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) tests/slurm tests
 ifeq ($(HAVE_PYTHON_MIN),)
 	@echo "make test: $(PYTHON_MIN) not found; skipping the minimum-versions suite (make test-min)"
 else
