@@ -273,20 +273,17 @@ def _assert_same_table(a: Path, b: Path) -> None:
         )
 
 
-def test_pipeline_on_slurm_equals_local(slurm_cluster, tmp_path, request):
-    """The toy pipeline through the SLURM executor gives the same tables as a local run.
-
-    The local run is the session's ``toy_run`` (tests/conftest.py: the whole toy pipeline with the
-    default profile and 2 cores), which the other end-to-end tests share; it is built, or waited
-    for, while the SLURM run is under way.
-    """
+def test_pipeline_on_slurm_equals_local(slurm_cluster, tmp_path):
+    """The toy pipeline through the SLURM executor gives the same tables as a local run."""
     if not (REPO / "Snakefile").exists():
         pytest.fail(f"no Snakefile in {REPO}: the pipeline test needs the workflow")
-    cluster = tmp_path / "slurm"
-    shutil.copytree(REPO, cluster, ignore=_IGNORE, symlinks=True)
+    local, cluster = tmp_path / "local", tmp_path / "slurm"
+    for d in (local, cluster):
+        shutil.copytree(REPO, d, ignore=_IGNORE, symlinks=True)
     env = dict(os.environ)
 
     toy = ["--configfile", "config/config.yaml"]  # the workflow has no default config
+    local_cmd = [*SNAKEMAKE, "--profile", "profiles/default", "--cores", "2", *toy]
     # One thread per comparison on the 2-CPU test node, so that two comparisons run side by side
     # (the local run uses the rules' 2 threads: the tables must not depend on it).
     slurm_cmd = [
@@ -301,13 +298,13 @@ def test_pipeline_on_slurm_equals_local(slurm_cluster, tmp_path, request):
         "gene_tests=1",
     ]
     # Both at once: the SLURM run mostly waits for status polls.
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        local_run = pool.submit(_run, local_cmd, cwd=local, timeout=PIPELINE_TIMEOUT_S, env=env)
         slurm_run = pool.submit(_run, slurm_cmd, cwd=cluster, timeout=PIPELINE_TIMEOUT_S, env=env)
-        try:
-            local = request.getfixturevalue("toy_run")
-        finally:
-            rc, out_slurm, secs_slurm = slurm_run.result()
-    print(f"toy pipeline: SLURM {secs_slurm:.1f} s")
+        rc_local, out_local, secs_local = local_run.result()
+        rc, out_slurm, secs_slurm = slurm_run.result()
+    assert rc_local == 0, f"local run failed:\n{out_local[-8000:]}"
+    print(f"toy pipeline: local {secs_local:.1f} s, SLURM {secs_slurm:.1f} s")
     assert rc == 0, f"SLURM run failed:\n{out_slurm[-8000:]}"
     # the jobs really went through the scheduler: one SLURM job per comparison of the config
     comparisons = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["comparisons"]
