@@ -39,6 +39,10 @@ class _LazyPackage(types.ModuleType):
             return
         super().__setattr__(name, value)
 
+    def __getattr__(self, name: str) -> Any:
+        # only called for names not yet in the module's namespace (PEP 562 semantics)
+        return load_export(self.__name__, name)
+
     def __dir__(self) -> list[str]:
         return sorted({*self.__dict__, *self.__dict__.get("_lazy_exports", {})})
 
@@ -46,9 +50,8 @@ class _LazyPackage(types.ModuleType):
 def lazy_exports(package: str, exports: Mapping[str, str]) -> None:
     """Make the names of ``exports`` (name -> submodule) load on first access of ``package``.
 
-    Call it from the package's ``__init__`` with ``__name__``; the package also defines
-    ``def __getattr__(name): return load_export(__name__, name)`` (PEP 562), which is what the
-    linters recognise.
+    Call it from the package's ``__init__`` with ``__name__``: the package's module then answers
+    an unknown attribute through :func:`load_export` (the module class's ``__getattr__``).
     """
     module = sys.modules[package]
     module.__class__ = _LazyPackage

@@ -13,7 +13,7 @@ The names below load their submodule on first use (:mod:`modmap._lazy`): reading
 table and deriving responders (parse time, rule validate) does not import scipy.
 """
 
-from modmap._lazy import lazy_exports, load_export
+from modmap._lazy import lazy_exports
 
 _EXPORTS = {
     "DEFINITIONS": "modmap.clinical.definitions",
@@ -39,7 +39,3 @@ _EXPORTS = {
 __all__ = list(_EXPORTS)
 
 lazy_exports(__name__, _EXPORTS)
-
-
-def __getattr__(name: str):
-    return load_export(__name__, name)

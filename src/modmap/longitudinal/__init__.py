@@ -13,7 +13,7 @@ The names below load their submodule on first use (:mod:`modmap._lazy`): a job i
 analysis it runs (numba and scipy only where a test needs them).
 """
 
-from modmap._lazy import lazy_exports, load_export
+from modmap._lazy import lazy_exports
 
 _EXPORTS = {
     "analyte_analysis": "modmap.longitudinal.analytes",
@@ -43,7 +43,3 @@ _EXPORTS = {
 __all__ = list(_EXPORTS)
 
 lazy_exports(__name__, _EXPORTS)
-
-
-def __getattr__(name: str):
-    return load_export(__name__, name)

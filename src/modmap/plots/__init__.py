@@ -10,7 +10,7 @@ The names below load their submodule on first use (:mod:`modmap._lazy`): matplot
 are imported by the figure jobs only, not by a job that writes an HTML table (:mod:`.tables`).
 """
 
-from modmap._lazy import lazy_exports, load_export
+from modmap._lazy import lazy_exports
 
 _EXPORTS = {
     "grid_layout": "modmap.plots.layout",
@@ -26,7 +26,3 @@ _EXPORTS = {
 __all__ = list(_EXPORTS)
 
 lazy_exports(__name__, _EXPORTS)
-
-
-def __getattr__(name: str):
-    return load_export(__name__, name)

@@ -8,7 +8,7 @@ Before any kernel module loads, :func:`modmap._numba_cache.ensure_writable_cache
 numba has a writable cache directory (numba refuses to cache, and fails, without one).
 """
 
-from modmap._lazy import lazy_exports, load_export
+from modmap._lazy import lazy_exports
 from modmap._numba_cache import ensure_writable_cache
 
 ensure_writable_cache()
@@ -41,7 +41,3 @@ _EXPORTS = {
 __all__ = list(_EXPORTS)
 
 lazy_exports(__name__, _EXPORTS)
-
-
-def __getattr__(name: str):
-    return load_export(__name__, name)
