@@ -29,14 +29,13 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/enrichment.smk"
 include: "workflow/rules/samples.smk"
 include: "workflow/rules/longitudinal.smk"
+# The report's HTML tables, one job (after every stage: its inputs are their tables).
+include: "workflow/rules/report.smk"
 
 
 # Tiny jobs that are not worth a cluster submission.
 localrules:
     all,
-    report_table,
-    report_bridge_summary,
-    report_enrichment,
 
 
 rule all:

@@ -320,6 +320,14 @@ CASES = [
         target="results/modules/scores.tsv",
     ),
     _damaged(
+        "report-table-cut-in-half",
+        _cut_in_half,
+        "results/transcripts/counts.tsv",
+        ("results/transcripts/counts.tsv", "does not match its manifest"),
+        rule="report_tables",  # one job renders every page: it names the one table that is bad
+        target="results/report/transcript_counts.html",
+    ),
+    _damaged(
         "parquet-cache-truncated",
         _cut_in_half,
         "results/validated/expression.parquet",

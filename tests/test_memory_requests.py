@@ -39,12 +39,11 @@ def test_every_toy_job_is_benchmarked_and_asks_for_at_least_its_peak(toy_run) ->
     assert {
         "clinical_response",
         "clinical_tables",
-        "report_clinical_table1",
         "sample_fingerprints",
         "fingerprint_plot",
         "distance_plot",
         "module_enrichment",
-        "report_enrichment",
+        "report_tables",
         "signature",
         "analyte_tests",
         "lab_figure",

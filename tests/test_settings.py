@@ -81,7 +81,7 @@ def test_every_rule_dict_binds_to_the_library_call_of_its_script(config):
         "module_dots",
         "heatmap",
         "module_enrichment",
-        "report_enrichment",
+        "report_tables",
         "sample_fingerprints",
         "fingerprint_plot",
         "distance_plot",
@@ -99,7 +99,10 @@ def test_every_rule_dict_binds_to_the_library_call_of_its_script(config):
         {"test": params["module_dots"][ring[0]], "alpha": params["module_dots"][ring[1]]},
     )
     _accepts(module_enrichment, params["module_enrichment"], popped={"comparisons"})
-    _accepts(table_html, params["report_enrichment"])
+    # scripts/report_table.py: table_html(table, title=, significant=) per table
+    for name, table in params["report_tables"].items():
+        _accepts(table_html, table, popped={"display", "caption"})
+        assert table["display"] in ("plain", "clinical"), name
     _accepts(per_sample_tables, params["sample_fingerprints"])
     _accepts(fingerprint_figure, params["fingerprint_plot"])
     _accepts(distance_figure, params["distance_plot"])

@@ -24,6 +24,7 @@ from modmap.clinical.settings import clinical_rule_params
 from modmap.design import show_values
 from modmap.errors import InputError
 from modmap.longitudinal.options import check_longitudinal, longitudinal_params
+from modmap.report_tables import report_table_params
 
 __all__ = [
     "REQUIRED_KEYS",
@@ -216,7 +217,8 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
     dict
         One entry per rule that takes options: ``validate``, ``bridge``, ``gene_tests``,
         ``module_scores``, ``module_map``, ``module_dots``, ``heatmap``, ``module_enrichment``,
-        ``report_enrichment``, ``sample_fingerprints``, ``fingerprint_plot``, ``distance_plot``
+        ``report_tables`` (:func:`modmap.report_tables.report_table_params`: one entry per HTML
+        table of the report), ``sample_fingerprints``, ``fingerprint_plot``, ``distance_plot``
         (the last three used only when ``fingerprints.reference`` is set), and with a clinical
         section ``clinical_response``, ``clinical_responders``, ``clinical_tables``
         (:func:`modmap.clinical.settings.clinical_rule_params`), and the rules of the
@@ -301,10 +303,8 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
             "threshold_on": stats["threshold_on"],
         },
         "module_enrichment": {"comparisons": names},
-        "report_enrichment": {
-            "title": "Module rank enrichment (tmod CERNO and U tests, genes ranked by p-value)",
-            "significant": True,
-        },
+        # every HTML table of the report, rendered by one job (modmap.report_tables)
+        "report_tables": report_table_params(config, labels=labels),
         "sample_fingerprints": {
             "reference": fing["reference"],
             "scale": fing["scale"],

@@ -306,10 +306,8 @@ def all_targets():
         *rules.module_map.output,
         *rules.module_dots.output,
         *expand(rules.heatmap.output, module=HEATMAP_MODULES),
-        *rules.report_table.output,
-        *rules.report_bridge_summary.output,
         *rules.module_enrichment.output,
-        *rules.report_enrichment.output,
+        *rules.report_tables.output,
         *fingerprint_targets(),
         *clinical_targets(),
         *longitudinal_targets(config),
@@ -320,13 +318,7 @@ def clinical_targets():
     """Outputs of the clinical stage (none without a clinical section in the config)."""
     if not CLINICAL:
         return []
-    tables = [*rules.clinical_tables.output, *rules.report_clinical_table1.output]
-    tables += rules.report_clinical_table2.output
-    if CLINICAL["adverse_events"]:
-        tables += rules.report_clinical_table3.output
+    tables = [*rules.clinical_tables.output]
     if RESPONDER:
-        tables += [
-            *rules.clinical_responders.output,
-            *rules.report_clinical_responders.output,
-        ]
+        tables += rules.clinical_responders.output
     return [*rules.clinical_response.output, *tables]

@@ -1,6 +1,6 @@
 # Module rank enrichment per comparison (tmod's CERNO and U tests; docs/statistics.md).
-# Needs from common.smk: PARAMS, COMPARISONS, figure_report, mem_mb_reads, runtime_scaled.
-# The report caption (workflow/report/enrichment.rst) reads the config.
+# Needs from common.smk: PARAMS, COMPARISONS, mem_mb_reads, runtime_scaled.
+# The table's HTML page for the report: rule report_tables (report.smk).
 
 
 rule module_enrichment:
@@ -25,21 +25,3 @@ rule module_enrichment:
         run=PARAMS["module_enrichment"],
     script:
         "../../scripts/module_enrichment.py"
-
-
-use rule report_table as report_enrichment with:
-    input:
-        rules.module_enrichment.output.table,
-    output:
-        figure_report(
-            "results/report/module_enrichment.html",
-            "enrichment.rst",
-            "7. Module enrichment",
-            table="module enrichment",
-        ),
-    log:
-        "results/logs/report/module_enrichment.log",
-    benchmark:
-        "results/benchmarks/report_enrichment.tsv"
-    params:
-        run=PARAMS["report_enrichment"],

@@ -1,4 +1,4 @@
-# Figures and report tables: module map, module x comparison dots, module heatmaps.
+# Figures: module map, module x comparison dots, module heatmaps (the report's tables: report.smk).
 # Needs from common.smk: PARAMS, HEATMAP_MODULES, HEATMAP_COMPARISONS, figure_report,
 # HEATMAP_SAMPLES, HEATMAP_LAYOUT, mem_mb_reads, runtime_scaled, dots_enrichment.
 # The report captions (workflow/report/*.rst) read params.run and the config: keep their names.
@@ -141,52 +141,3 @@ rule heatmap:
         layout=HEATMAP_LAYOUT,
     script:
         "../../scripts/heatmap.py"
-
-
-rule report_table:
-    input:
-        rules.module_scores.output.scores,
-    output:
-        figure_report(
-            "results/report/module_scores.html",
-            "scores.rst",
-            "3. Tables",
-            table="module scores",
-        ),
-    log:
-        "results/logs/report/module_scores.log",
-    benchmark:
-        "results/benchmarks/report_table/module_scores.tsv"
-    conda:
-        "../envs/modmap.yaml"
-    threads: 1
-    resources:
-        mem_mb=mem_mb_reads(mb_per_text_mb=10),
-        runtime=runtime_scaled(5, 10),
-    params:
-        run={
-            "title": (
-                f"Module scores (% of {config['statistics']['percent_of']} genes changed, "
-                "per comparison)"
-            )
-        },
-    script:
-        "../../scripts/report_table.py"
-
-
-use rule report_table as report_bridge_summary with:
-    input:
-        rules.bridge.output.summary,
-    output:
-        figure_report(
-            "results/report/bridge_summary.html",
-            "bridge_summary.rst",
-            "3. Tables",
-            table="bridge summary",
-        ),
-    log:
-        "results/logs/report/bridge_summary.log",
-    benchmark:
-        "results/benchmarks/report_table/bridge_summary.tsv"
-    params:
-        run={"title": "Bridge summary: source features by translation status"},

@@ -5,7 +5,8 @@
 # PARAMS, their cross-key checks in modmap.settings.check_config).
 # Needs from common.smk: PARAMS, SAMPLES, WHOLE_MATRIX_BYTES_PER_VALUE, figure_report,
 # mem_mb_reads, runtime_scaled.
-# The report captions (workflow/report/longitudinal_*.rst) read params.run and the params below.
+# The report captions (workflow/report/longitudinal_*.rst) read params.run and the params below;
+# the sections' tables are put in the report by rule report_tables (report.smk).
 
 from modmap.longitudinal.options import (
     names_pattern,
@@ -90,28 +91,6 @@ if SIGNATURE is not None:
         script:
             "../../scripts/signature_figure.py"
 
-    use rule report_table as report_signature_counts with:
-        input:
-            rules.signature.output.counts,
-        output:
-            figure_report(
-                "results/report/signature_counts.html",
-                "longitudinal_signature_counts.rst",
-                LONGITUDINAL,
-                "1. Signature normalisation",
-                table="signature counts",
-            ),
-        log:
-            "results/logs/report/signature_counts.log",
-        benchmark:
-            "results/benchmarks/report_signature_counts.tsv"
-        params:
-            run={
-                "title": "Core signature in the followed comparisons (counts per status)"
-            },
-            signature=PARAMS["signature"],
-            rst_labels=RST_LABELS,
-
 
 if ANALYTES is not None:
 
@@ -191,28 +170,6 @@ if ANALYTES is not None:
         script:
             "../../scripts/analyte_figure.py"
 
-    use rule report_table as report_analyte_tests with:
-        input:
-            rules.analyte_tests.output.tests,
-        output:
-            figure_report(
-                "results/report/analyte_tests.html",
-                "longitudinal_analyte_tests.rst",
-                LONGITUDINAL,
-                "2. Paired analyte and gene tests",
-                table="paired tests",
-            ),
-        log:
-            "results/logs/report/analyte_tests.log",
-        benchmark:
-            "results/benchmarks/report_analyte_tests.tsv"
-        params:
-            run={"title": "Paired tests within subjects (analytes and genes)"},
-            test=ANALYTES["test"],
-            baseline=rst_text(ANALYTES["baseline"]),
-            visit=rst_text(ANALYTES["visit"]),
-            group_by=rst_text(ANALYTES["group_by"] or "all subjects"),
-
 
 if LABS is not None:
 
@@ -277,28 +234,6 @@ if LABS is not None:
         script:
             "../../scripts/lab_figure.py"
 
-    use rule report_table as report_lab_summary with:
-        input:
-            rules.labs.output.summary,
-        output:
-            figure_report(
-                "results/report/lab_summary.html",
-                "longitudinal_lab_summary.rst",
-                LONGITUDINAL,
-                "3. Lab endpoints",
-                table="lab endpoints",
-            ),
-        log:
-            "results/logs/report/lab_summary.log",
-        benchmark:
-            "results/benchmarks/report_lab_summary.tsv"
-        params:
-            run={
-                "title": "Lab endpoints: median (IQR) per visit and group, signed-rank vs baseline"
-            },
-            baseline=rst_text(LABS["baseline"]),
-            group_by=rst_text(LABS["group_by"] or "all subjects"),
-
 
 if SURVIVAL is not None:
 
@@ -360,24 +295,6 @@ if SURVIVAL is not None:
         script:
             "../../scripts/kaplan_meier_figure.py"
 
-    use rule report_table as report_time_to_flare with:
-        input:
-            rules.kaplan_meier.output.median,
-        output:
-            figure_report(
-                "results/report/time_to_flare.html",
-                "longitudinal_km_median.rst",
-                LONGITUDINAL,
-                "4. Time to flare",
-                table="median time to flare",
-            ),
-        log:
-            "results/logs/report/time_to_flare.log",
-        benchmark:
-            "results/benchmarks/report_time_to_flare.tsv"
-        params:
-            run={"title": "Time from withdrawal to flare (Kaplan-Meier median)"},
-
 
 if TRANSCRIPTS is not None:
 
@@ -409,41 +326,3 @@ if TRANSCRIPTS is not None:
             run=PARAMS["transcripts"],
         script:
             "../../scripts/transcripts.py"
-
-    use rule report_table as report_transcript_counts with:
-        input:
-            rules.transcripts.output.counts,
-        output:
-            figure_report(
-                "results/report/transcript_counts.html",
-                "longitudinal_transcript_counts.rst",
-                LONGITUDINAL,
-                "5. Transcripts",
-                table="transcripts per comparison",
-            ),
-        log:
-            "results/logs/report/transcript_counts.log",
-        benchmark:
-            "results/benchmarks/report_transcript_counts.tsv"
-        params:
-            run={"title": "Transcripts changed per comparison"},
-
-    use rule report_table as report_transcript_sets with:
-        input:
-            rules.transcripts.output.sets,
-        output:
-            figure_report(
-                "results/report/transcript_sets.html",
-                "longitudinal_transcript_sets.rst",
-                LONGITUDINAL,
-                "5. Transcripts",
-                table="transcript sets",
-            ),
-        log:
-            "results/logs/report/transcript_sets.log",
-        benchmark:
-            "results/benchmarks/report_transcript_sets.tsv"
-        params:
-            run={
-                "title": "Transcript sets (changed in every 'in' comparison, in no 'not_in' one)"
-            },
