@@ -285,7 +285,10 @@ def test_pipeline_on_slurm_equals_local(slurm_cluster, tmp_path):
     toy = ["--configfile", "config/config.yaml"]  # the workflow has no default config
     local_cmd = [*SNAKEMAKE, "--profile", "profiles/default", "--cores", "2", *toy]
     # One thread per comparison on the 2-CPU test node, so that two comparisons run side by side
-    # (the local run uses the rules' 2 threads: the tables must not depend on it).
+    # (the local run uses the rules' 2 threads: the tables must not depend on it). --jobs 50 (the
+    # profile's value) queues every ready job at once: SLURM starts a pending job the moment a
+    # CPU frees up, while Snakemake only learns that a job ended at its next status poll (the
+    # plugin adds 10 s to the interval after each poll that finds nothing finished).
     slurm_cmd = [
         *SNAKEMAKE,
         "--profile",
@@ -293,7 +296,7 @@ def test_pipeline_on_slurm_equals_local(slurm_cluster, tmp_path):
         *toy,
         *CLUSTER_OPTIONS,
         "--jobs",
-        "4",
+        "50",
         "--set-threads",
         "gene_tests=1",
     ]
