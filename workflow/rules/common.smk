@@ -305,7 +305,7 @@ def all_targets():
         *rules.module_scores.output,
         *rules.module_map.output,
         *rules.module_dots.output,
-        *expand(rules.heatmap.output, module=HEATMAP_MODULES),
+        *(rules.heatmap.output if HEATMAP_MODULES else []),
         *rules.module_enrichment.output,
         *rules.report_tables.output,
         *fingerprint_targets(),
