@@ -93,7 +93,7 @@ rule heatmap:
         comparisons=rules.validate.output.comparisons,
         membership=rules.bridge.output.membership,
         annotation=rules.bridge.output.annotation,
-        genes=expand(rules.gene_tests.output.table, comparison=HEATMAP_COMPARISONS),
+        genes=expand(GENE_TABLE, comparison=HEATMAP_COMPARISONS),
         # Only with bridge.collapse: mean (the averaged probe rows are built on reading).
         collapsed=(
             rules.bridge.output.collapsed
