@@ -1,7 +1,7 @@
 """Adapter for the gene_tests rules: per-gene tests of a batch of comparisons, one job.
 
-Writes results/genes/{name}.tsv for every comparison of ``params.comparisons`` (the outputs, in
-that order). The union of the comparisons' samples is read from the cache once.
+Writes results/genes/{name}.tsv for every comparison of ``params.run["comparisons"]`` (the
+outputs, in that order). The union of the comparisons' samples is read from the cache once.
 """
 
 import logging
@@ -31,7 +31,8 @@ def batch_columns(designs) -> list[str]:
 
 def main(smk) -> None:
     log_to_file(smk.log[0])
-    names = list(smk.params.comparisons)
+    run = dict(smk.params.run)
+    names = list(run.pop("comparisons"))
     tables = list(smk.output.tables)
     if len(names) != len(tables):
         raise ValueError(f"{len(names)} comparisons for {len(tables)} output tables")
@@ -54,7 +55,7 @@ def main(smk) -> None:
             comparison=name,
             threads=smk.threads,
             fdr_members=members,
-            **smk.params.run,
+            **run,
         )
     # Tables only once every comparison is computed: a failing one leaves none written.
     for path, table in results.items():

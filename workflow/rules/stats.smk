@@ -34,7 +34,7 @@ for _batch, _names in GENE_TEST_BATCHES.items():
                 else []
             ),
         output:
-            # one table per comparison, in the order of params.comparisons
+            # one table per comparison, in the order of params.run's comparisons
             tables=expand(GENE_TABLE, comparison=_names),
         log:
             f"results/logs/gene_tests/{_batch}.log",
@@ -49,8 +49,8 @@ for _batch, _names in GENE_TEST_BATCHES.items():
             mem_mb=mem_mb_reads(samples=batch_samples(_names), bytes_per_value=28),
             runtime=runtime_scaled(10, 20),
         params:
-            run=PARAMS["gene_tests"],
-            comparisons=_names,
+            # the batch's comparisons, in the order of output.tables (popped by the script)
+            run={**PARAMS["gene_tests"], "comparisons": _names},
         script:
             "../../scripts/gene_tests.py"
 
