@@ -7,7 +7,7 @@
 
 import re
 
-from modmap.io import ROW_GROUP_ROWS
+from modmap.io import row_group_rows
 
 
 rule module_map:
@@ -127,12 +127,13 @@ rule heatmap:
         "../envs/modmap.yaml"
     threads: 1
     resources:
-        # the module's rows only (filtered one row group at a time) and the shown gene tables
+        # the module's rows only (filtered one row group of the cache at a time, its rows sized
+        # by the sheet's samples) and the shown gene tables
         mem_mb=mem_mb_reads(
             mb_per_text_mb=5,
             samples=lambda wildcards: HEATMAP_SAMPLES,
             bytes_per_value=30,
-            max_rows=2 * ROW_GROUP_ROWS,
+            max_rows=2 * row_group_rows(len(SAMPLES)),
         ),
         runtime=runtime_scaled(10, 30),
     params:
