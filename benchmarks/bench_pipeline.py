@@ -202,6 +202,8 @@ def run_workflow(workdir: Path, *, cores: int, report: bool) -> dict:
         "--cores",
         str(cores),
         "--nolock",
+        "--scheduler",  # as profiles/default (make run) sets it
+        "greedy",
         "--configfile",
         str(workdir / "config.yaml"),
     ]

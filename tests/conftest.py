@@ -41,7 +41,18 @@ def run_snakemake(
         # last: the option takes several values and would swallow a target that followed it
         args = (*args, "--configfile", "config/config.yaml")
     proc = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", "--nolock", *args],
+        # --scheduler greedy: as profiles/default (make run) sets it
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--cores",
+            "2",
+            "--nolock",
+            "--scheduler",
+            "greedy",
+            *args,
+        ],
         cwd=workdir,
         capture_output=True,
         text=True,
