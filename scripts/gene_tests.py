@@ -4,33 +4,15 @@ Writes results/genes/{name}.tsv for every comparison of ``params.run["comparison
 outputs, in that order). The union of the comparisons' samples is read from the cache once.
 """
 
-import logging
-
+from modmap.batches import batch_columns
 from modmap.design import comparison_design
 from modmap.io import read_expression, read_tsv, write_tsv
 from modmap.logs import log_to_file, run_job
 from modmap.stats import collapse_rows, gene_tests, module_multiplicity
 
-log = logging.getLogger(__name__)
-
-
-def batch_columns(designs) -> list[str]:
-    """Samples to read for ``designs`` (one per comparison): each comparison's cases, then its
-    controls (each in design order), a sample read once where comparisons share it.
-
-    One comparison reads two contiguous column blocks of the column-major frame; comparisons
-    sharing their controls read them once. The column order does not change any result: each
-    comparison gathers its groups in design order.
-    """
-    order = []
-    for design in designs:
-        by_role = design.sort_values("role", kind="stable")  # "case" < "control"
-        order.extend(by_role["sample_id"])
-    return list(dict.fromkeys(order))
-
 
 def main(smk) -> None:
-    log_to_file(smk.log[0])
+    log = log_to_file(smk.log[0])
     run = dict(smk.params.run)
     names = list(run.pop("comparisons"))
     tables = list(smk.output.tables)

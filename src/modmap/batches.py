@@ -8,9 +8,13 @@ the comparisons can still be spread over several jobs (docs/statistics.md, "Jobs
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-__all__ = ["ONE_BATCH", "comparison_batches", "batch_rule_name"]
+if TYPE_CHECKING:  # pragma: no cover - annotations only
+    import pandas as pd
+
+__all__ = ["ONE_BATCH", "batch_columns", "batch_rule_name", "comparison_batches"]
 
 #: Label of the batch when every comparison runs in one job (the default).
 ONE_BATCH = "all"
@@ -58,3 +62,29 @@ def comparison_batches(names: Sequence[str], *, jobs: int) -> dict[str, list[str
 def batch_rule_name(label: str) -> str:
     """Rule name of a gene_tests batch: ``gene_tests`` alone, else ``gene_tests_<label>``."""
     return "gene_tests" if label == ONE_BATCH else f"gene_tests_{label}"
+
+
+def batch_columns(designs: Iterable[pd.DataFrame]) -> list[str]:
+    """Samples a gene_tests job reads for ``designs`` (one per comparison), in reading order.
+
+    Each comparison's cases, then its controls (each in design order), in comparison order; a
+    sample already listed (controls shared by several comparisons) is not repeated. One
+    comparison is then two contiguous column blocks of the column-major matrix. The order
+    changes no result: each comparison gathers its groups, in design order, by sample ID.
+
+    Parameters
+    ----------
+    designs
+        Rows of the comparisons table per comparison (:func:`modmap.design.comparison_design`),
+        with columns ``sample_id`` and ``role`` (``case`` / ``control``).
+
+    Returns
+    -------
+    list of str
+        Distinct sample IDs.
+    """
+    order: list[str] = []
+    for design in designs:
+        by_role = design.sort_values("role", kind="stable")  # "case" < "control"
+        order.extend(by_role["sample_id"])
+    return list(dict.fromkeys(order))
