@@ -47,7 +47,8 @@ for _batch, _names in GENE_TEST_BATCHES.items():
             # The union of the batch's samples is read once (8 bytes per value); the paired and
             # t-tests copy a comparison's groups again (up to ~28 bytes per value at peak).
             mem_mb=mem_mb_reads(samples=batch_samples(_names), bytes_per_value=28),
-            runtime=runtime_scaled(10, 20),
+            # minutes per GB of input, for each comparison of the batch
+            runtime=runtime_scaled(10, 20 * len(_names)),
         params:
             # the batch's comparisons, in the order of output.tables (popped by the script)
             run={**PARAMS["gene_tests"], "comparisons": _names},
