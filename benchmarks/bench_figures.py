@@ -9,13 +9,14 @@ Each figure job runs its real adapter (``scripts/heatmap.py``, ``scripts/module_
 ``scripts/module_dots.py``: ``main(smk)``) in a fresh Python process, as Snakemake runs it, on
 inputs written here the way the workflow writes them:
 
-- heatmaps: a parquet expression cache (``modmap.io.write_expression``, row groups of
-  ``ROW_GROUP_ROWS``) of ``--features`` features (BloodGen3 gene symbols in module order, then
+- heatmaps: a parquet expression cache (``modmap.io.write_expression``, row groups sized by
+  ``row_group_rows``) of ``--features`` features (BloodGen3 gene symbols in module order, then
   filler IDs) x ``--samples`` samples, log2 values; half the samples healthy, the other half
   patients split evenly between 2 comparisons, plus a third comparison (``all``: every patient
   against the healthy) that overlaps both, as the default ``heatmaps.comparisons: null`` shows
   it; one heatmap per module of ``--modules`` (default M10.1, the interferon module A28.1 of
-  BloodGen3, and M16.2, 161 genes), gene tables with uniform p-values;
+  BloodGen3, and M16.2, 161 genes), all drawn by one job as rule ``heatmap`` does, gene tables
+  with uniform p-values;
 - module map and dot matrix: BloodGen3 (382 modules, ``position`` layout) with random scores for
   each of ``--comparisons`` comparisons.
 
@@ -109,26 +110,28 @@ def heatmap_inputs(root: Path, *, features: int, samples: int, modules: list[str
         "max_columns": 200,
         "threshold_on": "p_value",
     }
-    jobs = []
-    for module in modules:
-        out = root / "figures"
-        jobs.append(
-            {
-                "script": "heatmap",
-                "input": {
-                    "expression": str(root / "expression.parquet"),
-                    "samples": str(root / "samples.tsv"),
-                    "comparisons": str(root / "comparisons.tsv"),
-                    "membership": str(root / "membership.tsv"),
-                    "annotation": str(root / "annotation.tsv"),
-                    "genes": genes,
-                },
-                "output": [str(out / f"heatmap_{module}.{x}") for x in ("pdf", "png")],
-                "params": {"run": run},
-                "wildcards": {"module": module},
-                "log": [str(root / "logs" / f"heatmap_{module}.log")],
-            }
-        )
+    out = root / "figures"
+    # one job draws every module (rule heatmap, scripts/heatmap.py)
+    jobs = [
+        {
+            "script": "heatmap",
+            "input": {
+                "expression": str(root / "expression.parquet"),
+                "samples": str(root / "samples.tsv"),
+                "comparisons": str(root / "comparisons.tsv"),
+                "membership": str(root / "membership.tsv"),
+                "annotation": str(root / "annotation.tsv"),
+                "genes": genes,
+            },
+            "output": {
+                x: [str(out / f"heatmap_{module}.{x}") for module in modules]
+                for x in ("pdf", "png")
+            },
+            "params": {"run": run, "modules": list(modules)},
+            "wildcards": {},
+            "log": [str(root / "logs" / "heatmap.log")],
+        }
+    ]
     return {"jobs": jobs}
 
 
@@ -190,7 +193,7 @@ def map_inputs(root: Path, *, comparisons: int) -> dict:
             {
                 "script": "module_map",
                 "input": inputs,
-                "output": [str(out / f"module_map.{x}") for x in ("pdf", "png", "svg")],
+                "output": {x: str(out / f"module_map.{x}") for x in ("pdf", "png", "svg")},
                 "params": {"run": {**figure, "core_comparisons": names[:2]}},
                 "wildcards": {},
                 "log": [str(root / "logs" / "module_map.log")],
@@ -198,7 +201,7 @@ def map_inputs(root: Path, *, comparisons: int) -> dict:
             {
                 "script": "module_dots",
                 "input": inputs,
-                "output": [str(out / f"module_dots.{x}") for x in ("pdf", "png")],
+                "output": {x: str(out / f"module_dots.{x}") for x in ("pdf", "png")},
                 "params": {
                     "run": {
                         **figure,
@@ -227,16 +230,28 @@ class _Fields(dict):
         return iter(self.values())
 
 
+def _paths(output: dict) -> list[str]:
+    """Every path of a job's named outputs (a name holds one path or a list of paths)."""
+    return [p for v in output.values() for p in ([v] if isinstance(v, str) else v)]
+
+
+class _Outputs(_Fields):
+    """Snakemake's output list: named entries (a path or a list of paths), iterated flat."""
+
+    def __iter__(self):
+        return iter(_paths(self))
+
+
 def run_job(spec: dict) -> None:
     """Child process: run one adapter's ``main(smk)`` on ``spec`` (the job's smk fields)."""
     import importlib.util
     from types import SimpleNamespace
 
-    for path in [*spec["output"], *spec["log"]]:
+    for path in [*_paths(spec["output"]), *spec["log"]]:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     smk = SimpleNamespace(
         input=_Fields(spec["input"]),
-        output=_Fields({f"out{i}": p for i, p in enumerate(spec["output"])}),
+        output=_Outputs(spec["output"]),
         params=_Fields(spec["params"]),
         wildcards=_Fields(spec["wildcards"]),
         log=spec["log"],
@@ -259,7 +274,7 @@ def run_job(spec: dict) -> None:
 
 def measure(spec: dict) -> dict:
     """Run one job in a fresh interpreter; wall, CPU and peak RSS of the process, output sizes."""
-    for path in spec["output"]:
+    for path in _paths(spec["output"]):
         Path(path).unlink(missing_ok=True)
     env = {**os.environ, "PYTHONWARNINGS": "ignore", "MPLBACKEND": "Agg"}
     t0 = time.perf_counter()
@@ -277,7 +292,7 @@ def measure(spec: dict) -> dict:
     if status != 0:
         raise RuntimeError(f"{spec['script']} failed:\n{err[-4000:]}")
     outputs = {}
-    for path in spec["output"]:
+    for path in _paths(spec["output"]):
         p = Path(path)
         entry = {"mb": round(p.stat().st_size / 1e6, 3)}
         if p.suffix == ".png":
@@ -307,7 +322,7 @@ def bench(jobs: list[dict], repeats: int) -> list[dict]:
     results = []
     for spec in jobs:
         runs = [measure(spec) for _ in range(repeats)]
-        label = spec["script"] + (f" {spec['wildcards']['module']}" if spec["wildcards"] else "")
+        label = " ".join([spec["script"], *spec["params"].get("modules", [])])
         results.append({"job": label, **_best(runs)})
     return results
 

@@ -19,7 +19,7 @@ def main(smk) -> None:
         enriched = enriched_modules(table, test=test, alpha=alpha)
         label = f"{'CERNO' if test == 'cerno' else 'U test'} q < {alpha:g}"
     fig = plot_module_dots(scores, annotation, enriched=enriched, enriched_label=label, **run)
-    save_figure(fig, *smk.output)
+    save_figure(fig, *smk.output, layout_once=True)
     log.info("module dot matrix: %d comparisons", len(smk.params.run["comparisons"]))
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from modmap.errors import InputError
 from modmap.io import manifest_path, write_tsv
-from modmap.logs import log_to_file, run_job
+from modmap.logs import log_to_file, naming, run_job
 
 
 def _job(tmp_path: Path, outputs=()) -> SimpleNamespace:
@@ -86,3 +86,31 @@ def test_success_writes_nothing_extra(tmp_path, capsys):
     run_job(lambda s: log_to_file(s.log[0]).info("fine"), smk)
     assert "ERROR" not in Path(smk.log[0]).read_text()
     assert capsys.readouterr().err == ""
+
+
+def test_a_job_of_several_items_names_the_one_that_failed(tmp_path, capsys):
+    """One job drawing several figures: the failing item is in the one line (expected errors,
+    same type) or in the traceback's note (unexpected errors); the items before it were made."""
+    smk = _job(tmp_path)
+    made = []
+
+    def main(smk, bad: BaseException):
+        for item in ("IP10", "TRAIL", "SOCS3"):
+            with naming(f"figure of analyte {item}"):
+                if item == "TRAIL":
+                    raise bad
+                made.append(item)
+
+    with pytest.raises(SystemExit):
+        run_job(lambda s: main(s, InputError("no pair of visits")), smk)
+    assert made == ["IP10"]
+    assert capsys.readouterr().err.startswith(
+        "modmap rule demo: figure of analyte TRAIL: no pair of visits (details: "
+    )
+    assert (
+        "ERROR modmap rule demo: figure of analyte TRAIL: no pair" in Path(smk.log[0]).read_text()
+    )
+    with pytest.raises(KeyError) as info:
+        run_job(lambda s: main(s, KeyError("x")), smk)
+    assert info.value.__notes__ == ["while making the figure of analyte TRAIL"]
+    assert "while making the figure of analyte TRAIL" in Path(smk.log[0]).read_text()

@@ -11,7 +11,8 @@ import logging
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -132,4 +133,27 @@ def run_job(main: Callable[[Any], None], smk: Any) -> None:
         print(f"{line} (details: {log})" if log else line, file=sys.stderr, flush=True)
         if isinstance(error, EXPECTED_ERRORS):
             raise SystemExit(1) from None
+        raise
+
+
+@contextmanager
+def naming(item: str) -> Iterator[None]:
+    """Name ``item`` in an error raised inside (a job drawing several figures says which failed).
+
+    An expected input error (:data:`EXPECTED_ERRORS`) keeps its type and gets ``"<item>: "`` in
+    front of its message, so the job's one-line failure (:func:`failure_line`) names the item;
+    any other error gets the item as a note (shown with its traceback). Re-raised either way.
+
+    ``with naming("heatmap of module M3.1"): draw(...)``
+    """
+    try:
+        yield
+    except EXPECTED_ERRORS as error:
+        if error.args and isinstance(error.args[0], str):
+            error.args = (f"{item}: {error.args[0]}", *error.args[1:])
+        else:
+            error.args = (item, *error.args)
+        raise
+    except Exception as error:
+        error.add_note(f"while making the {item}")
         raise

@@ -310,7 +310,7 @@ def all_targets():
         *rules.module_scores.output,
         *rules.module_map.output,
         *rules.module_dots.output,
-        *expand(rules.heatmap.output, module=HEATMAP_MODULES),
+        *(rules.heatmap.output if HEATMAP_MODULES else []),
         *rules.report_table.output,
         *rules.report_bridge_summary.output,
         *rules.module_enrichment.output,

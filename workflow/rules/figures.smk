@@ -5,8 +5,6 @@
 # User strings (labels, reference, module IDs) reach captions only through params.rst (escaped,
 # modmap.rst.caption_strings).
 
-import re
-
 from modmap.io import row_group_rows
 
 
@@ -86,62 +84,70 @@ rule module_dots:
         "../../scripts/module_dots.py"
 
 
-rule heatmap:
-    input:
-        expression=rules.validate.output.expression,
-        samples=rules.validate.output.samples,
-        comparisons=rules.validate.output.comparisons,
-        membership=rules.bridge.output.membership,
-        annotation=rules.bridge.output.annotation,
-        genes=expand(GENE_TABLE, comparison=HEATMAP_COMPARISONS),
-        # Only with bridge.collapse: mean (the averaged probe rows are built on reading).
-        collapsed=(
-            rules.bridge.output.collapsed
-            if config["bridge"]["collapse"] == "mean"
-            else []
-        ),
-    output:
-        pdf=figure_report(
-            "results/figures/heatmap_{module}.pdf",
-            "heatmap.rst",
-            "2. Module heatmaps",
-            subcategory="{module}",
-            module="{module}",
-            format="PDF",
-        ),
-        png=figure_report(
-            "results/figures/heatmap_{module}.png",
-            "heatmap.rst",
-            "2. Module heatmaps",
-            subcategory="{module}",
-            module="{module}",
-            format="PNG",
-        ),
-    log:
-        "results/logs/figures/heatmap_{module}.log",
-    benchmark:
-        "results/benchmarks/heatmap/{module}.tsv"
-    wildcard_constraints:
-        module="|".join(re.escape(m) for m in HEATMAP_MODULES) or "(?!)",
-    conda:
-        "../envs/modmap.yaml"
-    threads: 1
-    resources:
-        # the module's rows only (filtered one row group of the cache at a time, its rows sized
-        # by the sheet's samples) and the shown gene tables
-        mem_mb=mem_mb_reads(
-            mb_per_text_mb=5,
-            samples=lambda wildcards: HEATMAP_SAMPLES,
-            bytes_per_value=30,
-            max_rows=2 * row_group_rows(len(SAMPLES)),
-        ),
-        runtime=runtime_scaled(10, 30),
-    params:
-        run=PARAMS["heatmap"],
-        rst=REPORT_RST,
-        layout=HEATMAP_LAYOUT,
-    script:
-        "../../scripts/heatmap.py"
+if HEATMAP_MODULES:
+
+    # One job draws every module of heatmaps.modules (the tables and the cache are read once).
+    rule heatmap:
+        input:
+            expression=rules.validate.output.expression,
+            samples=rules.validate.output.samples,
+            comparisons=rules.validate.output.comparisons,
+            membership=rules.bridge.output.membership,
+            annotation=rules.bridge.output.annotation,
+            genes=expand(GENE_TABLE, comparison=HEATMAP_COMPARISONS),
+            # Only with bridge.collapse: mean (the averaged probe rows are built on reading).
+            collapsed=(
+                rules.bridge.output.collapsed
+                if config["bridge"]["collapse"] == "mean"
+                else []
+            ),
+        output:
+            pdf=[
+                figure_report(
+                    f"results/figures/heatmap_{module}.pdf",
+                    "heatmap.rst",
+                    "2. Module heatmaps",
+                    subcategory=module,
+                    module=module,
+                    format="PDF",
+                )
+                for module in HEATMAP_MODULES
+            ],
+            png=[
+                figure_report(
+                    f"results/figures/heatmap_{module}.png",
+                    "heatmap.rst",
+                    "2. Module heatmaps",
+                    subcategory=module,
+                    module=module,
+                    format="PNG",
+                )
+                for module in HEATMAP_MODULES
+            ],
+        log:
+            "results/logs/figures/heatmap.log",
+        benchmark:
+            "results/benchmarks/heatmap.tsv"
+        conda:
+            "../envs/modmap.yaml"
+        threads: 1
+        resources:
+            # the drawn modules' rows only (filtered one row group at a time) and the shown gene
+            # tables: up to a row group per module counted, plus the row group being filtered
+            mem_mb=mem_mb_reads(
+                mb_per_text_mb=5,
+                samples=lambda wildcards: HEATMAP_SAMPLES,
+                bytes_per_value=30,
+                max_rows=(1 + len(HEATMAP_MODULES)) * row_group_rows(len(SAMPLES)),
+            ),
+            runtime=runtime_scaled(10, 30),
+        params:
+            run=PARAMS["heatmap"],
+            modules=HEATMAP_MODULES,
+            rst=REPORT_RST,
+            layout=HEATMAP_LAYOUT,
+        script:
+            "../../scripts/heatmap.py"
 
 
 rule report_table:

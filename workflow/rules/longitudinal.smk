@@ -7,11 +7,7 @@
 # mem_mb_reads, runtime_scaled.
 # The report captions (workflow/report/longitudinal_*.rst) read params.run and the params below.
 
-from modmap.longitudinal.options import (
-    names_pattern,
-    section,
-    transcript_comparisons,
-)
+from modmap.longitudinal.options import section, transcript_comparisons
 from modmap.rst import report_safe, rst_text
 from modmap.settings import comparison_labels
 
@@ -26,6 +22,11 @@ RST_LABELS = report_safe(
     {name: rst_text(label) for name, label in comparison_labels(config).items()}
 )
 LONGITUDINAL = "5. Longitudinal"
+# The items of the one-job-per-rule figures (file names: the schema allows [A-Za-z0-9_.-]).
+ANALYTE_NAMES = (
+    [str(a) for a in [*ANALYTES["analytes"], *ANALYTES["genes"]]] if ANALYTES else []
+)
+LAB_VARIABLES = [str(v) for v in LABS["variables"]] if LABS else []
 
 
 if SIGNATURE is not None:
@@ -151,33 +152,38 @@ if ANALYTES is not None:
         script:
             "../../scripts/analyte_tests.py"
 
+    # One job draws every analyte's figure (the tables are read once).
     rule analyte_figure:
         input:
             tests=rules.analyte_tests.output.tests,
             pairs=rules.analyte_tests.output.pairs,
         output:
-            pdf=figure_report(
-                "results/figures/analytes/{analyte}.pdf",
-                "longitudinal_analyte.rst",
-                LONGITUDINAL,
-                "2. Paired analyte and gene tests",
-                analyte="{analyte}",
-                format="PDF",
-            ),
-            png=figure_report(
-                "results/figures/analytes/{analyte}.png",
-                "longitudinal_analyte.rst",
-                LONGITUDINAL,
-                "2. Paired analyte and gene tests",
-                analyte="{analyte}",
-                format="PNG",
-            ),
+            pdf=[
+                figure_report(
+                    f"results/figures/analytes/{analyte}.pdf",
+                    "longitudinal_analyte.rst",
+                    LONGITUDINAL,
+                    "2. Paired analyte and gene tests",
+                    analyte=analyte,
+                    format="PDF",
+                )
+                for analyte in ANALYTE_NAMES
+            ],
+            png=[
+                figure_report(
+                    f"results/figures/analytes/{analyte}.png",
+                    "longitudinal_analyte.rst",
+                    LONGITUDINAL,
+                    "2. Paired analyte and gene tests",
+                    analyte=analyte,
+                    format="PNG",
+                )
+                for analyte in ANALYTE_NAMES
+            ],
         log:
-            "results/logs/longitudinal/analyte_{analyte}.log",
+            "results/logs/longitudinal/analyte_figure.log",
         benchmark:
-            "results/benchmarks/analyte_figure/{analyte}.tsv"
-        wildcard_constraints:
-            analyte=names_pattern([*ANALYTES["analytes"], *ANALYTES["genes"]]),
+            "results/benchmarks/analyte_figure.tsv"
         conda:
             "../envs/modmap.yaml"
         threads: 1
@@ -186,6 +192,7 @@ if ANALYTES is not None:
             runtime=runtime_scaled(5, 10),
         params:
             run=PARAMS["analyte_figure"],
+            analytes=ANALYTE_NAMES,
             test=ANALYTES["test"],
             group_by=rst_text(ANALYTES["group_by"] or "all subjects"),
         script:
@@ -238,33 +245,38 @@ if LABS is not None:
         script:
             "../../scripts/labs.py"
 
+    # One job draws every variable's figure (the tables are read once).
     rule lab_figure:
         input:
             summary=rules.labs.output.summary,
             values=rules.labs.output.values,
         output:
-            pdf=figure_report(
-                "results/figures/labs/{variable}.pdf",
-                "longitudinal_lab.rst",
-                LONGITUDINAL,
-                "3. Lab endpoints",
-                variable="{variable}",
-                format="PDF",
-            ),
-            png=figure_report(
-                "results/figures/labs/{variable}.png",
-                "longitudinal_lab.rst",
-                LONGITUDINAL,
-                "3. Lab endpoints",
-                variable="{variable}",
-                format="PNG",
-            ),
+            pdf=[
+                figure_report(
+                    f"results/figures/labs/{variable}.pdf",
+                    "longitudinal_lab.rst",
+                    LONGITUDINAL,
+                    "3. Lab endpoints",
+                    variable=variable,
+                    format="PDF",
+                )
+                for variable in LAB_VARIABLES
+            ],
+            png=[
+                figure_report(
+                    f"results/figures/labs/{variable}.png",
+                    "longitudinal_lab.rst",
+                    LONGITUDINAL,
+                    "3. Lab endpoints",
+                    variable=variable,
+                    format="PNG",
+                )
+                for variable in LAB_VARIABLES
+            ],
         log:
-            "results/logs/longitudinal/lab_{variable}.log",
+            "results/logs/longitudinal/lab_figure.log",
         benchmark:
-            "results/benchmarks/lab_figure/{variable}.tsv"
-        wildcard_constraints:
-            variable=names_pattern(LABS["variables"]),
+            "results/benchmarks/lab_figure.tsv"
         conda:
             "../envs/modmap.yaml"
         threads: 1
@@ -273,6 +285,7 @@ if LABS is not None:
             runtime=runtime_scaled(5, 10),
         params:
             run=PARAMS["lab_figure"],
+            variables=LAB_VARIABLES,
             baseline=rst_text(LABS["baseline"]),
         script:
             "../../scripts/lab_figure.py"

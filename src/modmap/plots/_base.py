@@ -178,8 +178,11 @@ def save_figure(
         Longest side of a raster output, pixels (default :data:`MAX_PNG_PIXELS`).
     layout_once
         Run the layout engine (constrained layout) once, at the output dpi, and keep its result
-        for every path, instead of once per path; for figures of many axes (a module map of 50
-        comparisons) where the layout costs more than the drawing. Default False.
+        for every path, instead of once per path: each path is then drawn once (with a layout
+        engine, matplotlib draws the figure once more before every save). For figures of many
+        axes (a module map of 50 comparisons) and the workflow's figure jobs; the layout is
+        computed at the PNG dpi, so a PDF's positions may differ from a per-path layout by a
+        fraction of a pixel. Default False.
     """
     longest = max(fig.get_size_inches())
     dpi = min(dpi, max(10, int(max_pixels / longest))) if longest > 0 else dpi
@@ -189,7 +192,11 @@ def save_figure(
             fig.set_dpi(dpi)
             fig.draw_without_rendering()
             fig.set_dpi(original)
-        fig.set_layout_engine("none")
+        # No engine at all (not "none", whose placeholder engine makes every savefig draw the
+        # whole figure once more before drawing it): one draw per path.
+        fig.set_layout_engine(None)
+        if fig.get_layout_engine() is not None:  # rcParams figure.autolayout / constrained
+            fig.set_layout_engine("none")
     # A fixed salt makes the SVG element IDs (clip paths, hatches) the same on every run, so
     # two runs give the same bytes; dates are left out of the metadata for the same reason.
     for path in paths:
