@@ -9,8 +9,8 @@ Each figure job runs its real adapter (``scripts/heatmap.py``, ``scripts/module_
 ``scripts/module_dots.py``: ``main(smk)``) in a fresh Python process, as Snakemake runs it, on
 inputs written here the way the workflow writes them:
 
-- heatmaps: a parquet expression cache (``modmap.io.write_expression``, row groups of
-  ``ROW_GROUP_ROWS``) of ``--features`` features (BloodGen3 gene symbols in module order, then
+- heatmaps: a parquet expression cache (``modmap.io.write_expression``, row groups sized by
+  ``row_group_rows``) of ``--features`` features (BloodGen3 gene symbols in module order, then
   filler IDs) x ``--samples`` samples, log2 values; half the samples healthy, the other half
   patients split evenly between 2 comparisons, plus a third comparison (``all``: every patient
   against the healthy) that overlaps both, as the default ``heatmaps.comparisons: null`` shows

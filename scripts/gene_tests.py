@@ -1,5 +1,10 @@
-"""Adapter for rule gene_tests: per-gene tests of one comparison -> results/genes/{name}.tsv."""
+"""Adapter for the gene_tests rules: per-gene tests of a batch of comparisons, one job.
 
+Writes results/genes/{name}.tsv for every comparison of ``params.run["comparisons"]`` (the
+outputs, in that order). The union of the comparisons' samples is read from the cache once.
+"""
+
+from modmap.batches import batch_columns
 from modmap.design import comparison_design
 from modmap.io import read_expression, read_tsv, write_tsv
 from modmap.logs import log_to_file, run_job
@@ -7,15 +12,16 @@ from modmap.stats import collapse_rows, gene_tests, module_multiplicity
 
 
 def main(smk) -> None:
-    log_to_file(smk.log[0])
-    name = smk.wildcards.comparison
+    log = log_to_file(smk.log[0])
+    run = dict(smk.params.run)
+    names = list(run.pop("comparisons"))
+    tables = list(smk.output.tables)
+    if len(names) != len(tables):
+        raise ValueError(f"{len(names)} comparisons for {len(tables)} output tables")
     comparisons = read_tsv(smk.input.comparisons, dtype=str, keep_default_na=False)
-    design = comparison_design(comparisons, name)
-    # Cases, then controls (each in design order): the kernel gathers two contiguous column
-    # blocks of the column-major frame. The column order does not change any result.
-    by_role = design.sort_values("role", kind="stable")  # "case" < "control"
-    samples = list(dict.fromkeys(by_role["sample_id"]))
-    expression = read_expression(smk.input.expression, samples=samples)
+    # Every comparison's design first: a bad one stops the job (naming it) before any reading.
+    designs = [comparison_design(comparisons, name) for name in names]
+    expression = read_expression(smk.input.expression, samples=batch_columns(designs))
     if smk.input.get("collapsed"):  # bridge.collapse: mean
         collapsed = read_tsv(smk.input.collapsed, dtype=str, keep_default_na=False)
         expression = collapse_rows(expression, collapsed)
@@ -23,15 +29,20 @@ def main(smk) -> None:
     if smk.input.get("membership"):  # statistics.fdr_over: module_members
         membership = read_tsv(smk.input.membership, dtype=str, keep_default_na=False)
         members = module_multiplicity(membership)
-    table = gene_tests(
-        expression,
-        design,
-        comparison=name,
-        threads=smk.threads,
-        fdr_members=members,
-        **smk.params.run,
-    )
-    write_tsv(table, smk.output.table)
+    results = {}
+    for name, design, path in zip(names, designs, tables, strict=True):
+        results[path] = gene_tests(
+            expression,
+            design,
+            comparison=name,
+            threads=smk.threads,
+            fdr_members=members,
+            **run,
+        )
+    # Tables only once every comparison is computed: a failing one leaves none written.
+    for path, table in results.items():
+        write_tsv(table, path)
+    log.info("%d comparison table(s) written", len(results))
 
 
 if __name__ == "__main__":

@@ -12,14 +12,16 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from modmap.io import ROW_GROUP_ROWS, read_expression, write_expression
+from modmap.io import read_expression, write_expression
 from modmap.validate import prepare_expression
+
+ROWS = 1000  # rows per row group of the cache
 
 
 @pytest.fixture
 def cache(tmp_path):
     rng = np.random.default_rng(7)
-    n = 2 * ROW_GROUP_ROWS + 123  # three row groups, the last one short
+    n = 2 * ROWS + 123  # three row groups, the last one short
     values = np.round(rng.normal(8, 2, (n, 9)), 3)
     values[rng.random(values.shape) < 0.01] = np.nan
     samples = [f"S{j}" for j in range(9)]
@@ -27,7 +29,7 @@ def cache(tmp_path):
         values, index=pd.Index([f"F{i:05d}" for i in range(n)], name="feature_id"), columns=samples
     )
     path = tmp_path / "expression.parquet"
-    write_expression(matrix, path)
+    write_expression(matrix, path, rows_per_group=ROWS)
     return path, matrix
 
 

@@ -34,9 +34,18 @@ from modmap.errors import InputError
 from modmap.readers import read_matrix, read_matrix_header, read_sheet
 
 FEATURE_COLUMN = "feature_id"
-#: Rows per parquet row group of the expression cache: a job that reads a few features (a
-#: heatmap's module) decodes one row group at a time, never the whole matrix at once.
-ROW_GROUP_ROWS = 4096
+#: Target bytes of values (float64, uncompressed) per parquet row group of the expression cache.
+#: A job that reads a few features (a heatmap's module) decodes one row group at a time, and
+#: ``gene_tests`` holds one row group of its columns besides its matrix, so a group stays far
+#: below the matrix; but writing and reading cost per column chunk (row group x column), so a
+#: group holds as many rows as this allows (8,388 at 2,000 samples, one group up to 83,886
+#: features at 200 samples; docs/performance.md, "The parquet cache").
+ROW_GROUP_BYTES = 128 << 20
+#: Fewest rows per row group, however many samples (a column chunk of at least 8 KB).
+ROW_GROUP_MIN_ROWS = 1024
+#: Compression of the cache: LZ4 decodes and encodes about twice as fast as zstd on expression
+#: values and, with dictionary pages, is as small (docs/performance.md).
+CACHE_COMPRESSION = "lz4"
 
 MANIFEST_SUFFIX = ".manifest.json"
 #: The directory of modmap's outputs: tables under it must have a manifest (``check="auto"``).
@@ -253,7 +262,31 @@ def read_tsv(
     return pd.read_csv(path, sep="\t", **kwargs)
 
 
-def write_expression(matrix: pd.DataFrame, path: str | os.PathLike) -> None:
+def row_group_rows(
+    samples: int, *, target_bytes: int = ROW_GROUP_BYTES, min_rows: int = ROW_GROUP_MIN_ROWS
+) -> int:
+    """Rows per row group of a cache with ``samples`` value columns.
+
+    Parameters
+    ----------
+    samples
+        Number of sample (float64) columns.
+    target_bytes
+        Bytes of values per row group wanted (8 bytes per value, uncompressed).
+    min_rows
+        Lower bound, for very wide matrices.
+
+    Returns
+    -------
+    int
+        ``max(min_rows, target_bytes // (8 * samples))`` (``samples`` counted as at least 1).
+    """
+    return max(int(min_rows), int(target_bytes) // (8 * max(int(samples), 1)))
+
+
+def write_expression(
+    matrix: pd.DataFrame, path: str | os.PathLike, *, rows_per_group: int | None = None
+) -> None:
     """Write the validated expression matrix as the parquet cache.
 
     Parameters
@@ -261,15 +294,20 @@ def write_expression(matrix: pd.DataFrame, path: str | os.PathLike) -> None:
     matrix
         Features x samples, float64, index = feature IDs (strings), columns = sample IDs.
     path
-        Destination ``.parquet`` file. The first column is ``feature_id``.
+        Destination ``.parquet`` file. The first column is ``feature_id``; LZ4-compressed
+        (:data:`CACHE_COMPRESSION`).
+    rows_per_group
+        Rows per parquet row group; ``None`` (default): :func:`row_group_rows` of the number of
+        samples (about :data:`ROW_GROUP_BYTES` of values per group).
     """
     # Column by column from one column-major copy: no pandas reset_index on a wide frame.
     values = np.asfortranarray(matrix.to_numpy(dtype=np.float64))
     arrays = [pa.array(matrix.index.astype(str).to_numpy(dtype=object), type=pa.string())]
     arrays += [pa.array(values[:, j]) for j in range(values.shape[1])]
     table = pa.Table.from_arrays(arrays, names=[FEATURE_COLUMN, *map(str, matrix.columns)])
+    rows = row_group_rows(values.shape[1]) if rows_per_group is None else int(rows_per_group)
     with _with_manifest(path, manifest=True) as (tmp, meta):
-        pq.write_table(table, tmp, compression="zstd", row_group_size=ROW_GROUP_ROWS)
+        pq.write_table(table, tmp, compression=CACHE_COMPRESSION, row_group_size=max(rows, 1))
         meta.update(rows=table.num_rows, columns=table.column_names)
 
 

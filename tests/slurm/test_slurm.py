@@ -284,21 +284,27 @@ def test_pipeline_on_slurm_equals_local(slurm_cluster, tmp_path):
 
     toy = ["--configfile", "config/config.yaml"]  # the workflow has no default config
     local_cmd = [*SNAKEMAKE, "--profile", "profiles/default", "--cores", "2", *toy]
-    # One thread per comparison on the 2-CPU test node, so that two comparisons run side by side
-    # (the local run uses the rules' 2 threads: the tables must not depend on it). --jobs 50 (the
+    # On the cluster one gene_tests job per comparison (statistics.gene_tests_jobs; the local
+    # run keeps the default, one job for all), one thread each on the 2-CPU test node, so that
+    # two comparisons run side by side: the tables must depend on neither. --jobs 50 (the
     # profile's value) queues every ready job at once: SLURM starts a pending job the moment a
     # CPU frees up, while Snakemake only learns that a job ended at its next status poll (the
     # plugin adds 10 s to the interval after each poll that finds nothing finished).
+    comparisons = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["comparisons"]
+    split = cluster / "gene_tests_jobs.yaml"
+    split.write_text(f"statistics:\n  gene_tests_jobs: {len(comparisons)}\n")
     slurm_cmd = [
         *SNAKEMAKE,
         "--profile",
         "profiles/slurm",
-        *toy,
         *CLUSTER_OPTIONS,
         "--jobs",
         "50",
         "--set-threads",
-        "gene_tests=1",
+        *(f"gene_tests_{i}=1" for i in range(1, len(comparisons) + 1)),
+        "--configfile",
+        "config/config.yaml",
+        split.name,
     ]
     # Both at once: the SLURM run mostly waits for status polls.
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -310,11 +316,13 @@ def test_pipeline_on_slurm_equals_local(slurm_cluster, tmp_path):
     print(f"toy pipeline: local {secs_local:.1f} s, SLURM {secs_slurm:.1f} s")
     assert rc == 0, f"SLURM run failed:\n{out_slurm[-8000:]}"
     # the jobs really went through the scheduler: one SLURM job per comparison of the config
-    comparisons = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["comparisons"]
     submitted = re.findall(
-        r"submitted with SLURM jobid \d+ \(log: \S*/rule_gene_tests/([^/]+)/", out_slurm
+        r"submitted with SLURM jobid \d+ \(log: \S*/rule_(gene_tests_\d+)/", out_slurm
     )
-    assert sorted(set(submitted)) == sorted(c["name"] for c in comparisons), out_slurm
+    wanted = [f"gene_tests_{i}" for i in range(1, len(comparisons) + 1)]
+    assert sorted(set(submitted)) == sorted(wanted), out_slurm
+    for name in (c["name"] for c in comparisons):
+        assert (cluster / "results" / "genes" / f"{name}.tsv").is_file(), name
 
     tables_local = _tables(local / "results")
     tables_slurm = _tables(cluster / "results")

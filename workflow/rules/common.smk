@@ -22,6 +22,7 @@ from modmap._numba_cache import workdir_fallback
 workdir_fallback(".snakemake/numba-cache")
 
 from modmap import settings
+from modmap.batches import batch_rule_name, comparison_batches
 from modmap.design import (
     check_sample_sheet,
     heatmap_layout,
@@ -164,10 +165,14 @@ GZ_RATIO = 4
 # and x 1,600: ~21 bytes a value above ~230 MB (docs/performance.md), with a margin.
 WHOLE_MATRIX_BYTES_PER_VALUE = 32
 
-# Samples each gene_tests job reads, per comparison (the resolved comparisons table).
-COMPARISON_SAMPLES = (
-    RESOLVED.table.groupby("comparison", sort=False)["sample_id"].nunique().to_dict()
-)
+
+def batch_samples(names):
+    """Distinct samples a gene_tests job reads: the union over its comparisons ``names``."""
+    table = RESOLVED.table
+    return lambda wildcards: table.loc[
+        table["comparison"].isin(names), "sample_id"
+    ].nunique()
+
 
 # Samples each heatmap job reads: the reference samples and the cases of heatmaps.comparisons.
 HEATMAP_SAMPLES = (
@@ -301,7 +306,7 @@ def all_targets():
     return [
         *rules.validate.output,
         *rules.bridge.output,
-        *expand(rules.gene_tests.output.table, comparison=COMPARISONS),
+        *expand(GENE_TABLE, comparison=COMPARISONS),
         *rules.module_scores.output,
         *rules.module_map.output,
         *rules.module_dots.output,

@@ -5,7 +5,7 @@
 
 rule module_enrichment:
     input:
-        genes=expand(rules.gene_tests.output.table, comparison=COMPARISONS),
+        genes=expand(GENE_TABLE, comparison=COMPARISONS),
         membership=rules.bridge.output.membership,
         annotation=rules.bridge.output.annotation,
     output:

@@ -5,7 +5,7 @@
 # User strings (labels, reference, module IDs) reach captions only through params.rst (escaped,
 # modmap.rst.caption_strings).
 
-from modmap.io import ROW_GROUP_ROWS
+from modmap.io import row_group_rows
 
 
 rule module_map:
@@ -94,7 +94,7 @@ if HEATMAP_MODULES:
             comparisons=rules.validate.output.comparisons,
             membership=rules.bridge.output.membership,
             annotation=rules.bridge.output.annotation,
-            genes=expand(rules.gene_tests.output.table, comparison=HEATMAP_COMPARISONS),
+            genes=expand(GENE_TABLE, comparison=HEATMAP_COMPARISONS),
             # Only with bridge.collapse: mean (the averaged probe rows are built on reading).
             collapsed=(
                 rules.bridge.output.collapsed
@@ -138,7 +138,7 @@ if HEATMAP_MODULES:
                 mb_per_text_mb=5,
                 samples=lambda wildcards: HEATMAP_SAMPLES,
                 bytes_per_value=30,
-                max_rows=(1 + len(HEATMAP_MODULES)) * ROW_GROUP_ROWS,
+                max_rows=(1 + len(HEATMAP_MODULES)) * row_group_rows(len(SAMPLES)),
             ),
             runtime=runtime_scaled(10, 30),
         params:

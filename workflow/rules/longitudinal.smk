@@ -313,10 +313,7 @@ if TRANSCRIPTS is not None:
 
     rule transcripts:
         input:
-            genes=expand(
-                rules.gene_tests.output.table,
-                comparison=transcript_comparisons(config),
-            ),
+            genes=expand(GENE_TABLE, comparison=transcript_comparisons(config)),
             membership=rules.bridge.output.membership,
         output:
             counts="results/transcripts/counts.tsv",

@@ -1,50 +1,64 @@
 # Per-gene tests and module scores (docs/statistics.md).
-# Needs from common.smk: PARAMS, COMPARISONS, COMPARISON_SAMPLES, mem_mb_reads, runtime_scaled.
+# Needs from common.smk: PARAMS, COMPARISONS, batch_samples, mem_mb_reads, runtime_scaled,
+# comparison_batches, batch_rule_name.
 
 
-rule gene_tests:
-    input:
-        expression=rules.validate.output.expression,
-        comparisons=rules.validate.output.comparisons,
-        # Only when BH runs over module-gene pairs (statistics.fdr_over: module_members).
-        membership=(
-            rules.bridge.output.membership
-            if config["statistics"]["fdr"]
-            and config["statistics"]["fdr_over"] == "module_members"
-            else []
-        ),
-        # Only with bridge.collapse: mean (the averaged probe rows are built on reading).
-        collapsed=(
-            rules.bridge.output.collapsed
-            if config["bridge"]["collapse"] == "mean"
-            else []
-        ),
-    output:
-        table="results/genes/{comparison}.tsv",
-    log:
-        "results/logs/gene_tests/{comparison}.log",
-    benchmark:
-        "results/benchmarks/gene_tests/{comparison}.tsv"
-    conda:
-        "../envs/modmap.yaml"
-    threads: 2
-    resources:
-        # Only this comparison's samples are read, once (8 bytes per value); the paired and
-        # t-tests copy the groups again (up to ~28 bytes per value at peak).
-        mem_mb=mem_mb_reads(
-            samples=lambda wildcards: COMPARISON_SAMPLES[wildcards.comparison],
-            bytes_per_value=28,
-        ),
-        runtime=runtime_scaled(10, 20),
-    params:
-        run=PARAMS["gene_tests"],
-    script:
-        "../../scripts/gene_tests.py"
+# One gene_tests job per batch of comparisons (statistics.gene_tests_jobs, default 1: one job
+# for all). A job reads the union of its comparisons' samples once and writes one table per
+# comparison; the rules are named gene_tests (one batch) or gene_tests_1, gene_tests_2, ...
+GENE_TABLE = "results/genes/{comparison}.tsv"
+GENE_TEST_BATCHES = comparison_batches(
+    COMPARISONS, jobs=config["statistics"]["gene_tests_jobs"]
+)
+
+
+for _batch, _names in GENE_TEST_BATCHES.items():
+
+    rule:
+        name:
+            batch_rule_name(_batch)
+        input:
+            expression=rules.validate.output.expression,
+            comparisons=rules.validate.output.comparisons,
+            # Only when BH runs over module-gene pairs (statistics.fdr_over: module_members).
+            membership=(
+                rules.bridge.output.membership
+                if config["statistics"]["fdr"]
+                and config["statistics"]["fdr_over"] == "module_members"
+                else []
+            ),
+            # Only with bridge.collapse: mean (the averaged probe rows are built on reading).
+            collapsed=(
+                rules.bridge.output.collapsed
+                if config["bridge"]["collapse"] == "mean"
+                else []
+            ),
+        output:
+            # one table per comparison, in the order of params.run's comparisons
+            tables=expand(GENE_TABLE, comparison=_names),
+        log:
+            f"results/logs/gene_tests/{_batch}.log",
+        benchmark:
+            f"results/benchmarks/gene_tests/{_batch}.tsv"
+        conda:
+            "../envs/modmap.yaml"
+        threads: 2
+        resources:
+            # The union of the batch's samples is read once (8 bytes per value); the paired and
+            # t-tests copy a comparison's groups again (up to ~28 bytes per value at peak).
+            mem_mb=mem_mb_reads(samples=batch_samples(_names), bytes_per_value=28),
+            # minutes per GB of input, for each comparison of the batch
+            runtime=runtime_scaled(10, 20 * len(_names)),
+        params:
+            # the batch's comparisons, in the order of output.tables (popped by the script)
+            run={**PARAMS["gene_tests"], "comparisons": _names},
+        script:
+            "../../scripts/gene_tests.py"
 
 
 rule module_scores:
     input:
-        genes=expand(rules.gene_tests.output.table, comparison=COMPARISONS),
+        genes=expand(GENE_TABLE, comparison=COMPARISONS),
         membership=rules.bridge.output.membership,
         annotation=rules.bridge.output.annotation,
     output:
