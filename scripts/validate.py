@@ -26,7 +26,7 @@ def main(smk) -> None:
     resolved = resolve_comparisons(
         sheet, run["comparisons"], sheet_path=sheet_path, min_group_size=run["min_group_size"]
     )
-    read = read_matrix(matrix_path)
+    read = read_matrix(matrix_path, threads=smk.threads)
     for note in read.notes:
         log.info(note)
     header, note = resolve_headers(

@@ -23,7 +23,8 @@ rule validate:
         "results/benchmarks/validate.tsv"
     conda:
         "../envs/modmap.yaml"
-    threads: 1
+    # a large plain-text matrix is parsed in parts, one per thread (modmap.readers.fast_text)
+    threads: 2
     resources:
         # the matrix once (pyarrow fast path; pandas path for other formats: ~5x the text)
         mem_mb=mem_mb_reads(mb_per_text_mb=5),

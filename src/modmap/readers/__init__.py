@@ -88,10 +88,10 @@ class MatrixFile:
     notes: list[str] = field(default_factory=list)
 
 
-def _read_delimited_matrix(sniffed: Sniffed, *, engine: Engine) -> MatrixFile:
+def _read_delimited_matrix(sniffed: Sniffed, *, engine: Engine, threads: int) -> MatrixFile:
     header = read_header_line(sniffed)
     # None unless plain numbers (see .fast_text): then pandas parses, with its messages
-    fast = read_numeric_text(sniffed, header) if engine == "auto" else None
+    fast = read_numeric_text(sniffed, header, threads=threads) if engine == "auto" else None
     if fast is not None:
         return MatrixFile(
             values=fast,
@@ -138,7 +138,9 @@ def _read_delimited_matrix(sniffed: Sniffed, *, engine: Engine) -> MatrixFile:
     )
 
 
-def read_matrix(path: str | os.PathLike, *, engine: Engine = "auto") -> MatrixFile:
+def read_matrix(
+    path: str | os.PathLike, *, engine: Engine = "auto", threads: int = 1
+) -> MatrixFile:
     """Read an expression matrix of any supported format (see the module docstring).
 
     Parameters
@@ -149,6 +151,9 @@ def read_matrix(path: str | os.PathLike, *, engine: Engine = "auto") -> MatrixFi
         Delimited text only: ``auto`` (default) parses a plain or gzipped table of numbers with
         pyarrow (:mod:`.fast_text`) and anything else with pandas; ``pandas`` always uses pandas
         (the reference the fast path is tested against). Both give equal frames.
+    threads
+        Threads for the fast path's parse of a large plain file (:mod:`.fast_text`); the values
+        do not depend on it.
 
     Returns
     -------
@@ -186,7 +191,7 @@ def read_matrix(path: str | os.PathLike, *, engine: Engine = "auto") -> MatrixFi
     if sniffed.layout == "parquet":
         values, header = read_parquet_matrix(sniffed)
         return MatrixFile(values=values, header=header, kind=sniffed.describe, first_line=None)
-    return _read_delimited_matrix(sniffed, engine=engine)
+    return _read_delimited_matrix(sniffed, engine=engine, threads=threads)
 
 
 def read_matrix_header(path: str | os.PathLike) -> list[str]:

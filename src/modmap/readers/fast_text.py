@@ -18,6 +18,15 @@ value, bytes that are not UTF-8 ...) is the one the pandas path gives. It declin
 - an ID column that is not valid UTF-8;
 - a file with a header and no rows.
 
+With ``threads`` > 1, a plain (uncompressed) file of at least :data:`SPLIT_MIN_BYTES` after its
+header is cut at line ends into ``threads`` byte ranges of about equal size, each parsed by its
+own pyarrow reader on its own thread (pyarrow parses without holding the GIL) into its own rows
+of the one output array: the same parser on the same lines, so the same values, about
+``threads`` times faster. Anything that could make the parts disagree with one serial parse (a
+cut inside a quoted field, i.e. after an odd number of quote characters, where a line end may be
+part of a field; a blank line, which leaves a part with fewer rows than lines; any part that
+declines) parses the file again in one stream.
+
 Numbers are parsed by Arrow's correctly rounded parser (the same double as Python's ``float()``
 gives for every decimal string; pandas' C parser agrees, checked by tests/test_readers_fast.py
 on tricky decimals); missing values are pandas' default tokens (``""``, ``NA``, ``NaN``,
@@ -27,6 +36,9 @@ on tricky decimals); missing values are pandas' default tokens (``""``, ``NA``, 
 from __future__ import annotations
 
 import gzip
+import io
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -35,11 +47,15 @@ import pyarrow.csv as pacsv
 
 from modmap.readers.sniffing import Sniffed
 
-__all__ = ["BLOCK_BYTES", "read_numeric_text"]
+__all__ = ["BLOCK_BYTES", "SPLIT_MIN_BYTES", "read_numeric_text"]
 
 #: Bytes of text per parsed block: large enough that the per-block overhead (one copy per column)
 #: stays small, small enough that the blocks in flight stay far below the matrix.
 BLOCK_BYTES = 4 << 20
+
+#: Smallest plain file (bytes after the header) cut into parts parsed on parallel threads; below
+#: it one stream is as fast as the threads' start-up.
+SPLIT_MIN_BYTES = 16 << 20
 
 try:  # pandas' default missing-value tokens; without them the fast path cannot match pandas
     from pandas._libs.parsers import STR_NA_VALUES as _NA_VALUES
@@ -68,11 +84,129 @@ def _first_line_is_header(sniffed: Sniffed) -> bool:
     return bool(first.strip())
 
 
-def _parse(source, names, types, capacity, separator):
-    """Stream the blocks into a (capacity x samples) column-major array; (None, ..) to decline."""
+def _split_points(path: str, parts: int) -> tuple[list[int], list[int]] | None:
+    """Byte offsets cutting the rows of a plain file into ``parts`` ranges at line ends, and the
+    lines of each range; ``None`` when the file must be parsed in one stream (a header-only or
+    small file, or a cut that would fall inside a quoted field)."""
+    size = os.path.getsize(path)
+    ends: list[np.ndarray] = []  # offsets of every line end (rows are few: a small array)
+    quoted = False
+    with open(path, "rb") as handle:
+        offset = 0
+        for block in iter(lambda: handle.read(16 << 20), b""):
+            quoted = quoted or b'"' in block
+            ends.append(np.flatnonzero(np.frombuffer(block, np.uint8) == 10) + offset)
+            offset += len(block)
+    ends_all = np.concatenate(ends) if ends else np.empty(0, np.int64)
+    if ends_all.size == 0:
+        return None
+    start = int(ends_all[0]) + 1  # first byte after the header line
+    if size - start < SPLIT_MIN_BYTES:
+        return None
+    cuts = [start]
+    for k in range(1, parts):
+        target = start + (size - start) * k // parts
+        i = int(np.searchsorted(ends_all, target))  # first line end at or after the target
+        if i >= ends_all.size or int(ends_all[i]) + 1 >= size:
+            break
+        cut = int(ends_all[i]) + 1
+        if cut > cuts[-1]:
+            cuts.append(cut)
+    cuts.append(size)
+    if len(cuts) < 3 or (quoted and not _outside_quotes(path, cuts[1:-1], start)):
+        return None
+    lines = []
+    for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+        n = int(np.count_nonzero((ends_all >= a) & (ends_all < b)))
+        lines.append(n + (1 if b == size and ends_all[-1] != size - 1 else 0))
+    return cuts, lines
+
+
+class _FileRange(io.RawIOBase):
+    """Bytes ``start`` to ``stop`` of a file, as a readable binary stream."""
+
+    def __init__(self, path: str, start: int, stop: int) -> None:
+        super().__init__()
+        self._handle = open(path, "rb", buffering=0)  # noqa: SIM115 - closed by close()
+        self._handle.seek(start)
+        self._left = stop - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = min(len(buffer), self._left)
+        if n <= 0:
+            return 0
+        got = self._handle.readinto(memoryview(buffer)[:n])
+        self._left -= got
+        return got
+
+    def close(self) -> None:
+        self._handle.close()
+        super().close()
+
+
+def _outside_quotes(path: str, cuts: list[int], start: int) -> bool:
+    """Whether every cut lies outside quoted fields: an even number of quote characters between
+    the first row and the cut (a doubled quote inside a field counts two, keeping the parity)."""
+    count, at = 0, start
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        for cut in cuts:
+            while at < cut:
+                block = handle.read(min(16 << 20, cut - at))
+                count += block.count(b'"')
+                at += len(block)
+            if count % 2:
+                return False
+    return True
+
+
+def _parse_parts(path, names, types, separator, cuts, lines):
+    """Parse the byte ranges ``cuts`` on one thread each into one column-major array; ``None``
+    to decline (then the caller parses the file in one stream)."""
+    total = sum(lines)
+    out = np.empty((total, len(names) - 1), order="F")
+    starts = np.cumsum([0, *lines])
+
+    def one(k: int):
+        view = out[starts[k] : starts[k + 1]]
+        # read, not memory-mapped: mapped pages of the file would count in the job's RSS
+        with _FileRange(path, cuts[k], cuts[k + 1]) as raw:
+            try:
+                return _parse(
+                    pa.PythonFile(raw, mode="r"),
+                    names,
+                    types,
+                    lines[k],
+                    separator,
+                    header=False,
+                    out=view,
+                )
+            except (pa.ArrowException, OSError, EOFError, ValueError):
+                return None, [], 0
+
+    with ThreadPoolExecutor(len(lines)) as pool:
+        results = list(pool.map(one, range(len(lines))))
+    ids: list[pa.Array] = []
+    for (part, part_ids, rows), n in zip(results, lines, strict=True):
+        if part is None or rows != n:  # declined, or blank lines (fewer rows than lines)
+            return None, [], 0
+        ids.extend(part_ids)
+    return out, ids, total
+
+
+def _parse(source, names, types, capacity, separator, *, header=True, out=None):
+    """Stream the blocks into a (capacity x samples) column-major array; (None, ..) to decline.
+
+    ``header=False`` parses a range of rows without a header line; ``out`` is the array to fill
+    (a column-major view of ``capacity`` rows), else a new one."""
     reader = pacsv.open_csv(
         source,
-        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=BLOCK_BYTES),
+        read_options=pacsv.ReadOptions(
+            column_names=names, skip_rows=1 if header else 0, block_size=BLOCK_BYTES
+        ),
         parse_options=pacsv.ParseOptions(delimiter=separator, quote_char='"', double_quote=True),
         convert_options=pacsv.ConvertOptions(
             column_types=types,
@@ -82,7 +216,8 @@ def _parse(source, names, types, capacity, separator):
             check_utf8=True,
         ),
     )
-    out = np.empty((capacity, len(names) - 1), order="F")
+    if out is None:
+        out = np.empty((capacity, len(names) - 1), order="F")
     ids: list[pa.Array] = []
     row = 0
     for batch in reader:
@@ -101,7 +236,9 @@ def _parse(source, names, types, capacity, separator):
     return out, ids, row
 
 
-def read_numeric_text(sniffed: Sniffed, header: list[str]) -> pd.DataFrame | None:
+def read_numeric_text(
+    sniffed: Sniffed, header: list[str], *, threads: int = 1
+) -> pd.DataFrame | None:
     """Parse a delimited matrix of numbers with pyarrow, or ``None`` when the fast path does not
     apply (see the module docstring).
 
@@ -111,6 +248,9 @@ def read_numeric_text(sniffed: Sniffed, header: list[str]) -> pd.DataFrame | Non
         What :func:`~modmap.readers.sniffing.sniff` found (layout ``delimited``).
     header
         The fields of the header line as written (ID column first).
+    threads
+        Threads parsing parts of a large plain file at once (see the module docstring); the
+        values do not depend on it.
 
     Returns
     -------
@@ -131,10 +271,20 @@ def read_numeric_text(sniffed: Sniffed, header: list[str]) -> pd.DataFrame | Non
     names = [f"c{i}" for i in range(len(header))]
     types = {name: pa.float64() for name in names[1:]}
     types[names[0]] = pa.string()
+    separator = sniffed.separator or "\t"
     try:
-        capacity = _line_count(sniffed)
-        with pa.input_stream(sniffed.path, compression=sniffed.compression) as source:
-            out, ids, row = _parse(source, names, types, capacity, sniffed.separator or "\t")
+        split = None
+        if threads > 1 and sniffed.compression is None:
+            split = _split_points(sniffed.path, threads)
+        out = None
+        if split is not None:
+            cuts, lines = split
+            out, ids, row = _parse_parts(sniffed.path, names, types, separator, cuts, lines)
+            capacity = row
+        if out is None:  # one stream
+            capacity = _line_count(sniffed)
+            with pa.input_stream(sniffed.path, compression=sniffed.compression) as source:
+                out, ids, row = _parse(source, names, types, capacity, separator)
     except (pa.ArrowException, OSError, EOFError, ValueError):
         return None
     if out is None or row == 0:

@@ -34,18 +34,20 @@ def looks_unlogged(
         or ``None`` when the values look like log2.
     """
     values = np.asarray(matrix, dtype=np.float64)
-    # By row blocks, so that no full-size copy of the matrix is made (the median, for the
-    # message only, is computed when the matrix is flagged).
+    # By blocks along the memory order (columns of a column-major matrix, as the reader makes
+    # it), with masks instead of copies: no full-size copy of the matrix is made (the median,
+    # for the message only, is computed when the matrix is flagged).
     n_finite, n_high, vmax = 0, 0, -np.inf
     flat = values.reshape(len(values), -1) if values.ndim > 1 else values.reshape(-1, 1)
+    if flat.flags.f_contiguous and not flat.flags.c_contiguous:
+        flat = flat.T  # a C-contiguous view: rows of the view are the columns
     step = max(1, (1 << 22) // max(flat.shape[1], 1))
     for start in range(0, len(flat), step):
         block = flat[start : start + step]
-        finite = block[np.isfinite(block)]
-        if finite.size:
-            n_finite += finite.size
-            n_high += int(np.count_nonzero(finite > high))
-            vmax = max(vmax, float(finite.max()))
+        finite = np.isfinite(block)
+        n_finite += int(np.count_nonzero(finite))
+        n_high += int(np.count_nonzero((block > high) & finite))
+        vmax = max(vmax, float(np.max(block, where=finite, initial=-np.inf)))
     if n_finite == 0:
         return None
     frac = n_high / n_finite
