@@ -177,8 +177,9 @@ def save_figure(
     max_pixels
         Longest side of a raster output, pixels (default :data:`MAX_PNG_PIXELS`).
     layout_once
-        Run the layout engine (constrained layout) once, at the output dpi, and keep its result
-        for every path, instead of once per path: each path is then drawn once (with a layout
+        Run the layout engine (constrained layout) once, at the output dpi and without drawing
+        any artist, and keep its result for every path, instead of once per path: each path is
+        then drawn once (with a layout
         engine, matplotlib draws the figure once more before every save). For figures of many
         axes (a module map of 50 comparisons) and the workflow's figure jobs; the layout is
         computed at the PNG dpi, so a PDF's positions may differ from a per-path layout by a
@@ -190,7 +191,8 @@ def save_figure(
         with mpl.rc_context({"text.parse_math": False}):
             original = fig.dpi
             fig.set_dpi(dpi)
-            fig.draw_without_rendering()
+            # The engine alone (text extents, no artist drawn): what a draw runs first.
+            fig.get_layout_engine().execute(fig)
             fig.set_dpi(original)
         # No engine at all (not "none", whose placeholder engine makes every savefig draw the
         # whole figure once more before drawing it): one draw per path.
