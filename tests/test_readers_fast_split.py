@@ -67,7 +67,7 @@ def test_parallel_parse_equals_pandas(
     path.write_text(
         _matrix_text(rng, 301, 17, quoted_ids=quoted_ids, trailing_newline=trailing_newline)
     )
-    cuts, lines = fast_text._split_points(str(path), threads)
+    cuts, lines = fast_text._split_points(str(path), fast_text._scan(str(path)), threads)
     assert len(lines) == threads
     data = path.read_bytes()
     # every cut sits just after a line end; the parts hold every data line once
@@ -90,7 +90,7 @@ def test_blank_line_in_a_later_part_falls_back_to_one_stream(tmp_path, split_sma
     lines.insert(170, "")  # pandas and pyarrow skip it; the part has one row fewer than lines
     path = tmp_path / "m.tsv"
     path.write_text("\n".join(lines) + "\n")
-    split = fast_text._split_points(str(path), 2)
+    split = fast_text._split_points(str(path), fast_text._scan(str(path)), 2)
     assert split is not None
     assert _parts(path, *split, 5)[0] is None  # declined: the serial parse reads the file
     read = read_matrix(path, threads=2)
@@ -98,22 +98,28 @@ def test_blank_line_in_a_later_part_falls_back_to_one_stream(tmp_path, split_sma
     _same(read.values, _pandas(path))
 
 
-def test_a_cut_inside_quotes_is_refused(tmp_path):
-    # quote parity from the first data byte: 1 before the first cut, 2 before the second
+@pytest.mark.parametrize("header", [b"ID\tS\n", b'"ID"\t"S"\n'])
+@pytest.mark.parametrize("scan_bytes", [16 << 20, 3])  # one block; cuts inside small blocks
+def test_a_cut_inside_quotes_is_refused(tmp_path, monkeypatch, header, scan_bytes):
+    # quote parity from the first data byte (the header's own quotes do not count): 1 before
+    # the first cut, 2 before the second
+    monkeypatch.setattr(fast_text, "_SCAN_BYTES", scan_bytes)
     path = tmp_path / "q.tsv"
     body = b'"a\nb"\t1\n"c"\t2\n'
-    path.write_bytes(b"ID\tS\n" + body)
-    start = len(b"ID\tS\n")
+    path.write_bytes(header + body)
+    start = len(header)
     inside = start + body.index(b"\n") + 1  # after 'a\n': one quote so far
     outside = start + body.index(b'"c"')  # after '"a\nb"\t1\n': two quotes
-    assert not fast_text._outside_quotes(str(path), [inside], start)
-    assert fast_text._outside_quotes(str(path), [outside], start)
-    assert not fast_text._outside_quotes(str(path), [outside, outside + 1], start)
+    scan = fast_text._scan(str(path))
+    assert not fast_text._outside_quotes(str(path), scan, [inside], start)
+    assert fast_text._outside_quotes(str(path), scan, [outside], start)
+    assert not fast_text._outside_quotes(str(path), scan, [outside, outside + 1], start)
 
 
 def test_small_files_and_gzip_stay_in_one_stream(tmp_path):
     rng = np.random.default_rng(5)
     path = tmp_path / "m.tsv"
     path.write_text(_matrix_text(rng, 50, 4))
-    assert fast_text._split_points(str(path), 2) is None  # below SPLIT_MIN_BYTES
+    scan = fast_text._scan(str(path))
+    assert fast_text._split_points(str(path), scan, 2) is None  # below SPLIT_MIN_BYTES
     _same(read_matrix(path, threads=2).values, _pandas(path))

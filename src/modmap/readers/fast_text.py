@@ -37,8 +37,8 @@ from __future__ import annotations
 
 import gzip
 import io
-import os
 from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -57,6 +57,9 @@ BLOCK_BYTES = 4 << 20
 #: it one stream is as fast as the threads' start-up.
 SPLIT_MIN_BYTES = 16 << 20
 
+#: Bytes read at a time by the passes that count lines and quote characters.
+_SCAN_BYTES = 16 << 20
+
 try:  # pandas' default missing-value tokens; without them the fast path cannot match pandas
     from pandas._libs.parsers import STR_NA_VALUES as _NA_VALUES
 except ImportError:  # pragma: no cover - a pandas without the constant: always the pandas path
@@ -72,7 +75,7 @@ def _line_count(sniffed: Sniffed) -> int:
     opener = gzip.open if sniffed.compression == "gzip" else open
     count = 0
     with opener(sniffed.path, "rb") as handle:
-        for block in iter(lambda: handle.read(16 << 20), b""):
+        for block in iter(lambda: handle.read(_SCAN_BYTES), b""):
             count += block.count(b"\n")
     return count + 1
 
@@ -84,41 +87,59 @@ def _first_line_is_header(sniffed: Sniffed) -> bool:
     return bool(first.strip())
 
 
-def _split_points(path: str, parts: int) -> tuple[list[int], list[int]] | None:
+class _Scan(NamedTuple):
+    """One pass over a plain file: where its lines end and where its quote characters are."""
+
+    size: int
+    ends: np.ndarray  # offset of every line end (rows are few: a small array)
+    blocks: np.ndarray  # start offset of each block read
+    quotes_before: np.ndarray  # quote characters before each block (one more entry: the total)
+
+
+def _scan(path: str) -> _Scan:
+    """Line ends and quote counts of a plain file, in one pass."""
+    ends, blocks, quotes = [], [], [0]
+    with open(path, "rb") as handle:
+        offset = 0
+        for block in iter(lambda: handle.read(_SCAN_BYTES), b""):
+            ends.append(np.flatnonzero(np.frombuffer(block, np.uint8) == 10) + offset)
+            blocks.append(offset)
+            quotes.append(quotes[-1] + block.count(b'"'))
+            offset += len(block)
+    return _Scan(
+        offset,
+        np.concatenate(ends) if ends else np.empty(0, np.int64),
+        np.asarray(blocks, dtype=np.int64),
+        np.asarray(quotes, dtype=np.int64),
+    )
+
+
+def _split_points(path: str, scan: _Scan, parts: int) -> tuple[list[int], list[int]] | None:
     """Byte offsets cutting the rows of a plain file into ``parts`` ranges at line ends, and the
     lines of each range; ``None`` when the file must be parsed in one stream (a header-only or
     small file, or a cut that would fall inside a quoted field)."""
-    size = os.path.getsize(path)
-    ends: list[np.ndarray] = []  # offsets of every line end (rows are few: a small array)
-    quoted = False
-    with open(path, "rb") as handle:
-        offset = 0
-        for block in iter(lambda: handle.read(16 << 20), b""):
-            quoted = quoted or b'"' in block
-            ends.append(np.flatnonzero(np.frombuffer(block, np.uint8) == 10) + offset)
-            offset += len(block)
-    ends_all = np.concatenate(ends) if ends else np.empty(0, np.int64)
-    if ends_all.size == 0:
+    size, ends = scan.size, scan.ends
+    if ends.size == 0:
         return None
-    start = int(ends_all[0]) + 1  # first byte after the header line
+    start = int(ends[0]) + 1  # first byte after the header line
     if size - start < SPLIT_MIN_BYTES:
         return None
     cuts = [start]
     for k in range(1, parts):
         target = start + (size - start) * k // parts
-        i = int(np.searchsorted(ends_all, target))  # first line end at or after the target
-        if i >= ends_all.size or int(ends_all[i]) + 1 >= size:
+        i = int(np.searchsorted(ends, target))  # first line end at or after the target
+        if i >= ends.size or int(ends[i]) + 1 >= size:
             break
-        cut = int(ends_all[i]) + 1
+        cut = int(ends[i]) + 1
         if cut > cuts[-1]:
             cuts.append(cut)
     cuts.append(size)
-    if len(cuts) < 3 or (quoted and not _outside_quotes(path, cuts[1:-1], start)):
+    if len(cuts) < 3 or not _outside_quotes(path, scan, cuts[1:-1], start):
         return None
     lines = []
     for a, b in zip(cuts[:-1], cuts[1:], strict=True):
-        n = int(np.count_nonzero((ends_all >= a) & (ends_all < b)))
-        lines.append(n + (1 if b == size and ends_all[-1] != size - 1 else 0))
+        n = int(np.count_nonzero((ends >= a) & (ends < b)))
+        lines.append(n + (1 if b == size and ends[-1] != size - 1 else 0))
     return cuts, lines
 
 
@@ -147,20 +168,23 @@ class _FileRange(io.RawIOBase):
         super().close()
 
 
-def _outside_quotes(path: str, cuts: list[int], start: int) -> bool:
+def _outside_quotes(path: str, scan: _Scan, cuts: list[int], start: int) -> bool:
     """Whether every cut lies outside quoted fields: an even number of quote characters between
-    the first row and the cut (a doubled quote inside a field counts two, keeping the parity)."""
-    count, at = 0, start
+    the first row and the cut (a doubled quote inside a field counts two, keeping the parity).
+    The scan's counts per block give the full blocks; only the block holding a cut is read."""
+    if scan.quotes_before[-1] == 0:
+        return True
     with open(path, "rb") as handle:
-        handle.seek(start)
-        for cut in cuts:
-            while at < cut:
-                block = handle.read(min(16 << 20, cut - at))
-                count += block.count(b'"')
-                at += len(block)
-            if count % 2:
-                return False
-    return True
+
+        def before(offset: int) -> int:
+            b = int(np.searchsorted(scan.blocks, offset, side="right")) - 1
+            handle.seek(int(scan.blocks[b]))
+            return int(scan.quotes_before[b]) + handle.read(offset - int(scan.blocks[b])).count(
+                b'"'
+            )
+
+        header = before(start)
+        return all((before(cut) - header) % 2 == 0 for cut in cuts)
 
 
 def _parse_parts(path, names, types, separator, cuts, lines):
@@ -273,16 +297,16 @@ def read_numeric_text(
     types[names[0]] = pa.string()
     separator = sniffed.separator or "\t"
     try:
-        split = None
+        out, scan = None, None
         if threads > 1 and sniffed.compression is None:
-            split = _split_points(sniffed.path, threads)
-        out = None
-        if split is not None:
-            cuts, lines = split
-            out, ids, row = _parse_parts(sniffed.path, names, types, separator, cuts, lines)
-            capacity = row
-        if out is None:  # one stream
-            capacity = _line_count(sniffed)
+            scan = _scan(sniffed.path)
+            split = _split_points(sniffed.path, scan, threads)
+            if split is not None:
+                cuts, lines = split
+                out, ids, row = _parse_parts(sniffed.path, names, types, separator, cuts, lines)
+                capacity = row
+        if out is None:  # one stream (the scan, when made, already counted the lines)
+            capacity = _line_count(sniffed) if scan is None else scan.ends.size + 1
             with pa.input_stream(sniffed.path, compression=sniffed.compression) as source:
                 out, ids, row = _parse(source, names, types, capacity, separator)
     except (pa.ArrowException, OSError, EOFError, ValueError):
