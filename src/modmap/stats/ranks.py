@@ -23,6 +23,8 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
+from modmap.stats._buckets import sort_rows
+
 __all__ = ["RankSums", "SignedRanks", "rank_sums", "signed_ranks"]
 
 
@@ -455,7 +457,7 @@ def rank_sums(
         else:
             # numpy's fancy indexing of a row chunk is ~10x slower than this compiled gather.
             _gather(a, start, cols, buf)
-        buf[:, :width].sort(axis=1)  # in place; numpy releases the GIL while sorting
+        sort_rows(buf, width)
         return buf
 
     def work(start: int) -> None:
