@@ -6,11 +6,19 @@ groups of tied values, and the group medians. They compile with numba and drop m
 (NaN) per gene.
 
 Two-sample kernel (:func:`rank_sums`): chunks of genes are spread over worker threads; in each,
-both groups are gathered into per-thread buffers and sorted row-wise with numpy's SIMD sort
-(AVX-512 where available; it releases the GIL), then a numba kernel merges the two sorted runs
-of every gene, 4 genes at once: a branch-free counting merge for complete, tie-free genes and a
-merge of run-length encoded runs, handing out mid-ranks as R's ``rank(ties.method =
-"average")``, for the rest. Ties are exact float64 equality (so ``-0.0 == 0.0``, as in R).
+both groups are gathered into per-thread buffers and sorted row-wise, then a numba kernel merges
+the two sorted runs of every gene, 4 genes at once: a branch-free counting merge for complete,
+tie-free genes and a merge of run-length encoded runs, handing out mid-ranks as R's
+``rank(ties.method = "average")``, for the rest. Ties are exact float64 equality (so
+``-0.0 == 0.0``, as in R). The sort (:func:`modmap.stats._buckets.sort_rows`) is an exact
+bucket sort in numba for rows of more than 256 values: a counting sort on a monotone bucket of
+each value (``int((v - min) * B / (max - min))``, so ``v < w`` never puts ``w`` in a lower
+bucket and equal values share one), then an insertion sort that only reorders values within a
+bucket; rows it declines (an infinity, a range overflowing float64, many distinct values in a
+few buckets such as an extreme outlier) and shorter rows are sorted with ``numpy.sort``. Either
+way the merge sees the same sorted values, so W, the tie term and the medians do not depend on
+the path (except the sign of a median that is zero: the bucket sort writes ``-0.0`` as
+``0.0``; ``numpy.sort`` leaves tied zeros in no defined order).
 Signed-rank kernel (:func:`signed_ranks`): a numba ``prange`` loop over genes.
 """
 
@@ -378,8 +386,9 @@ def rank_sums(
         chunk of rows is copied at a time, so no full-size copy of the groups is made.
     threads
         Worker threads (default: numba's thread count, i.e. ``NUMBA_NUM_THREADS`` or the cores
-        available). Chunks of genes are sorted with ``numpy.sort`` (which releases the GIL) and
-        merged by a compiled kernel, each chunk on one thread.
+        available). Chunks of genes are sorted (a compiled bucket sort, ``numpy.sort`` for short
+        rows and declined rows; both release the GIL) and merged by a compiled kernel, each
+        chunk on one thread.
     chunk
         Genes per chunk (default: about 4 MiB of values per chunk, so that the gather, the sort
         and the merge of a chunk run in cache; 8 MiB when gathering from a column-major matrix,
