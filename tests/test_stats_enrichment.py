@@ -142,3 +142,48 @@ def test_no_tested_gene_gives_empty_statistics_without_warnings():
     full = rank_enrichment(np.array([0.1, 0.2]), np.array([[1, 1]]))
     assert full["cerno"][0] == pytest.approx(-2 * (np.log(0.5) + np.log(1.0)))
     assert np.isnan(full["auc"][0]) and np.isnan(full["p_utest"][0])
+
+
+def test_average_ranks_and_chi2_tail_helpers_by_counting_and_closed_form():
+    """The scipy.stats-free helpers: ranks by counting, the tail by the Poisson-sum formula."""
+    from modmap.stats.enrichment import _average_ranks, _chi2_sf
+
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        x = np.round(rng.random(int(rng.integers(1, 60))), int(rng.integers(1, 3)))
+        # rank = 1 + (values below) + (other values equal) / 2
+        by_count = [1 + np.sum(x < v) + (np.sum(x == v) - 1) / 2 for v in x]
+        assert _average_ranks(x).tolist() == by_count
+    x = np.array([0.3, 2.0, 11.5, 40.0, 0.0, -0.0, np.inf, np.nan])
+    df = np.array([2, 4, 6, 30, 8, 2, 4, 4])
+    closed = [
+        math.exp(-v / 2) * sum((v / 2) ** k / math.factorial(k) for k in range(d // 2))
+        for v, d in zip(x[:4], df[:4], strict=True)
+    ]
+    got = _chi2_sf(x, df)
+    np.testing.assert_allclose(got[:4], closed, rtol=1e-12)
+    assert got[4:7].tolist() == [1.0, 1.0, 0.0] and np.isnan(got[7])
+
+
+def test_enrichment_does_not_import_scipy_stats_or_statsmodels():
+    """An import-time promise (issue 16): the enrichment job pays neither (1-3 s of start-up)."""
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\n"
+        "import pandas as pd\n"
+        "from modmap.stats.enrichment import module_enrichment\n"
+        "genes = {'c': pd.DataFrame({'feature_id': ['a', 'b', 'c', 'd'],\n"
+        "    'p_value': [0.01, 0.2, 0.5, 0.9], 'direction': ['up', 'up', 'down', 'up']})}\n"
+        "membership = pd.DataFrame({'module_id': ['M1', 'M1', 'M2'], 'title': ['x', 'x', 'y'],\n"
+        "    'feature_id': ['a', 'b', 'c']})\n"
+        "table = module_enrichment(genes, membership)\n"
+        "assert table['q_cerno'].notna().all()\n"
+        "print(json.dumps([m for m in ('scipy.stats', 'statsmodels') if m in sys.modules]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, timeout=300
+    )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
