@@ -33,6 +33,7 @@ import pandas as pd
 
 from modmap.errors import InputError
 from modmap.stats.fdr import bh_qvalues
+from modmap.stats.tails import chi2_sf
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -82,7 +83,8 @@ def rank_enrichment(
     # scipy is imported here, not at module level: module_dots reads the enrichment table
     # through enriched_modules() and should not pay scipy's import. scipy.stats is not imported
     # at all (1.2 s of start-up, issue 16): its chi-squared tail is scipy.special's chdtrc and
-    # its average ranks a few lines of NumPy (_average_ranks, _chi2_sf: the same numbers).
+    # its average ranks a few lines of NumPy (modmap.stats.tails, _average_ranks: the same
+    # numbers).
     from scipy import sparse
     from scipy.special import ndtr
 
@@ -115,7 +117,7 @@ def rank_enrichment(
         "n_ranked": np.full(n.shape, n_total, dtype=np.int64),
         "cerno": np.where(has, cerno, np.nan),
         "ces": np.where(has, cerno / np.where(has, 2 * n, 1), np.nan),
-        "p_cerno": np.where(has, _chi2_sf(np.where(has, cerno, 0.0), 2 * np.maximum(n, 1)), np.nan),
+        "p_cerno": np.where(has, chi2_sf(np.where(has, cerno, 0.0), 2 * np.maximum(n, 1)), np.nan),
         "u": np.where(both, u, np.nan),
         "auc": np.where(both, auc, np.nan),
         "p_utest": np.where(both, p_u, np.nan),
@@ -137,19 +139,6 @@ def _average_ranks(x: np.ndarray) -> np.ndarray:
     # a run covering sorted positions s..e-1 holds ranks s+1..e: their mean is (s + 1 + e) / 2
     ranks[order] = 0.5 * (starts[run] + 1 + starts[run + 1])
     return ranks
-
-
-def _chi2_sf(x: np.ndarray, df: np.ndarray) -> np.ndarray:
-    """Upper tail ``P(X > x)`` of a chi-squared variable with ``df`` degrees of freedom.
-
-    ``scipy.stats.chi2.sf(x, df)`` without importing scipy.stats: the same ``chdtrc`` of
-    scipy.special, with scipy.stats' edges (1 at ``x <= 0``, 0 at ``x = inf``).
-    """
-    from scipy.special import chdtrc
-
-    x = np.asarray(x, dtype=np.float64)
-    inner = chdtrc(df, np.where(x <= 0, 1.0, x))  # NaN stays NaN
-    return np.where(x <= 0, 1.0, np.where(np.isposinf(x), 0.0, inner))
 
 
 def module_enrichment(
