@@ -63,3 +63,33 @@ def test_figure_from_its_objects():
     fig = plot_kaplan_meier(curve, median=float("nan"))
     assert "not reached" in fig.axes[0].get_title()
     assert "median" not in {ln.get_gid() for ln in fig.axes[0].lines}
+
+
+def test_product_limit_is_bit_identical_to_scipy_ecdf_and_avoids_scipy_stats():
+    """SciPy's Kaplan-Meier estimator (the former code path, an independent implementation) gives
+    the very same bits on random times with ties and censoring; the module imports no scipy.stats.
+    """
+    import json
+    import subprocess
+    import sys
+
+    from scipy.stats import CensoredData, ecdf
+
+    from modmap.longitudinal.survival import kaplan_meier
+
+    rng = np.random.default_rng(11)
+    for size in (1, 5, 40, 300):
+        t = rng.integers(1, 30, size).astype(float)
+        e = rng.random(size) < 0.7
+        e[0] = True
+        curve = kaplan_meier(pd.DataFrame({"days_to_flare": t, "flared": e.astype(int)}))
+        want = ecdf(CensoredData(uncensored=t[e], right=t[~e])).sf.evaluate(curve["time"])
+        assert curve["survival"].to_numpy().tobytes() == np.asarray(want).tobytes()
+    code = (
+        "import json, sys, modmap.longitudinal.survival\n"
+        "print(json.dumps('scipy.stats' in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, timeout=300
+    )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) is False

@@ -142,3 +142,38 @@ def test_no_tested_gene_gives_empty_statistics_without_warnings():
     full = rank_enrichment(np.array([0.1, 0.2]), np.array([[1, 1]]))
     assert full["cerno"][0] == pytest.approx(-2 * (np.log(0.5) + np.log(1.0)))
     assert np.isnan(full["auc"][0]) and np.isnan(full["p_utest"][0])
+
+
+def test_average_ranks_by_counting():
+    """The scipy.stats-free average ranks: 1 + (values below) + (other values equal) / 2."""
+    from modmap.stats.enrichment import _average_ranks
+
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        x = np.round(rng.random(int(rng.integers(1, 60))), int(rng.integers(1, 3)))
+        by_count = [1 + np.sum(x < v) + (np.sum(x == v) - 1) / 2 for v in x]
+        assert _average_ranks(x).tolist() == by_count
+
+
+def test_enrichment_does_not_import_scipy_stats_or_statsmodels():
+    """An import-time promise (issue 16): the enrichment job pays neither (1-3 s of start-up)."""
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\n"
+        "import pandas as pd\n"
+        "from modmap.stats.enrichment import module_enrichment\n"
+        "genes = {'c': pd.DataFrame({'feature_id': ['a', 'b', 'c', 'd'],\n"
+        "    'p_value': [0.01, 0.2, 0.5, 0.9], 'direction': ['up', 'up', 'down', 'up']})}\n"
+        "membership = pd.DataFrame({'module_id': ['M1', 'M1', 'M2'], 'title': ['x', 'x', 'y'],\n"
+        "    'feature_id': ['a', 'b', 'c']})\n"
+        "table = module_enrichment(genes, membership)\n"
+        "assert table['q_cerno'].notna().all()\n"
+        "print(json.dumps([m for m in ('scipy.stats', 'statsmodels') if m in sys.modules]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, timeout=300
+    )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
