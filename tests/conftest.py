@@ -13,7 +13,57 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
 WORKFLOW_PARTS = ["Snakefile", "workflow", "scripts", "config", "resources", "profiles"]
+
+# The files handed out first, in this order. `make test` runs two pytest-xdist workers with
+# `--dist loadfile --no-loadscope-reorder`: each file goes whole to the next free worker, in
+# collection order, and this order is the collection order (pytest_collection_modifyitems). The
+# longest files go first so that the two workers finish together (a long file handed out last
+# leaves the other worker idle); the files not named keep their own order, after these.
+# - tests/slurm (CI only): mostly waiting for the scheduler's status polls, on one worker while
+#   the other works through the rest;
+# - test_workflow_toy.py asks for `toy_run` in its first test, so the shared toy run is built at
+#   once, while the other worker starts test_workflow_inputs.py, which does not need it;
+# - then by CPU time (docs/testing.md, "Time"); the three runs of whole cohorts that have their
+#   own module-scoped runs come after the files that share the toy run.
+FIRST = (
+    "slurm/test_slurm.py",
+    "test_workflow_toy.py",
+    "test_workflow_inputs.py",
+    "test_workflow_robust.py",
+    "test_corpus_jobs.py",
+    "test_benchmark.py",
+    "test_readers_roundtrip.py",
+    "test_workflow_longitudinal.py",
+    "test_workflow_gse13015.py",
+    "test_workflow_bloodgen3.py",
+    "test_workflow_clinical.py",
+    "test_corpus_files.py",
+    "test_workflow_fingerprints_config.py",
+    "test_lazy_imports.py",
+    "test_collapse.py",
+    "test_batches.py",
+    "test_plots_module_map.py",
+    "test_toy.py",
+    "test_plots_large.py",
+    "test_toy_trial.py",
+    "test_bench_startup.py",
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Put the files of ``FIRST`` first, in its order; the rest keep their collection order."""
+    rank = {name: i for i, name in enumerate(FIRST)}
+
+    def key(item) -> int:
+        try:
+            name = item.path.relative_to(TESTS).as_posix()
+        except ValueError:  # a test outside tests/
+            return len(rank)
+        return rank.get(name, len(rank))
+
+    items.sort(key=key)  # stable: each file's tests stay together and in their order
 
 
 def copy_workflow(dest: Path) -> Path:
