@@ -56,9 +56,13 @@ endif
 unlock: $(STAMP)
 	$(BIN)/snakemake --profile profiles/default --configfile $(CONFIG) --unlock
 
-# tests/slurm first (tests/conftest.py orders the files): its two live-scheduler tests mostly wait
-# for status polls, so one worker starts them while the other works through the rest.
-test: lint
+# Both environments are built at once first (pip installs on one core: two builds take the time
+# of one on the 2-core CI machine). tests/slurm runs first (tests/conftest.py orders the files):
+# its two live-scheduler tests mostly wait for status polls, so one worker starts them while the
+# other works through the rest.
+test:
+	$(MAKE) --no-print-directory -j2 --output-sync=target $(STAMP) $(if $(HAVE_PYTHON_MIN),$(STAMP_MIN))
+	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL) tests
 ifeq ($(HAVE_PYTHON_MIN),)
 	@echo "make test: $(PYTHON_MIN) not found; skipping the minimum-versions suite (make test-min)"
