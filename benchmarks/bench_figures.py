@@ -9,8 +9,8 @@ Each figure job runs its real adapter (``scripts/heatmap.py``, ``scripts/module_
 ``scripts/module_dots.py``: ``main(smk)``) in a fresh Python process, as Snakemake runs it, on
 inputs written here the way the workflow writes them:
 
-- heatmaps: a parquet expression cache (``modmap.io.write_expression``, row groups sized by
-  ``row_group_rows``) of ``--features`` features (BloodGen3 gene symbols in module order, then
+- heatmaps: an expression cache (``modmap.io.write_expression``, row-major) of ``--features``
+  features (BloodGen3 gene symbols in module order, then
   filler IDs) x ``--samples`` samples, log2 values; half the samples healthy, the other half
   patients split evenly between 2 comparisons, plus a third comparison (``all``: every patient
   against the healthy) that overlaps both, as the default ``heatmaps.comparisons: null`` shows
@@ -75,7 +75,7 @@ def heatmap_inputs(root: Path, *, features: int, samples: int, modules: list[str
         index=pd.Index(ids, name="feature_id"),
         columns=sample_ids,
     )
-    write_expression(matrix, root / "expression.parquet")
+    write_expression(matrix, root / "expression.arrow")
     del matrix
     sheet = pd.DataFrame(
         {
@@ -116,7 +116,7 @@ def heatmap_inputs(root: Path, *, features: int, samples: int, modules: list[str
         {
             "script": "heatmap",
             "input": {
-                "expression": str(root / "expression.parquet"),
+                "expression": str(root / "expression.arrow"),
                 "samples": str(root / "samples.tsv"),
                 "comparisons": str(root / "comparisons.tsv"),
                 "membership": str(root / "membership.tsv"),

@@ -1,12 +1,12 @@
 """Adapter for the gene_tests rules: per-gene tests of a batch of comparisons, one job.
 
 Writes results/genes/{name}.tsv for every comparison of ``params.run["comparisons"]`` (the
-outputs, in that order). The union of the comparisons' samples is read from the cache once.
+outputs, in that order). The expression cache is memory-mapped once for all of them: only the
+pages the comparisons' samples touch are read, and no copy of the matrix is made.
 """
 
-from modmap.batches import batch_columns
 from modmap.design import comparison_design
-from modmap.io import read_expression, read_tsv, write_tsv
+from modmap.io import open_expression, read_tsv, write_tsv
 from modmap.logs import log_to_file, run_job
 from modmap.stats import collapse_rows, gene_tests, module_multiplicity
 
@@ -21,7 +21,7 @@ def main(smk) -> None:
     comparisons = read_tsv(smk.input.comparisons, dtype=str, keep_default_na=False)
     # Every comparison's design first: a bad one stops the job (naming it) before any reading.
     designs = [comparison_design(comparisons, name) for name in names]
-    expression = read_expression(smk.input.expression, samples=batch_columns(designs))
+    expression = open_expression(smk.input.expression)
     if smk.input.get("collapsed"):  # bridge.collapse: mean
         collapsed = read_tsv(smk.input.collapsed, dtype=str, keep_default_na=False)
         expression = collapse_rows(expression, collapsed)

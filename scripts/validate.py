@@ -1,4 +1,4 @@
-"""Adapter for rule validate: check the matrix against the sample sheet, write the parquet cache."""
+"""Adapter for rule validate: check the matrix against the sample sheet, write the cache."""
 
 from modmap.clinical import merge_responders
 from modmap.design import check_sample_sheet, resolve_comparisons

@@ -5,11 +5,10 @@ from __future__ import annotations
 import itertools
 import shutil
 
-import pandas as pd
 import pytest
 from conftest import load_config, run_snakemake, write_config
 
-from modmap.batches import batch_columns, batch_rule_name, comparison_batches
+from modmap.batches import batch_rule_name, comparison_batches
 
 
 def test_seven_comparisons_in_three_jobs_by_hand():
@@ -48,22 +47,6 @@ def test_jobs_must_be_a_positive_integer(jobs):
 def test_rule_names():
     assert batch_rule_name("all") == "gene_tests"
     assert batch_rule_name("2") == "gene_tests_2"
-
-
-def _design(case, control):
-    rows = [(s, "case") for s in case] + [(s, "control") for s in control]
-    # rows in sheet order, cases and controls interleaved
-    rows.sort(key=lambda row: row[0])
-    return pd.DataFrame(rows, columns=["sample_id", "role"])
-
-
-def test_columns_read_cases_then_controls_per_comparison_shared_ones_once():
-    d1 = _design(case=["s5", "s1"], control=["s2", "s9", "s3"])
-    d2 = _design(case=["s7", "s4"], control=["s2", "s9", "s3"])  # the same controls
-    # worked out by hand: each design in sheet order (s1 s5 | s2 s3 s9), then d2's cases
-    assert batch_columns([d1, d2]) == ["s1", "s5", "s2", "s3", "s9", "s4", "s7"]
-    assert batch_columns([d2]) == ["s4", "s7", "s2", "s3", "s9"]
-    assert batch_columns([]) == []
 
 
 def test_split_jobs_write_the_same_tables_as_one_job(toy_run, workdir):

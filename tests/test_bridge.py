@@ -542,7 +542,7 @@ def test_min_genes_must_be_positive_int(files: dict[str, Path], bad) -> None:
 
 
 def test_run_bridge_reads_the_files(files: dict[str, Path], tmp_path: Path) -> None:
-    expr = tmp_path / "expression.parquet"
+    expr = tmp_path / "expression.arrow"
     write_expression(pd.DataFrame({"s1": [1.0] * len(MATRIX)}, index=MATRIX), expr)
     options = {
         "modules_format": "auto",

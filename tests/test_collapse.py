@@ -108,12 +108,12 @@ def test_default_drops_ambiguous_features_with_a_warning(files, caplog):  # noqa
 
 
 def test_run_bridge_reads_the_matrix_for_the_scores(files, tmp_path, caplog):  # noqa: F811
-    parquet = tmp_path / "expression.parquet"
-    write_expression(_matrix(), parquet)
+    cache = tmp_path / "expression.arrow"
+    write_expression(_matrix(), cache)
     with caplog.at_level(logging.INFO, logger="modmap.bridge"):
         result = run_bridge(
             modules_path=files["modules"],
-            expression_path=parquet,
+            expression_path=cache,
             modules_format="auto",
             source={"path": str(files["source"]), "format": "auto", "columns": {}},
             target={"path": str(files["target"]), "format": "auto", "columns": {}},

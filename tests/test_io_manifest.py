@@ -75,12 +75,12 @@ def test_manifest_required_under_results_only(in_tmp):
     assert len(read_tsv("results/hand_made.tsv", manifest="ignore")) == 100
 
 
-def test_parquet_cache_truncated_says_how_to_rebuild(in_tmp):
+def test_expression_cache_truncated_says_how_to_rebuild(in_tmp):
     matrix = pd.DataFrame(
         np.ones((50, 4)), index=[f"g{i}" for i in range(50)], columns=list("abcd")
     )
-    write_expression(matrix, "results/validated/expression.parquet")
-    path = in_tmp / "results" / "validated" / "expression.parquet"
+    write_expression(matrix, "results/validated/expression.arrow")
+    path = in_tmp / "results" / "validated" / "expression.arrow"
     assert read_expression(path, samples=["c", "a"]).shape == (50, 2)
     path.write_bytes(path.read_bytes()[:-200])
     for read in (read_expression, read_feature_ids):
@@ -91,8 +91,8 @@ def test_parquet_cache_truncated_says_how_to_rebuild(in_tmp):
         assert "snakemake --forcerun validate" in message
 
 
-def test_parquet_cache_replaced_by_another_matrix_is_caught_by_its_manifest(in_tmp):
-    path = "results/validated/expression.parquet"
+def test_expression_cache_replaced_by_another_matrix_is_caught_by_its_manifest(in_tmp):
+    path = "results/validated/expression.arrow"
     write_expression(pd.DataFrame(np.ones((50, 2)), columns=["a", "b"]), path)
     manifest = manifest_path(path).read_text()
     write_expression(pd.DataFrame(np.ones((40, 2)), columns=["a", "b"]), path)
@@ -102,9 +102,9 @@ def test_parquet_cache_replaced_by_another_matrix_is_caught_by_its_manifest(in_t
 
 
 def test_unknown_sample_in_cache_is_an_input_error(in_tmp):
-    write_expression(pd.DataFrame(np.ones((5, 2)), columns=["a", "b"]), "results/e.parquet")
+    write_expression(pd.DataFrame(np.ones((5, 2)), columns=["a", "b"]), "results/e.arrow")
     with pytest.raises(InputError, match="'zz' are not in the expression cache"):
-        read_expression("results/e.parquet", samples=["a", "zz"])
+        read_expression("results/e.arrow", samples=["a", "zz"])
 
 
 def test_atomic_write_removes_the_temporary_file_of_a_killed_write(in_tmp):

@@ -155,7 +155,7 @@ def test_repeated_headers_named_by_the_sheet_order_through_the_workflow(workdir)
     config["expression"]["path"] = "grouped.tsv"
     config["expression"]["duplicate_headers"] = "sheet_order"
     (workdir / "config" / "cohort.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
-    target = "results/validated/expression.parquet"
+    target = "results/validated/expression.arrow"
     run_snakemake(workdir, target, "--configfile", "config/cohort.yaml", check=True)
     cached = read_expression(workdir / target)
     assert list(cached.columns) == list(sheet["GEO_ID"])

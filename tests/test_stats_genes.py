@@ -133,3 +133,25 @@ def test_fold_change_columns_and_fdr_members():
     ratio = untransformed.iloc[:, :4].mean(axis=1) / untransformed.iloc[:, 4:].mean(axis=1)
     expected = np.where(ratio >= 1, ratio, -1 / ratio)
     np.testing.assert_allclose(linear["fold_change"], expected, rtol=1e-13)
+
+
+def test_fold_change_chunks_on_threads_match_the_textbook_and_one_thread():
+    from modmap.stats.genes import _summaries
+
+    rng = np.random.default_rng(11)
+    values = np.round(rng.normal(8, 2, (103, 12)), 1)
+    values[rng.random(values.shape) < 0.1] = np.nan
+    values[5, :] = np.nan  # no value at all
+    values[9, :] = 7.0  # constant
+    case, ctrl = np.array([0, 3, 5, 7, 11]), np.array([1, 2, 4, 6, 8, 9, 10])
+    one = _summaries(values, case, ctrl, linear_offset=None, chunk=7, threads=1)
+    two = _summaries(values, case, ctrl, linear_offset=None, chunk=7, threads=2)
+    pd.testing.assert_frame_equal(one[0], two[0])
+    np.testing.assert_array_equal(one[1], two[1])
+    for g in range(len(values)):
+        x, y = values[g, case], values[g, ctrl]
+        x, y = x[~np.isnan(x)], y[~np.isnan(y)]
+        want = x.mean() - y.mean() if len(x) and len(y) else np.nan
+        np.testing.assert_allclose(two[0]["log2_fc"].iloc[g], want, rtol=1e-12)
+        both = np.concatenate([x, y])
+        assert two[1][g] == (len(both) == 0 or both.min() == both.max())

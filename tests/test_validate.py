@@ -93,12 +93,12 @@ def test_unlogged_matrix_warns_with_evidence(tmp_path):
     assert not any("look unlogged" in w for w in warnings)
 
 
-def test_parquet_cache_round_trip_reads_only_requested_samples(tmp_path):
+def test_expression_cache_round_trip_reads_only_requested_samples(tmp_path):
     df = pd.DataFrame(
         {"A": [1.0, np.nan], "B": [2.0, 3.0], "C": [4.0, 5.0]},
         index=pd.Index(["f1", "f2"], name="feature_id"),
     )
-    path = tmp_path / "expression.parquet"
+    path = tmp_path / "expression.arrow"
     write_expression(df, path)
     back = read_expression(path, samples=["C", "A"])
     assert back.columns.tolist() == ["C", "A"]

@@ -25,7 +25,7 @@ def test_every_contract_output_exists(toy_run):
     config = load_config(toy_run)
     names = [c["name"] for c in config["comparisons"]]
     expected = [
-        "validated/expression.parquet",
+        "validated/expression.arrow",
         "validated/comparisons.tsv",
         "bridge/bridge.tsv",
         "bridge/summary.tsv",

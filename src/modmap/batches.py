@@ -1,6 +1,6 @@
 """Comparisons grouped into gene_tests jobs (config ``statistics.gene_tests_jobs``).
 
-One ``gene_tests`` job reads the union of its comparisons' samples from the expression cache
+One ``gene_tests`` job memory-maps the expression cache
 once and writes one table per comparison, so a run pays the job start-up (interpreter, pandas,
 numba, scipy) and the shared control columns once instead of once per comparison. On a cluster
 the comparisons can still be spread over several jobs (docs/statistics.md, "Jobs").
@@ -8,13 +8,9 @@ the comparisons can still be spread over several jobs (docs/statistics.md, "Jobs
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
-if TYPE_CHECKING:  # pragma: no cover - annotations only
-    import pandas as pd
-
-__all__ = ["ONE_BATCH", "batch_columns", "batch_rule_name", "comparison_batches"]
+__all__ = ["ONE_BATCH", "batch_rule_name", "comparison_batches"]
 
 #: Label of the batch when every comparison runs in one job (the default).
 ONE_BATCH = "all"
@@ -62,29 +58,3 @@ def comparison_batches(names: Sequence[str], *, jobs: int) -> dict[str, list[str
 def batch_rule_name(label: str) -> str:
     """Rule name of a gene_tests batch: ``gene_tests`` alone, else ``gene_tests_<label>``."""
     return "gene_tests" if label == ONE_BATCH else f"gene_tests_{label}"
-
-
-def batch_columns(designs: Iterable[pd.DataFrame]) -> list[str]:
-    """Samples a gene_tests job reads for ``designs`` (one per comparison), in reading order.
-
-    Each comparison's cases, then its controls (each in design order), in comparison order; a
-    sample already listed (controls shared by several comparisons) is not repeated. One
-    comparison is then two contiguous column blocks of the column-major matrix. The order
-    changes no result: each comparison gathers its groups, in design order, by sample ID.
-
-    Parameters
-    ----------
-    designs
-        Rows of the comparisons table per comparison (:func:`modmap.design.comparison_design`),
-        with columns ``sample_id`` and ``role`` (``case`` / ``control``).
-
-    Returns
-    -------
-    list of str
-        Distinct sample IDs.
-    """
-    order: list[str] = []
-    for design in designs:
-        by_role = design.sort_values("role", kind="stable")  # "case" < "control"
-        order.extend(by_role["sample_id"])
-    return list(dict.fromkeys(order))

@@ -4,13 +4,14 @@ Functions here read or write files and do nothing else; computations live in oth
 Writes are atomic: the file is written next to its destination and renamed into place, so an
 interrupted job never leaves a file that looks complete.
 
-Every table and the parquet cache written here get a **manifest**, a small JSON sidecar
-``<file>.manifest.json`` (rows, columns, size in bytes, SHA-256 of the file's bytes), written
-right after the file. Readers check it: a TSV must have the recorded size and SHA-256, the parquet
-cache the recorded size, rows and columns (read from its footer; hashing a large cache on every
-read would cost more than reading it). Under ``results/`` the manifest is required, so a table cut
-short, edited or left by an interrupted copy stops the next stage with a message saying which file
-to delete, instead of changing its results (docs/architecture.md, "Manifests").
+Every table and the expression cache written here get a **manifest**, a small JSON sidecar
+``<file>.manifest.json`` (rows, columns, size in bytes, SHA-256 of a table's bytes), written
+right after the file. Readers check it: a TSV must have the recorded size and SHA-256, the
+expression cache the recorded size, rows and columns (read from its footer; hashing a large
+cache on every write and read would cost more than reading it, so its manifest has no
+SHA-256). Under ``results/`` the manifest is required, so a table cut short, edited or left by
+an interrupted copy stops the next stage with a message saying which file to delete, instead of
+changing its results (docs/architecture.md, "Manifests").
 """
 
 from __future__ import annotations
@@ -28,25 +29,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
+import pyarrow.ipc as ipc
 
 from modmap.errors import InputError
 from modmap.readers import read_matrix, read_matrix_header, read_sheet
 
 FEATURE_COLUMN = "feature_id"
-#: Target bytes of values (float64, uncompressed) per parquet row group of the expression cache.
-#: A job that reads a few features (a heatmap's module) decodes one row group at a time, and
-#: ``gene_tests`` holds one row group of its columns besides its matrix, so a group stays far
-#: below the matrix; but writing and reading cost per column chunk (row group x column), so a
-#: group holds as many rows as this allows (8,388 at 2,000 samples, one group up to 83,886
-#: features at 200 samples; docs/performance.md, "The parquet cache").
-ROW_GROUP_BYTES = 128 << 20
-#: Fewest rows per row group, however many samples (a column chunk of at least 8 KB).
-ROW_GROUP_MIN_ROWS = 1024
-#: Compression of the cache: LZ4 decodes and encodes about twice as fast as zstd on expression
-#: values and, with dictionary pages, is as small (docs/performance.md).
-CACHE_COMPRESSION = "lz4"
-
 MANIFEST_SUFFIX = ".manifest.json"
 #: The directory of modmap's outputs: tables under it must have a manifest (``check="auto"``).
 RESULTS_DIR = "results"
@@ -110,11 +98,15 @@ def file_sha256(path: str | os.PathLike) -> str:
 
 
 @contextlib.contextmanager
-def _with_manifest(path: str | os.PathLike, *, manifest: bool) -> Iterator[tuple[Path, dict]]:
+def _with_manifest(
+    path: str | os.PathLike, *, manifest: bool, digest: bool = True
+) -> Iterator[tuple[Path, dict]]:
     """Atomic write of ``path``; the caller fills ``meta`` (rows, columns) for the manifest.
 
     The old manifest is removed first and the new one written after the file is in place, so an
     interruption leaves a file without (or with a mismatching) manifest, never a false match.
+    ``digest=False`` records no SHA-256 (``null``; the expression cache, checked by size, rows
+    and columns).
     """
     dest = Path(path)
     meta: dict[str, Any] = {}
@@ -128,7 +120,7 @@ def _with_manifest(path: str | os.PathLike, *, manifest: bool) -> Iterator[tuple
                 "rows": int(meta["rows"]),
                 "columns": [str(c) for c in meta["columns"]],
                 "bytes": tmp.stat().st_size,
-                "sha256": file_sha256(tmp),
+                "sha256": file_sha256(tmp) if digest else None,
             }
     if manifest:
         with atomic_path(manifest_path(dest)) as tmp:
@@ -158,7 +150,7 @@ def read_manifest(path: str | os.PathLike, *, check: ManifestCheck = "auto") -> 
     Parameters
     ----------
     path
-        The table or parquet file.
+        The table or expression cache.
     check
         ``"auto"`` (default): required under ``results/`` of the working directory, else read
         when present; ``"require"``; ``"if_present"``; ``"ignore"`` (never read).
@@ -262,81 +254,174 @@ def read_tsv(
     return pd.read_csv(path, sep="\t", **kwargs)
 
 
-def row_group_rows(
-    samples: int, *, target_bytes: int = ROW_GROUP_BYTES, min_rows: int = ROW_GROUP_MIN_ROWS
-) -> int:
-    """Rows per row group of a cache with ``samples`` value columns.
+def write_expression(matrix: pd.DataFrame, path: str | os.PathLike) -> None:
+    """Write the validated expression matrix as the expression cache (an Arrow IPC file).
 
-    Parameters
-    ----------
-    samples
-        Number of sample (float64) columns.
-    target_bytes
-        Bytes of values per row group wanted (8 bytes per value, uncompressed).
-    min_rows
-        Lower bound, for very wide matrices.
-
-    Returns
-    -------
-    int
-        ``max(min_rows, target_bytes // (8 * samples))`` (``samples`` counted as at least 1).
-    """
-    return max(int(min_rows), int(target_bytes) // (8 * max(int(samples), 1)))
-
-
-def write_expression(
-    matrix: pd.DataFrame, path: str | os.PathLike, *, rows_per_group: int | None = None
-) -> None:
-    """Write the validated expression matrix as the parquet cache.
+    The cache is one uncompressed record batch (Arrow IPC file format, also called Feather v2):
+    a ``feature_id`` column (string), then one float64 column per sample, so each sample's values
+    are contiguous and the file holds the features x samples matrix column-major, the columns
+    one after the other at a constant distance. Readers memory-map it: the whole matrix is a
+    zero-copy view (:func:`open_expression`). Each column is handed to Arrow without a copy.
+    See docs/performance.md, "The expression cache".
 
     Parameters
     ----------
     matrix
-        Features x samples, float64, index = feature IDs (strings), columns = sample IDs.
+        Features x samples, float64 (log2; NaN = missing, stored as NaN values, not nulls),
+        index = feature IDs (strings), columns = sample IDs.
     path
-        Destination ``.parquet`` file. The first column is ``feature_id``; LZ4-compressed
-        (:data:`CACHE_COMPRESSION`).
-    rows_per_group
-        Rows per parquet row group; ``None`` (default): :func:`row_group_rows` of the number of
-        samples (about :data:`ROW_GROUP_BYTES` of values per group).
+        Destination (``results/validated/expression.arrow``), written atomically with its
+        manifest (size, rows, columns; no SHA-256).
     """
-    # Column by column from one column-major copy: no pandas reset_index on a wide frame.
-    values = np.asfortranarray(matrix.to_numpy(dtype=np.float64))
+    values = np.asfortranarray(matrix.to_numpy(dtype=np.float64))  # no copy from the reader
     arrays = [pa.array(matrix.index.astype(str).to_numpy(dtype=object), type=pa.string())]
     arrays += [pa.array(values[:, j]) for j in range(values.shape[1])]
-    table = pa.Table.from_arrays(arrays, names=[FEATURE_COLUMN, *map(str, matrix.columns)])
-    rows = row_group_rows(values.shape[1]) if rows_per_group is None else int(rows_per_group)
-    with _with_manifest(path, manifest=True) as (tmp, meta):
-        pq.write_table(table, tmp, compression=CACHE_COMPRESSION, row_group_size=max(rows, 1))
-        meta.update(rows=table.num_rows, columns=table.column_names)
+    names = [FEATURE_COLUMN, *map(str, matrix.columns)]
+    batch = pa.RecordBatch.from_arrays(arrays, names=names)
+    with _with_manifest(path, manifest=True, digest=False) as (tmp, meta):
+        with pa.OSFile(os.fspath(tmp), "wb") as sink, ipc.new_file(sink, batch.schema) as writer:
+            writer.write_batch(batch)
+        meta.update(rows=batch.num_rows, columns=names)
 
 
-def _open_parquet(path: str | os.PathLike, *, manifest: ManifestCheck) -> pq.ParquetFile:
-    """Open the parquet cache after checking it against its manifest (size, rows, columns)."""
-    info = read_manifest(path, check=manifest)
-    problem = None
-    try:
-        handle = pq.ParquetFile(path)
-    except (pa.ArrowException, OSError) as error:
-        problem, handle = f"it cannot be read ({' '.join(str(error).split())})", None
-    if info is not None and problem is None:
-        size = os.path.getsize(path)
-        meta = handle.metadata
-        found = (size, meta.num_rows, meta.num_columns)
-        wanted = (info.get("bytes"), info.get("rows"), len(info.get("columns", [])))
-        if found != wanted:
-            problem = (
-                f"it has {size} bytes, {meta.num_rows} rows and {meta.num_columns} columns but "
-                f"its manifest {manifest_path(path).name} records {wanted[0]} bytes, "
-                f"{wanted[1]} rows and {wanted[2]} columns"
+class _Cache:
+    """The memory-mapped expression cache: feature IDs, sample IDs and the values block."""
+
+    def __init__(self, path: str | os.PathLike, *, manifest: ManifestCheck) -> None:
+        info = read_manifest(path, check=manifest)
+        problem = None
+        try:
+            reader = ipc.open_file(pa.memory_map(os.fspath(path), "r"))
+            if reader.num_record_batches != 1:
+                raise pa.ArrowInvalid(f"{reader.num_record_batches} record batches, not 1")
+            batch = reader.get_batch(0)
+            names = batch.schema.names
+            if names[:1] != [FEATURE_COLUMN] or not all(
+                pa.types.is_floating(t) for t in batch.schema.types[1:]
+            ):
+                raise pa.ArrowInvalid(f"columns {names[:4]}... are not feature_id then numbers")
+        except (pa.ArrowException, OSError) as error:
+            problem = f"it cannot be read ({' '.join(str(error).split())})"
+        if problem is None and info is not None:
+            size = os.path.getsize(path)
+            found = (size, batch.num_rows, batch.num_columns)
+            wanted = (info.get("bytes"), info.get("rows"), len(info.get("columns", [])))
+            if found != wanted:
+                problem = (
+                    f"it has {size} bytes, {batch.num_rows} rows and {batch.num_columns} "
+                    f"columns but its manifest {manifest_path(path).name} records {wanted[0]} "
+                    f"bytes, {wanted[1]} rows and {wanted[2]} columns"
+                )
+        if problem is not None:
+            raise InputError(
+                f"{os.fspath(path)}: the expression cache is damaged or incomplete: {problem}. "
+                "Rebuild it: delete it and run the workflow again, or run snakemake --forcerun "
+                "validate."
             )
-    if problem is not None:
-        raise InputError(
-            f"{os.fspath(path)}: the expression cache is damaged or incomplete: {problem}. "
-            f"Rebuild it: delete it and run the workflow again, or run snakemake --forcerun "
-            "validate."
+        self.path = os.fspath(path)
+        self.batch = batch
+        self.ids = batch.column(0)
+        self.samples = [str(s) for s in names[1:]]
+
+    def view(self) -> np.ndarray | None:
+        """All values as one read-only, column-major view of the mapped file, or ``None``.
+
+        ``None`` when the columns are not float64 without nulls at one constant distance in
+        the file (a cache not written by :func:`write_expression`).
+        """
+        columns = self.batch.columns[1:]
+        rows = self.batch.num_rows
+        if not columns or rows == 0:
+            return None
+        data = []
+        for column in columns:
+            if column.type != pa.float64() or column.null_count:
+                return None
+            buffer = column.buffers()[1]
+            data.append(buffer.address + 8 * column.offset)
+        starts = np.array(data, dtype=np.int64)
+        step = int(starts[1] - starts[0]) if len(starts) > 1 else 8 * rows
+        if step < 8 * rows or step % 8 or (np.diff(starts) != step).any():
+            return None
+        # One buffer spanning every column, from the first column's start to the last's end
+        # (all inside the mapped file; ``base`` keeps the mapping alive with the array).
+        span = pa.foreign_buffer(starts[0], step * (len(starts) - 1) + 8 * rows, base=self.batch)
+        flat = np.frombuffer(span, dtype=np.float64)
+        return np.lib.stride_tricks.as_strided(
+            flat, shape=(rows, len(starts)), strides=(8, step), writeable=False
         )
-    return handle
+
+    def block(self, cols: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
+        """A column-major copy of the values at ``rows`` (all when ``None``) and ``cols``."""
+        view = self.view()
+        n = self.batch.num_rows if rows is None else len(rows)
+        out = np.empty((n, len(cols)), order="F")
+        for j, c in enumerate(cols):
+            if view is not None:
+                column = view[:, c]
+            else:
+                column = self.batch.column(int(c) + 1).to_numpy(zero_copy_only=False)
+            out[:, j] = column if rows is None else column[rows]
+        return out
+
+    def index(self, ids: pa.Array | None = None) -> pd.Index:
+        """Feature IDs as a pandas index named ``feature_id`` (as ``Table.to_pandas`` makes it)."""
+        table = pa.table({FEATURE_COLUMN: self.ids if ids is None else ids})
+        return pd.Index(table.to_pandas()[FEATURE_COLUMN], name=FEATURE_COLUMN)
+
+    def columns(self, samples: Sequence[str]) -> pd.Index:
+        """Sample IDs as a pandas column index (as ``Table.to_pandas`` makes it)."""
+        fields = [pa.field(FEATURE_COLUMN, pa.string())]
+        fields += [pa.field(s, pa.float64()) for s in samples]
+        empty = pa.schema(fields).empty_table().to_pandas().set_index(FEATURE_COLUMN)
+        return empty.columns
+
+    def positions(self, samples: Sequence[str]) -> np.ndarray:
+        """Column positions of ``samples``; an absent one is an error saying how to rebuild."""
+        where = {s: i for i, s in enumerate(self.samples)}
+        missing = [s for s in samples if s not in where]
+        if missing:
+            raise InputError(
+                f"{self.path}: sample(s) {', '.join(map(repr, missing[:5]))} are not in "
+                "the expression cache, which was made from another sample sheet or config. "
+                "Rebuild it: snakemake --forcerun validate."
+            )
+        return np.array([where[s] for s in samples], dtype=np.int64)
+
+
+def open_expression(path: str | os.PathLike, *, manifest: ManifestCheck = "auto") -> pd.DataFrame:
+    """The whole expression cache as a read-only, zero-copy, memory-mapped frame.
+
+    Nothing is read until values are used, and then only the pages touched (the cache is
+    column-major: a sample's values are contiguous), from the operating system's file cache, so
+    a job holds no private copy of the matrix (its resident memory counts the mapped pages it
+    touched). The values cannot be modified: take a copy (``frame.copy()``) or use
+    :func:`read_expression` to change them.
+
+    Parameters
+    ----------
+    path
+        ``results/validated/expression.arrow``.
+    manifest
+        How the cache is checked against its manifest first (see :func:`read_manifest`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Features x samples (float64, log2 scale, column-major), index named ``feature_id``.
+
+    Raises
+    ------
+    InputError
+        The cache is damaged, truncated or does not match its manifest (with how to rebuild it).
+    """
+    cache = _Cache(path, manifest=manifest)
+    values = cache.view()
+    if values is None:  # not written by modmap: decoded once
+        values = cache.block(np.arange(len(cache.samples)), None)
+    return pd.DataFrame(
+        values, index=cache.index(), columns=cache.columns(cache.samples), copy=False
+    )
 
 
 def read_expression(
@@ -346,107 +431,51 @@ def read_expression(
     features: Sequence[str] | None = None,
     manifest: ManifestCheck = "auto",
 ) -> pd.DataFrame:
-    """Read the parquet expression cache, optionally only some samples and features.
+    """Read the expression cache (a copy), optionally only some samples and features.
 
     Parameters
     ----------
     path
-        ``results/validated/expression.parquet``.
+        ``results/validated/expression.arrow``.
     samples
-        Sample IDs to load, in the order wanted. ``None`` loads all samples. Only these columns
-        are read from disk, so a comparison job on a large cohort reads only its own samples.
+        Sample IDs to load, in the order wanted. ``None`` loads all samples. Only their columns
+        are touched.
     features
-        Feature IDs to keep (``None`` = all). Rows are filtered one row group at a time while
-        reading, so a heatmap of one module holds only the module's rows; they come back in
-        cache order, and IDs absent from the cache are simply not returned.
+        Feature IDs to keep (``None`` = all): only their rows are copied, so a heatmap of one
+        module holds only the module's rows (the mapped pages of the samples read are touched);
+        they come back in cache order, and IDs absent from the cache are simply not returned.
     manifest
         How the cache is checked against its manifest first (see :func:`read_manifest`).
 
     Returns
     -------
     pandas.DataFrame
-        Features x samples (float64, log2 scale), index named ``feature_id``.
+        Features x samples (float64, log2 scale; a writable, column-major copy), index named
+        ``feature_id``.
 
     Raises
     ------
     InputError
-        The cache is damaged, truncated or does not match its manifest (with how to rebuild it).
+        The cache is damaged, truncated or does not match its manifest (with how to rebuild it),
+        or a sample is not in it.
     """
-    handle = _open_parquet(path, manifest=manifest)
-    columns = None if samples is None else [FEATURE_COLUMN, *samples]
-    if columns is not None:
-        names = set(handle.schema_arrow.names)  # once: schema_arrow is rebuilt on every access
-        missing = [c for c in columns if c not in names]
-        if missing:
-            raise InputError(
-                f"{os.fspath(path)}: sample(s) {', '.join(map(repr, missing[:5]))} are not in "
-                "the expression cache, which was made from another sample sheet or config. "
-                "Rebuild it: snakemake --forcerun validate."
-            )
-    if features is None:
-        return _read_column_major(handle, columns)
-    table = _read_rows(path, columns, features)
-    df = table.to_pandas()
-    return df.set_index(FEATURE_COLUMN)
-
-
-def _read_column_major(handle: pq.ParquetFile, columns: list[str] | None) -> pd.DataFrame:
-    """All rows of ``columns`` as one column-major float64 block, filled one row group at a time.
-
-    The frame equals ``table.to_pandas().set_index("feature_id")`` of the whole table, without
-    holding the decoded table and the frame at once: peak memory is the block plus a row group.
-    """
-    names = handle.schema_arrow.names if columns is None else columns
-    samples = [c for c in names if c != FEATURE_COLUMN]
-    out = np.empty((handle.metadata.num_rows, len(samples)), order="F")
-    ids, row = [], 0
-    for group in range(handle.num_row_groups):
-        part = handle.read_row_group(group, columns=[FEATURE_COLUMN, *samples])
-        k = part.num_rows
-        for j, column in enumerate(part.columns[1:]):
-            start = row
-            for chunk in column.chunks:  # zero-copy views of the decoded values
-                out[start : start + len(chunk), j] = chunk.to_numpy(zero_copy_only=False)
-                start += len(chunk)
-        ids.append(part.select([FEATURE_COLUMN]))
-        row += k
-    # Index and column labels converted as to_pandas converts them (dtypes differ by version).
-    empty = handle.schema_arrow.empty_table().select([FEATURE_COLUMN, *samples])
-    template = empty.to_pandas().set_index(FEATURE_COLUMN)
-    index = pa.concat_tables([empty.select([FEATURE_COLUMN]), *ids]).to_pandas()[FEATURE_COLUMN]
-    return pd.DataFrame(
-        out[:row], index=pd.Index(index, name=FEATURE_COLUMN), columns=template.columns, copy=False
-    )
-
-
-def _read_rows(path: str | os.PathLike, columns: list[str] | None, features: Sequence[str]):
-    """The cache's rows whose feature ID is in ``features``, one row group at a time.
-
-    The feature IDs are read first, so only the row groups holding a wanted feature are read.
-    """
-    wanted = pa.array(list(dict.fromkeys(map(str, features))), type=pa.string())
-    source = pq.ParquetFile(path)
-    ids = source.read(columns=[FEATURE_COLUMN]).column(FEATURE_COLUMN)
-    hit = pc.is_in(ids, value_set=wanted).to_numpy(zero_copy_only=False)
-    sizes = [source.metadata.row_group(g).num_rows for g in range(source.num_row_groups)]
-    starts = np.cumsum([0, *sizes])
-    kept = []
-    for group in range(source.num_row_groups):
-        if not hit[starts[group] : starts[group + 1]].any():
-            continue
-        part = source.read_row_group(group, columns=columns)
-        kept.append(part.filter(pc.is_in(part.column(FEATURE_COLUMN), value_set=wanted)))
-    if not kept:
-        return source.schema_arrow.empty_table().select(columns or source.schema_arrow.names)
-    return pa.concat_tables(kept)
+    cache = _Cache(path, manifest=manifest)
+    names = cache.samples if samples is None else list(samples)
+    cols = cache.positions(names)
+    ids, rows = cache.ids, None
+    if features is not None:
+        wanted = pa.array(list(dict.fromkeys(map(str, features))), type=pa.string())
+        hit = pc.is_in(ids, value_set=wanted).to_numpy(zero_copy_only=False)
+        rows = np.flatnonzero(hit)
+        ids = ids.take(pa.array(rows))
+    block = cache.block(cols, rows)
+    return pd.DataFrame(block, index=cache.index(ids), columns=cache.columns(names), copy=False)
 
 
 def read_feature_ids(path: str | os.PathLike, *, manifest: ManifestCheck = "auto") -> pd.Index:
-    """Read only the feature IDs of the parquet expression cache (checked as in
-    :func:`read_expression`)."""
-    _open_parquet(path, manifest=manifest)
-    table = pq.read_table(path, columns=[FEATURE_COLUMN])
-    return pd.Index(table.column(0).to_pylist(), name=FEATURE_COLUMN)
+    """Read only the feature IDs of the expression cache (checked as in :func:`read_expression`)."""
+    cache = _Cache(path, manifest=manifest)
+    return pd.Index(cache.ids.to_pylist(), name=FEATURE_COLUMN)
 
 
 def read_sample_sheet(path: str | os.PathLike) -> pd.DataFrame:

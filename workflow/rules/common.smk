@@ -160,7 +160,7 @@ def _input_mb(input):
 JOB_BASE_MB = 800
 # A gzipped text matrix is counted at this many times its size (numbers compress ~2.5-4x).
 GZ_RATIO = 4
-# Peak bytes per value of a job that reads the whole parquet cache (every sample of the sheet:
+# Peak bytes per value of a job that reads the whole expression cache (every sample of the sheet:
 # sample_fingerprints; analyte_tests with analytes.genes adds one copy), measured at 20,000 x 400
 # and x 1,600: ~21 bytes a value above ~230 MB (docs/performance.md), with a margin.
 WHOLE_MATRIX_BYTES_PER_VALUE = 32
@@ -174,6 +174,9 @@ def batch_samples(names):
     ].nunique()
 
 
+# Features of one heatmap counted in its memory request: a module's rows (the largest bundled
+# module has 245 members; bridge.collapse: mean adds the probes of its features).
+HEATMAP_MAX_ROWS = 2000
 # Samples each heatmap job reads: the reference samples and the cases of heatmaps.comparisons.
 HEATMAP_SAMPLES = (
     len(
@@ -204,25 +207,26 @@ HEATMAP_LAYOUT = (
 
 
 def _features(input):
-    """Rows (features) of the job's parquet expression cache, from its footer (0 before it exists)."""
+    """Rows (features) of the job's expression cache, from its manifest (0 before it exists)."""
     path = getattr(input, "expression", None)
     if path is None or not os.path.exists(path):
         return 0
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    from modmap.errors import InputError
+    from modmap.io import read_manifest
 
     try:
-        return pq.read_metadata(path).num_rows
-    except (pa.ArrowException, OSError):
+        info = read_manifest(path, check="if_present")
+        return int(info["rows"]) if info else 0
+    except (InputError, KeyError, TypeError, ValueError):
         return 0  # a damaged cache: the job itself says so, with how to rebuild it
 
 
 def _text_mb(input):
-    """MB of the job's inputs other than the parquet cache, a gzipped file counted unpacked."""
+    """MB of the job's inputs other than the expression cache, a gzipped file counted unpacked."""
     sizes = [
         os.path.getsize(f) * (GZ_RATIO if f.endswith(".gz") else 1)
         for f in input
-        if not f.endswith(".parquet") and os.path.exists(f)
+        if not f.endswith(".arrow") and os.path.exists(f)
     ]
     return sum(sizes) / 1e6
 
@@ -239,11 +243,11 @@ def mem_mb_reads(
     """Memory in MB from what the job reads, growing with the attempt.
 
     ``base_mb``, plus ``mb_per_text_mb`` per MB of the job's text inputs (every input but the
-    parquet cache; see ``_text_mb``), plus ``bytes_per_value`` per value of the features x
+    expression cache; see ``_text_mb``), plus ``bytes_per_value`` per value of the features x
     ``samples(wildcards)`` block it reads from the cache (``input.expression``), plus
     ``bytes_per_feature`` per feature of the cache; times the attempt number so that
     ``--retries`` rescues an out-of-memory kill with more memory. ``max_rows`` caps the features
-    counted in the block (a job that filters rows while reading holds a few row groups at most).
+    counted in the block (a job that reads only some features' rows).
     """
 
     def mem_mb(wildcards, input, attempt):

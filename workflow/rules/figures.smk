@@ -1,11 +1,9 @@
 # Figures: module map, module x comparison dots, module heatmaps (the report's tables: report.smk).
 # Needs from common.smk: PARAMS, HEATMAP_MODULES, HEATMAP_COMPARISONS, figure_report,
-# HEATMAP_SAMPLES, HEATMAP_LAYOUT, mem_mb_reads, runtime_scaled, dots_enrichment.
+# HEATMAP_SAMPLES, HEATMAP_LAYOUT, HEATMAP_MAX_ROWS, mem_mb_reads, runtime_scaled, dots_enrichment.
 # The report captions (workflow/report/*.rst) read params.run and the config: keep their names.
 # User strings (labels, reference, module IDs) reach captions only through params.rst (escaped,
 # modmap.rst.caption_strings).
-
-from modmap.io import row_group_rows
 
 
 rule module_map:
@@ -132,13 +130,14 @@ if HEATMAP_MODULES:
             "../envs/modmap.yaml"
         threads: 1
         resources:
-            # the drawn modules' rows only (filtered one row group at a time) and the shown gene
-            # tables: up to a row group per module counted, plus the row group being filtered
+            # the drawn modules' rows (up to HEATMAP_MAX_ROWS features per module counted) and
+            # the shown gene tables; the shown samples' columns of the mapped cache are touched
             mem_mb=mem_mb_reads(
                 mb_per_text_mb=5,
                 samples=lambda wildcards: HEATMAP_SAMPLES,
                 bytes_per_value=30,
-                max_rows=(1 + len(HEATMAP_MODULES)) * row_group_rows(len(SAMPLES)),
+                max_rows=HEATMAP_MAX_ROWS * len(HEATMAP_MODULES),
+                bytes_per_feature=8 * HEATMAP_SAMPLES,
             ),
             runtime=runtime_scaled(10, 30),
         params:

@@ -44,8 +44,9 @@ for _batch, _names in GENE_TEST_BATCHES.items():
             "../envs/modmap.yaml"
         threads: 2
         resources:
-            # The union of the batch's samples is read once (8 bytes per value); the paired and
-            # t-tests copy a comparison's groups again (up to ~28 bytes per value at peak).
+            # The cache is memory-mapped: the union of the batch's samples is touched (8 bytes
+            # per value, file cache); the paired and t-tests copy a comparison's groups again
+            # (up to ~28 bytes per value at peak).
             mem_mb=mem_mb_reads(samples=batch_samples(_names), bytes_per_value=28),
             # minutes per GB of input, for each comparison of the batch
             runtime=runtime_scaled(10, 20 * len(_names)),

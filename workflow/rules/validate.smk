@@ -1,4 +1,4 @@
-# Check the matrix against the sample sheet, resolve the comparisons, write the parquet cache.
+# Check the matrix against the sample sheet, resolve the comparisons, write the expression cache.
 # Needs from common.smk: PARAMS, RESPONDER, mem_mb_reads, runtime_scaled; clinical.smk (included
 # first) when clinical.responder is set: its responders.tsv is merged into the sample sheet.
 
@@ -13,7 +13,7 @@ rule validate:
         expression=config["expression"]["path"],
         samples=config["samples"]["path"],
     output:
-        expression="results/validated/expression.parquet",
+        expression="results/validated/expression.arrow",
         samples="results/validated/samples.tsv",
         comparisons="results/validated/comparisons.tsv",
         report="results/validated/validation.txt",

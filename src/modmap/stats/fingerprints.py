@@ -220,7 +220,7 @@ def sample_fingerprints(
     Parameters
     ----------
     expression
-        Features x samples, log2 (``results/validated/expression.parquet``), index
+        Features x samples, log2 (``results/validated/expression.arrow``), index
         ``feature_id``; every sample gets a fingerprint, the reference samples included.
     reference
         Sample IDs of the reference group (config ``fingerprints.reference``); at least 2.
