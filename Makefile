@@ -19,8 +19,10 @@ ARGS ?=
 AUTO_UNLOCK ?= 1
 # pytest-xdist workers for make test / test-min (each end-to-end test starts Snakemake with 2 cores;
 # 2 workers on the 2-core CI machine overlap one test's serial start-up with another's work).
+# Whole files go to the next free worker in the order tests/conftest.py gives them (FIRST: the
+# longest first), not re-sorted by their number of tests (--no-loadscope-reorder, xdist >= 3.8).
 TEST_WORKERS ?= 2
-PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.modmap-installed
@@ -54,10 +56,14 @@ endif
 unlock: $(STAMP)
 	$(BIN)/snakemake --profile profiles/default --configfile $(CONFIG) --unlock
 
-# tests/slurm first: its two live-scheduler tests mostly wait for status polls, so one worker starts
-# them while the other works through the rest (pytest collects each file once).
-test: lint
-	$(BIN)/python -m pytest $(PYTEST_PARALLEL) tests/slurm tests
+# Both environments are built at once first (pip installs on one core: two builds take the time
+# of one on the 2-core CI machine). tests/slurm runs first (tests/conftest.py orders the files):
+# its two live-scheduler tests mostly wait for status polls, so one worker starts them while the
+# other works through the rest.
+test:
+	$(MAKE) --no-print-directory -j2 --output-sync=target $(STAMP) $(if $(HAVE_PYTHON_MIN),$(STAMP_MIN))
+	$(MAKE) --no-print-directory lint
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) tests
 ifeq ($(HAVE_PYTHON_MIN),)
 	@echo "make test: $(PYTHON_MIN) not found; skipping the minimum-versions suite (make test-min)"
 else

@@ -13,7 +13,57 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
 WORKFLOW_PARTS = ["Snakefile", "workflow", "scripts", "config", "resources", "profiles"]
+
+# The files handed out first, in this order. `make test` runs two pytest-xdist workers with
+# `--dist loadfile --no-loadscope-reorder`: each file goes whole to the next free worker, in
+# collection order, and this order is the collection order (pytest_collection_modifyitems). The
+# longest files go first so that the two workers finish together (a long file handed out last
+# leaves the other worker idle); the files not named keep their own order, after these.
+# - tests/slurm (CI only): mostly waiting for the scheduler's status polls, on one worker while
+#   the other works through the rest;
+# - test_workflow_toy.py asks for `toy_run` in its first test, so the shared toy run is built at
+#   once, while the other worker starts test_workflow_inputs.py, which does not need it;
+# - then by CPU time (docs/testing.md, "Time"), except that test_workflow_gse13015.py comes well
+#   after test_readers_roundtrip.py, which builds the shared GSE13015 run (`gse13015_run`) first.
+FIRST = (
+    "slurm/test_slurm.py",
+    "test_workflow_toy.py",
+    "test_workflow_inputs.py",
+    "test_workflow_robust.py",
+    "test_corpus_jobs.py",
+    "test_readers_roundtrip.py",
+    "test_benchmark.py",
+    "test_workflow_longitudinal.py",
+    "test_workflow_bloodgen3.py",
+    "test_workflow_clinical.py",
+    "test_corpus_files.py",
+    "test_workflow_gse13015.py",
+    "test_workflow_fingerprints_config.py",
+    "test_lazy_imports.py",
+    "test_collapse.py",
+    "test_batches.py",
+    "test_plots_module_map.py",
+    "test_toy.py",
+    "test_plots_large.py",
+    "test_toy_trial.py",
+    "test_bench_startup.py",
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Put the files of ``FIRST`` first, in its order; the rest keep their collection order."""
+    rank = {name: i for i, name in enumerate(FIRST)}
+
+    def key(item) -> int:
+        try:
+            name = item.path.relative_to(TESTS).as_posix()
+        except ValueError:  # a test outside tests/
+            return len(rank)
+        return rank.get(name, len(rank))
+
+    items.sort(key=key)  # stable: each file's tests stay together and in their order
 
 
 def copy_workflow(dest: Path) -> Path:
@@ -81,26 +131,49 @@ def workdir(tmp_path: Path) -> Path:
     return copy_workflow(tmp_path / "wf")
 
 
-@pytest.fixture(scope="session")
-def toy_run(tmp_path_factory) -> Path:
-    """The whole pipeline run once on the toy cohort, plus the report; returns the workdir.
+def _shared_run(tmp_path_factory, name: str, build) -> Path:
+    """A workflow copy in which ``build(workdir)`` ran once per session; returns the workdir.
 
-    Read-only for the tests. Under pytest-xdist (``make test`` runs two workers) the workers share
-    one run: the first to ask builds it in the session's common base directory while holding a file
-    lock, the others wait for the lock and reuse it. A failed build is retried by the next worker,
-    so each worker reports the failure itself.
+    Under pytest-xdist (``make test`` runs two workers) the workers share one run: the first to
+    ask builds it in the session's common base directory while holding a file lock, the others
+    wait for the lock and reuse it. A failed build is retried by the next worker, so each worker
+    reports the failure itself.
     """
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent  # shared by all workers of this session
-    root = base / "toy_shared"
+    root = base / f"{name}_shared"
     done = root / "complete"
-    with open(base / "toy_shared.lock", "w") as lock:
+    with open(base / f"{name}_shared.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not done.exists():
             shutil.rmtree(root, ignore_errors=True)
-            wd = copy_workflow(root / "wf")
-            run_snakemake(wd, check=True)
-            run_snakemake(wd, "--report", "results/report.html", check=True)
+            build(copy_workflow(root / "wf"))
             done.touch()
     return root / "wf"
+
+
+@pytest.fixture(scope="session")
+def toy_run(tmp_path_factory) -> Path:
+    """The whole pipeline run once on the toy cohort, plus the report; returns the workdir.
+
+    Read-only for the tests; built once per session and shared by the xdist workers
+    (``_shared_run``).
+    """
+
+    def build(wd: Path) -> None:
+        run_snakemake(wd, check=True)
+        run_snakemake(wd, "--report", "results/report.html", check=True)
+
+    return _shared_run(tmp_path_factory, "toy", build)
+
+
+@pytest.fixture(scope="session")
+def gse13015_run(tmp_path_factory) -> Path:
+    """The whole pipeline run once on the shipped GSE13015 subset (config/gse13015.yaml); returns
+    the workdir. Read-only for the tests; shared by the xdist workers (``_shared_run``)."""
+
+    def build(wd: Path) -> None:
+        run_snakemake(wd, "--configfile", "config/gse13015.yaml", check=True)
+
+    return _shared_run(tmp_path_factory, "gse13015", build)

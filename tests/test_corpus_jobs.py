@@ -377,7 +377,8 @@ def test_truncated_cache_rebuilt_as_the_message_says(workdir, toy_run):
     _cut_in_half("results/validated/expression.arrow")(workdir)
     target = "results/genes/anakinra_D1.tsv"
     assert run_snakemake(workdir, target).returncode != 0
-    run_snakemake(workdir, "--forcerun", "validate", target, check=True)
+    # the target first: --forcerun takes several values and would take it for a rule name
+    run_snakemake(workdir, target, "--forcerun", "validate", check=True)
     assert (workdir / target).read_bytes() == (toy_run / target).read_bytes()
     cache = "results/validated/expression.arrow"
     assert (workdir / cache).read_bytes() == (toy_run / cache).read_bytes()

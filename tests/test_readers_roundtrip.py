@@ -4,8 +4,9 @@ the same ``results/modules/scores.tsv`` as the shipped TSV.
 
 The files are written by tests/cohort_files.py from the formats' documentation; every run is a
 real Snakemake run up to the module scores. The oracle is the run on the shipped TSV files
-(``config/gse13015.yaml``), one run shared by the module; the series-matrix run also checks that a
-config written by ``modmap init`` runs once the comparison is filled in.
+(``config/gse13015.yaml``), the session's run of it (``gse13015_run`` in tests/conftest.py); the
+series-matrix run also checks that a config written by ``modmap init`` runs once the comparison
+is filled in.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pandas as pd
 import pytest
 import yaml
 from cohort_files import write_gct, write_series_matrix
-from conftest import REPO, copy_workflow, run_snakemake
+from conftest import REPO, run_snakemake
 
 pytestmark = pytest.mark.e2e
 
@@ -50,11 +51,10 @@ def _run(workdir: Path, config: dict, name: str = "cohort.yaml") -> pd.DataFrame
 
 
 @pytest.fixture(scope="module")
-def baseline(tmp_path_factory) -> pd.DataFrame:
-    """Scores of the shipped TSV matrix and sheet (config/gse13015.yaml), run once."""
-    wd = copy_workflow(tmp_path_factory.mktemp("tsv") / "wf")
-    run_snakemake(wd, TARGET, "--configfile", "config/gse13015.yaml", check=True)
-    scores = _scores(wd)
+def baseline(gse13015_run) -> pd.DataFrame:
+    """Scores of the shipped TSV matrix and sheet (config/gse13015.yaml): the session's run of
+    that config (tests/conftest.py), which test_workflow_gse13015.py checks against R."""
+    scores = _scores(gse13015_run)
     assert len(scores) == 379 and set(scores["comparison"]) == {COMPARISON["name"]}
     return scores
 

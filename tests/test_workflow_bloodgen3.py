@@ -32,11 +32,18 @@ def _golden(fc: str) -> pd.DataFrame:
     return pd.read_csv(GOLDEN / f"groupcomparison_fc{fc}.tsv", sep="\t", comment="#")
 
 
+# What the preset changes: the statistics up to the module scores, and the module map (net score,
+# small spots left empty). The other figures and tables of the cohort (heatmaps, dot plot,
+# enrichment, the report's tables) are made by the GSE13015 run (test_workflow_gse13015.py).
+TARGETS = ("results/modules/scores.tsv", "results/figures/module_map.png")
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    """The pipeline run once on the preset config; returns (workdir, snakemake process)."""
+    """The pipeline run once on the preset config, up to ``TARGETS``; returns (workdir, snakemake
+    process)."""
     wd = copy_workflow(tmp_path_factory.mktemp("bloodgen3") / "wf")
-    proc = run_snakemake(wd, "--configfile", CONFIG, check=True)
+    proc = run_snakemake(wd, *TARGETS, "--configfile", CONFIG, check=True)
     return wd, proc
 
 
@@ -60,6 +67,9 @@ def test_preset_reproduces_groupcomparison_at_fc_1_5(run):
     # The preset says what it set (the config writes only statistics.preset).
     assert "statistics.preset bloodgen3module set" in proc.stderr
     assert "statistics.fold_change_cutoff" in proc.stderr
+    assert "module_map.value" in proc.stderr  # the map as BloodGen3Module's gridplot draws it
+    for ext in ("pdf", "png", "svg"):
+        assert (wd / "results" / "figures" / f"module_map.{ext}").stat().st_size > 0
 
 
 def test_preset_gene_table_at_fc_0_through_the_library(run):

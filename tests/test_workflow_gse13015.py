@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import REPO, copy_workflow, run_snakemake
+from conftest import REPO
 from scipy.stats import mannwhitneyu
 
 pytestmark = [pytest.mark.e2e, pytest.mark.floor]
@@ -28,11 +28,9 @@ def _tsv(path) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    """The pipeline run once on the GSE13015 config; returns the workdir."""
-    wd = copy_workflow(tmp_path_factory.mktemp("gse13015") / "wf")
-    run_snakemake(wd, "--configfile", CONFIG, check=True)
-    return wd
+def run(gse13015_run):
+    """The pipeline run once on the GSE13015 config (tests/conftest.py); returns the workdir."""
+    return gse13015_run
 
 
 @pytest.fixture(scope="module")

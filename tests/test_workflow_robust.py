@@ -3,7 +3,9 @@
 * ``kill -9`` in the middle of a run, then the documented ``make run``: the stale lock is removed
   and the run resumes to exactly the bytes of a clean run (the session's ``toy_run``).
 * Two clean runs give identical bytes for everything in results/ except logs, benchmarks and
-  the report's runtime fields.
+  the report's runtime fields: the run of the ``kill -9`` test (its own directory, every file made
+  by a fresh process) against the session's ``toy_run``, so the suite runs the pipeline once
+  for both.
 * Hostile comparison labels (RST directives, ``</script>``, markup characters) end up in the
   report as text only.
 """
@@ -51,61 +53,7 @@ def _same_tree(ours: Path, clean: Path) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# resume after kill -9
-# --------------------------------------------------------------------------------------------
-
-
-def test_kill_9_mid_run_then_make_run_resumes_to_the_clean_bytes(tmp_path, toy_run):
-    wd = copy_workflow(tmp_path / "wf")
-    shutil.copy2(REPO / "Makefile", wd / "Makefile")
-    run = subprocess.Popen(  # the command make run starts, without --nolock
-        [sys.executable, "-m", "snakemake", "--profile", "profiles/default", "--cores", "2"]
-        + ["--configfile", "config/config.yaml"],
-        cwd=wd,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    genes = wd / "results" / "genes"
-    deadline = time.time() + 600
-    while time.time() < deadline and len(list(genes.glob("*.tsv"))) < 2:
-        assert run.poll() is None, "the run ended before it could be killed"
-        time.sleep(0.2)
-    os.killpg(run.pid, signal.SIGKILL)  # the main process and its running job, at once
-    run.wait()
-    assert any((wd / ".snakemake" / "locks").iterdir()), "a killed run leaves its lock"
-    assert not (wd / "results" / "modules" / "scores.tsv").exists(), "killed too late"
-
-    # Snakemake without the unlock step fails on the lock: the problem is real (neither a dry
-    # run nor a run with nothing to do takes the lock; scores.tsv is not made yet)
-    locked = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", "results/modules/scores.tsv"]
-        + ["--configfile", "config/config.yaml"],
-        cwd=wd,
-        capture_output=True,
-        text=True,
-    )
-    assert locked.returncode != 0 and "cannot be locked" in locked.stdout + locked.stderr
-
-    # the documented path: make run (the venv is the one running the tests)
-    resumed = subprocess.run(
-        ["make", "-o", ".venv/.modmap-installed", "run", f"BIN={Path(sys.executable).parent}"],
-        cwd=wd,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    output = resumed.stdout + resumed.stderr
-    assert resumed.returncode == 0, output[-4000:]
-    assert "removed the stale lock" in output
-    locks = wd / ".snakemake" / "locks"
-    assert not locks.exists() or not any(locks.iterdir())
-    _same_tree(wd, toy_run)
-    assert (wd / "results" / "report.html").stat().st_size > 100_000
-
-
-# --------------------------------------------------------------------------------------------
-# two clean runs, same bytes
+# resume after kill -9; two clean runs, same bytes
 # --------------------------------------------------------------------------------------------
 
 RUNTIME_BLOCKS = ("runtimes", "timeline")
@@ -121,10 +69,86 @@ def _report_without_runtime(path: Path) -> str:
     return text
 
 
-def test_two_clean_runs_give_the_same_bytes(tmp_path, toy_run):
-    wd = copy_workflow(tmp_path / "wf")
-    run_snakemake(wd, check=True)
-    run_snakemake(wd, "--report", "results/report.html", check=True)
+@pytest.fixture(scope="module")
+def resumed(tmp_path_factory) -> dict:
+    """A second clean run of the toy pipeline in its own directory, killed with ``kill -9`` in
+    the middle and finished by ``make run``; returns what the steps showed.
+
+    Every file of its results/ is made by a fresh process of this run (the killed one or the
+    resumed one), so it is also the second clean run that the session's ``toy_run`` is compared
+    with. Read-only for the tests; the assertions are in the tests, each of which fails on its own.
+    """
+    wd = copy_workflow(tmp_path_factory.mktemp("resume") / "wf")
+    shutil.copy2(REPO / "Makefile", wd / "Makefile")
+    run = subprocess.Popen(  # the command make run starts, without --nolock
+        [sys.executable, "-m", "snakemake", "--profile", "profiles/default", "--cores", "2"]
+        + ["--configfile", "config/config.yaml"],
+        cwd=wd,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    genes = wd / "results" / "genes"
+    deadline = time.time() + 600
+    ended_early = False
+    while time.time() < deadline and len(list(genes.glob("*.tsv"))) < 2:
+        if run.poll() is not None:
+            ended_early = True
+            break
+        time.sleep(0.2)
+    os.killpg(run.pid, signal.SIGKILL)  # the main process and its running job, at once
+    run.wait()
+    locks = wd / ".snakemake" / "locks"
+    lock_left = locks.is_dir() and any(locks.iterdir())
+    scores_made = (wd / "results" / "modules" / "scores.tsv").exists()
+
+    # Snakemake without the unlock step fails on the lock: the problem is real (neither a dry
+    # run nor a run with nothing to do takes the lock; scores.tsv is not made yet)
+    locked = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", "results/modules/scores.tsv"]
+        + ["--configfile", "config/config.yaml"],
+        cwd=wd,
+        capture_output=True,
+        text=True,
+    )
+    # the documented path: make run (the venv is the one running the tests)
+    made = subprocess.run(
+        ["make", "-o", ".venv/.modmap-installed", "run", f"BIN={Path(sys.executable).parent}"],
+        cwd=wd,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    return {
+        "wd": wd,
+        "ended_early": ended_early,
+        "lock_left": lock_left,
+        "scores_made": scores_made,
+        "locked": locked,
+        "make_run": made,
+    }
+
+
+def test_kill_9_mid_run_then_make_run_resumes_to_the_clean_bytes(resumed, toy_run):
+    wd = resumed["wd"]
+    assert not resumed["ended_early"], "the run ended before it could be killed"
+    assert resumed["lock_left"], "a killed run leaves its lock"
+    assert not resumed["scores_made"], "killed too late"
+    locked = resumed["locked"]
+    assert locked.returncode != 0 and "cannot be locked" in locked.stdout + locked.stderr
+    output = resumed["make_run"].stdout + resumed["make_run"].stderr
+    assert resumed["make_run"].returncode == 0, output[-4000:]
+    assert "removed the stale lock" in output
+    locks = wd / ".snakemake" / "locks"
+    assert not locks.exists() or not any(locks.iterdir())
+    _same_tree(wd, toy_run)
+    assert (wd / "results" / "report.html").stat().st_size > 100_000
+
+
+def test_two_clean_runs_give_the_same_bytes(resumed, toy_run):
+    """The run of ``resumed`` (its own directory, fresh processes) against the session's run."""
+    wd = resumed["wd"]
+    assert resumed["make_run"].returncode == 0, resumed["make_run"].stderr[-4000:]
     _same_tree(wd, toy_run)
     assert (wd / "results" / "figures" / "module_map.svg").read_bytes() == (
         toy_run / "results" / "figures" / "module_map.svg"
