@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -64,6 +65,20 @@ def pytest_collection_modifyitems(config, items) -> None:
         return rank.get(name, len(rank))
 
     items.sort(key=key)  # stable: each file's tests stay together and in their order
+
+
+def imported_after(code: str, modules) -> list[str]:
+    """Which of ``modules`` a fresh interpreter has imported after running ``code``.
+
+    A workflow job is a fresh interpreter, so what one test imported cannot hide what another
+    would import.
+    """
+    found = f"[m for m in {list(modules)!r} if m in sys.modules]"
+    probe = f"import json, sys\n{code}\nprint(json.dumps({found}))"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True, timeout=300
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def copy_workflow(dest: Path) -> Path:

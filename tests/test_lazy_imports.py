@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import imported_after
 
 PACKAGES = ["modmap.stats", "modmap.plots", "modmap.clinical", "modmap.longitudinal"]
 HEAVY = ["numba", "llvmlite", "scipy", "matplotlib", "statsmodels"]
@@ -24,9 +25,7 @@ def _run(code: str) -> dict:
 
 
 def _heavy_after(imports: str) -> list[str]:
-    found = f"[m for m in {HEAVY!r} if m in sys.modules]"
-    code = f"import json, sys\n{imports}\nprint(json.dumps({{'heavy': {found}}}))"
-    return _run(code)["heavy"]
+    return imported_after(imports, HEAVY)
 
 
 @pytest.mark.parametrize("package", PACKAGES)
