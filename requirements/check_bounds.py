@@ -3,9 +3,10 @@
 pyproject.toml is the source of truth. For each runtime dependency with a lower bound ``>=X``:
 requirements/min.txt pins it ``==X``, and environment.yml and workflow/envs/modmap.yaml carry the
 same specifier. The dev tools that ``make test-min`` installs (pytest, pytest-xdist, ruff,
-snakefmt, and statsmodels, a test oracle) are pinned ``==`` their lower bound in requirements/min.txt too. Standard library only,
-so it runs before any environment is built: ``python requirements/check_bounds.py`` (exit status 1
-and one line per disagreement when they differ).
+snakefmt, and statsmodels, a test oracle) are pinned ``==`` their lower bound in
+requirements/min.txt too. Standard library only, so it runs before any environment is built:
+``python requirements/check_bounds.py`` (exit status 1 and one line per disagreement when they
+differ).
 """
 
 from __future__ import annotations
