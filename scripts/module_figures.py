@@ -52,8 +52,17 @@ def draw_heatmaps(inp, annotation, run, modules, pdfs, pngs, log) -> None:
     comparisons = read_tsv(inp.comparisons, dtype=str, keep_default_na=False)
     membership = read_tsv(inp.membership, dtype=str, keep_default_na=False)
     paths = zip(shown["comparisons"], inp.genes, strict=True)
+    # only the IDs and the ranking column (statistics.threshold_on) of the gene tables; a table
+    # without that column is reported by top_changed_genes
+    wanted = {"feature_id", run["threshold_on"]}
     genes = {
-        c: read_tsv(path, dtype={"feature_id": str}, keep_default_na=False, na_values=[""])
+        c: read_tsv(
+            path,
+            dtype={"feature_id": str},
+            keep_default_na=False,
+            na_values=[""],
+            usecols=lambda name: name in wanted,
+        )
         for c, path in paths
     }
     columns = heatmap_columns(samples, comparisons, **shown)
