@@ -5,9 +5,11 @@ Usage (from the repository root):
     .venv/bin/python benchmarks/bench_figures.py                       # default sizes
     .venv/bin/python benchmarks/bench_figures.py --samples 2000 --comparisons 50 --repeats 1
 
-Each figure job runs its real adapter (``scripts/heatmap.py``, ``scripts/module_map.py``,
-``scripts/module_dots.py``: ``main(smk)``) in a fresh Python process, as Snakemake runs it, on
-inputs written here the way the workflow writes them:
+Each figure runs the real adapter of rule ``module_figures`` (``scripts/module_figures.py``:
+``main(smk, parts=...)``) in a fresh Python process, as Snakemake runs it, drawing that figure
+alone (``parts``), on inputs written here the way the workflow writes them; the map and the dot
+matrix are also timed together (``module_map+module_dots``), as the workflow's one job draws
+them:
 
 - heatmaps: an expression cache (``modmap.io.write_expression``, row-major) of ``--features``
   features (BloodGen3 gene symbols in module order, then
@@ -15,8 +17,8 @@ inputs written here the way the workflow writes them:
   patients split evenly between 2 comparisons, plus a third comparison (``all``: every patient
   against the healthy) that overlaps both, as the default ``heatmaps.comparisons: null`` shows
   it; one heatmap per module of ``--modules`` (default M10.1, the interferon module A28.1 of
-  BloodGen3, and M16.2, 161 genes), all drawn by one job as rule ``heatmap`` does, gene tables
-  with uniform p-values;
+  BloodGen3, and M16.2, 161 genes), all drawn by one job as rule ``module_figures`` does, gene
+  tables with uniform p-values;
 - module map and dot matrix: BloodGen3 (382 modules, ``position`` layout) with random scores for
   each of ``--comparisons`` comparisons.
 
@@ -111,10 +113,11 @@ def heatmap_inputs(root: Path, *, features: int, samples: int, modules: list[str
         "threshold_on": "p_value",
     }
     out = root / "figures"
-    # one job draws every module (rule heatmap, scripts/heatmap.py)
+    # one job draws every module (rule module_figures, scripts/module_figures.py)
     jobs = [
         {
-            "script": "heatmap",
+            "script": "module_figures",
+            "parts": ["heatmap"],
             "input": {
                 "expression": str(root / "expression.arrow"),
                 "samples": str(root / "samples.tsv"),
@@ -124,10 +127,10 @@ def heatmap_inputs(root: Path, *, features: int, samples: int, modules: list[str
                 "genes": genes,
             },
             "output": {
-                x: [str(out / f"heatmap_{module}.{x}") for module in modules]
+                f"heatmap_{x}": [str(out / f"heatmap_{module}.{x}") for module in modules]
                 for x in ("pdf", "png")
             },
-            "params": {"run": run, "modules": list(modules)},
+            "params": {"run": {"heatmap": run}, "modules": list(modules)},
             "wildcards": {},
             "log": [str(root / "logs" / "heatmap.log")],
         }
@@ -188,31 +191,35 @@ def map_inputs(root: Path, *, comparisons: int) -> dict:
     }
     inputs = {"scores": str(root / "scores.tsv"), "annotation": str(root / "annotation.tsv")}
     out = root / "figures"
+    map_run = {**figure, "core_comparisons": names[:2]}
+    dots_run = {**figure, "max_rows": 60, "enrichment_test": "cerno", "enrichment_alpha": 0.05}
+    outputs = {
+        "module_map": {
+            "map_pdf": str(out / "module_map.pdf"),
+            "map_png": str(out / "module_map.png"),
+            "svg": str(out / "module_map.svg"),
+        },
+        "module_dots": {
+            "dots_pdf": str(out / "module_dots.pdf"),
+            "dots_png": str(out / "module_dots.png"),
+        },
+    }
+    jobs = [[part] for part in outputs] + [list(outputs)]  # each alone, then both in one job
     return {
         "jobs": [
             {
-                "script": "module_map",
+                "script": "module_figures",
+                "parts": parts,
                 "input": inputs,
-                "output": {x: str(out / f"module_map.{x}") for x in ("pdf", "png", "svg")},
-                "params": {"run": {**figure, "core_comparisons": names[:2]}},
-                "wildcards": {},
-                "log": [str(root / "logs" / "module_map.log")],
-            },
-            {
-                "script": "module_dots",
-                "input": inputs,
-                "output": {x: str(out / f"module_dots.{x}") for x in ("pdf", "png")},
+                "output": {k: v for part in parts for k, v in outputs[part].items()},
                 "params": {
-                    "run": {
-                        **figure,
-                        "max_rows": 60,
-                        "enrichment_test": "cerno",
-                        "enrichment_alpha": 0.05,
-                    }
+                    "run": {"module_map": map_run, "module_dots": dots_run},
+                    "modules": [],
                 },
                 "wildcards": {},
-                "log": [str(root / "logs" / "module_dots.log")],
-            },
+                "log": [str(root / "logs" / f"{'+'.join(parts)}.log")],
+            }
+            for parts in jobs
         ]
     }
 
@@ -261,7 +268,7 @@ def run_job(spec: dict) -> None:
     module_spec = importlib.util.spec_from_file_location(spec["script"], file)
     module = importlib.util.module_from_spec(module_spec)
     module_spec.loader.exec_module(module)
-    module.main(smk)
+    module.main(smk, parts=spec["parts"])
     # Peak RSS of this process (VmHWM is reset by exec; ru_maxrss of a child is not)
     status = Path("/proc/self/status")
     peak = 0.0
@@ -322,7 +329,7 @@ def bench(jobs: list[dict], repeats: int) -> list[dict]:
     results = []
     for spec in jobs:
         runs = [measure(spec) for _ in range(repeats)]
-        label = " ".join([spec["script"], *spec["params"].get("modules", [])])
+        label = " ".join(["+".join(spec["parts"]), *spec["params"].get("modules", [])])
         results.append({"job": label, **_best(runs)})
     return results
 

@@ -55,7 +55,7 @@ REPO = Path(__file__).resolve().parents[1]
 MODULES = REPO / "resources" / "modules" / "bloodgen3_modules.tsv"
 DEFAULT_SIZES = ["20000x200:3", "48000x2000:2"]
 DATA_RULES = ("validate", "gene_tests", "module_scores")
-FIGURE_RULES = ("module_map", "module_dots", "heatmap")
+FIGURE_RULES = ("module_figures",)
 
 
 def parse_size(text: str) -> tuple[int, int, int]:

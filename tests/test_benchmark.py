@@ -114,13 +114,13 @@ def test_pipeline_benchmark_reports_every_rule(tmp_path: Path) -> None:
         "bridge",
         "gene_tests",
         "module_scores",
-        "module_map",
-        "module_dots",
-        "heatmap",
+        "module_figures",
         "report_tables",
     }
-    # one heatmap job draws both modules of the benchmark config; one job renders every HTML table
-    assert rules["heatmap"]["jobs"] == 1 and rules["report_tables"]["jobs"] == 1
+    assert not set(rules) & {"module_map", "module_dots", "heatmap"}
+    # one job draws the map, the dots and both heatmaps of the benchmark config; one job renders
+    # every HTML table
+    assert rules["module_figures"]["jobs"] == 1 and rules["report_tables"]["jobs"] == 1
     for name, rule in rules.items():
         assert rule["s"]["min"] > 0, name
         # a Python job holds at least the interpreter and numpy/pandas
@@ -197,5 +197,9 @@ def test_quick_figures_benchmark_reports_every_job() -> None:
     assert job["job"] == "heatmap M3.1" and job["cpu_s"]["min"] > 0 and job["max_rss_mb"] > 0
     assert set(job["outputs"]) == {"heatmap_M3.1.pdf", "heatmap_M3.1.png"}
     (maps,) = report["maps"]
-    assert [j["job"] for j in maps["jobs"]] == ["module_map", "module_dots"]
+    assert [j["job"] for j in maps["jobs"]] == [
+        "module_map",
+        "module_dots",
+        "module_map+module_dots",
+    ]
     assert set(maps["jobs"][0]["outputs"]) == {"module_map.pdf", "module_map.png", "module_map.svg"}

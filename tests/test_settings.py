@@ -77,9 +77,7 @@ def test_every_rule_dict_binds_to_the_library_call_of_its_script(config):
         "bridge",
         "gene_tests",
         "module_scores",
-        "module_map",
-        "module_dots",
-        "heatmap",
+        "module_figures",
         "module_enrichment",
         "report_tables",
         "sample_fingerprints",
@@ -90,13 +88,16 @@ def test_every_rule_dict_binds_to_the_library_call_of_its_script(config):
     _accepts(gene_tests, params["gene_tests"], given={"comparison", "threads"})
     # scripts/module_scores.py pops the comparisons that name the gene tables
     _accepts(module_scores, params["module_scores"], popped={"comparisons"})
-    _accepts(plot_module_map, params["module_map"])
-    # scripts/module_dots.py pops the enrichment keys that choose the ringed modules
+    # scripts/module_figures.py: one dict per figure of the job
+    figures = params["module_figures"]
+    assert set(figures) == {"module_map", "module_dots", "heatmap"}
+    _accepts(plot_module_map, figures["module_map"])
+    # the dot matrix pops the enrichment keys that choose the ringed modules
     ring = ("enrichment_test", "enrichment_alpha")
-    _accepts(plot_module_dots, params["module_dots"], popped=ring)
+    _accepts(plot_module_dots, figures["module_dots"], popped=ring)
     _accepts(
         enriched_modules,
-        {"test": params["module_dots"][ring[0]], "alpha": params["module_dots"][ring[1]]},
+        {"test": figures["module_dots"][ring[0]], "alpha": figures["module_dots"][ring[1]]},
     )
     _accepts(module_enrichment, params["module_enrichment"], popped={"comparisons"})
     # scripts/report_table.py: table_html(table, title=, significant=) per table
@@ -113,10 +114,11 @@ def test_every_rule_dict_binds_to_the_library_call_of_its_script(config):
         given={"modules_path", "expression_path"},
         popped={"heatmap_modules"},
     )
-    # scripts/heatmap.py: the three selection keys go to heatmap_columns, the rest to the plot
+    # scripts/module_figures.py (the heatmaps): the three selection keys go to heatmap_columns,
+    # the rest to the plot
     shown = ("reference", "comparisons", "labels")
-    _accepts(heatmap_columns, {k: params["heatmap"][k] for k in shown})
-    _accepts(plot_module_heatmap, params["heatmap"], given={"module"}, popped=shown)
+    _accepts(heatmap_columns, {k: figures["heatmap"][k] for k in shown})
+    _accepts(plot_module_heatmap, figures["heatmap"], given={"module"}, popped=shown)
     # scripts/validate.py
     run = params["validate"]
     _accepts(check_sample_sheet, {"id_column": run["id_column"]}, given={"path"})
@@ -156,8 +158,11 @@ def test_toy_values_reach_the_rules_unchanged():
         "untestable": "exclude",
     }
     assert params["bridge"]["collapse"] == "none" and params["validate"]["offset"] == 0
-    assert params["module_map"]["core_comparisons"] == ["anakinra_D1", "placebo_D1"]
-    assert params["heatmap"]["comparisons"] == config["heatmaps"]["comparisons"]
+    assert params["module_figures"]["module_map"]["core_comparisons"] == [
+        "anakinra_D1",
+        "placebo_D1",
+    ]
+    assert params["module_figures"]["heatmap"]["comparisons"] == config["heatmaps"]["comparisons"]
     assert params["bridge"]["source"] == {
         "path": "resources/toy/platform_affymetrix.tsv",
         "format": "auto",
@@ -170,12 +175,12 @@ def test_toy_values_reach_the_rules_unchanged():
 def test_minimal_config_gets_neutral_defaults():
     config = _validated(MINIMAL)
     params = settings.rule_params(config)
-    assert params["module_map"]["core_comparisons"] == []
+    assert params["module_figures"]["module_map"]["core_comparisons"] == []
     assert params["bridge"]["heatmap_modules"] == []
-    assert params["heatmap"]["reference"] is None
+    assert params["module_figures"]["heatmap"]["reference"] is None
     # heatmaps.comparisons null = every unpaired comparison
-    assert params["heatmap"]["comparisons"] == ["sick"]
-    assert params["module_map"]["labels"] == {"sick": "sick", "later": "later"}
+    assert params["module_figures"]["heatmap"]["comparisons"] == ["sick"]
+    assert params["module_figures"]["module_map"]["labels"] == {"sick": "sick", "later": "later"}
     assert params["bridge"]["source"] is None and params["bridge"]["target"] is None
     assert settings.bridge_inputs(config) == {"modules": "modules.gmt"}
 

@@ -33,8 +33,8 @@ def _golden(fc: str) -> pd.DataFrame:
 
 
 # What the preset changes: the statistics up to the module scores, and the module map (net score,
-# small spots left empty). The other figures and tables of the cohort (heatmaps, dot plot,
-# enrichment, the report's tables) are made by the GSE13015 run (test_workflow_gse13015.py).
+# small spots left empty). The map's job (module_figures) also draws the dot plot and the
+# heatmaps, checked by the GSE13015 run (test_workflow_gse13015.py) with the other tables.
 TARGETS = ("results/modules/scores.tsv", "results/figures/module_map.png")
 
 

@@ -141,7 +141,7 @@ def test_another_cohort_needs_no_toy_overrides(workdir):
     assert proc.returncode == 0, out[-3000:]
     assert "module_map.core_signature is empty" in out
     assert "heatmaps.modules is empty: no module heatmaps" in out
-    assert "rule heatmap:" not in out
+    assert "results/figures/heatmap_" not in out
 
 
 def test_without_a_config_the_required_keys_are_named(workdir):
@@ -177,7 +177,7 @@ def test_heatmap_comparisons_null_means_every_unpaired_comparison(workdir):
     out = proc.stdout + proc.stderr
     for name in unpaired:
         assert f"results/genes/{name}.tsv" in out, name
-    heatmap_job = out[out.index("rule heatmap:") :]
+    heatmap_job = out[out.index("rule module_figures:") :]
     heatmap_inputs = heatmap_job[: heatmap_job.index("\n\n")]
     for name in paired:
         assert f"results/genes/{name}.tsv" not in heatmap_inputs, name

@@ -142,7 +142,7 @@ def test_config_without_the_sections_runs_as_before(workdir):
         cfg.pop(name, None)
     write_config(workdir, cfg)
     proc = run_snakemake(workdir, "-n", check=True)
-    assert "rule module_map:" in proc.stdout  # the listing names the jobs it would run
+    assert "rule module_figures:" in proc.stdout  # the listing names the jobs it would run
     for rule in ("signature", "analyte_tests", "labs", "kaplan_meier", "transcripts"):
         assert f"rule {rule}:" not in proc.stdout
 

@@ -213,9 +213,7 @@ def test_hostile_labels_reach_the_report_as_text_only(tmp_path, toy_run):
         "--rerun-triggers",
         "mtime",
         "--forcerun",
-        "module_map",
-        "module_dots",
-        "heatmap",
+        "module_figures",
         check=True,
     )
     run_snakemake(wd, "--report", "results/report.html", check=True)

@@ -216,7 +216,8 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
     -------
     dict
         One entry per rule that takes options: ``validate``, ``bridge``, ``gene_tests``,
-        ``module_scores``, ``module_map``, ``module_dots``, ``heatmap``, ``module_enrichment``,
+        ``module_scores``, ``module_figures`` (``module_map``, ``module_dots`` and ``heatmap``: one
+        dict per figure of that job), ``module_enrichment``,
         ``report_tables`` (:func:`modmap.report_tables.report_table_params`: one entry per HTML
         table of the report), ``sample_fingerprints``, ``fingerprint_plot``, ``distance_plot``
         (the last three used only when ``fingerprints.reference`` is set), and with a clinical
@@ -285,22 +286,25 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
             "percent_of": stats["percent_of"],
             "untestable": stats["untestable"],
         },
-        "module_map": {**figure, "core_comparisons": list(mmap["core_signature"])},
-        "module_dots": {
-            **figure,
-            "max_rows": mmap["dots_max_rows"],
-            # popped by the script: which enrichment q-value rings a dot (enrichment.mark_dots)
-            "enrichment_test": config["enrichment"]["test"],
-            "enrichment_alpha": config["enrichment"]["alpha"],
-        },
-        "heatmap": {
-            "comparisons": heatmap_comparisons(config),
-            "labels": labels,
-            "reference": heat["reference"],
-            "normalisation": heat["normalisation"],
-            "max_genes": heat["max_genes"],
-            "max_columns": heat["max_columns"],
-            "threshold_on": stats["threshold_on"],
+        # one job draws the map, the dot matrix and the heatmaps: one dict per figure
+        "module_figures": {
+            "module_map": {**figure, "core_comparisons": list(mmap["core_signature"])},
+            "module_dots": {
+                **figure,
+                "max_rows": mmap["dots_max_rows"],
+                # popped by the script: which enrichment q-value rings a dot (enrichment.mark_dots)
+                "enrichment_test": config["enrichment"]["test"],
+                "enrichment_alpha": config["enrichment"]["alpha"],
+            },
+            "heatmap": {
+                "comparisons": heatmap_comparisons(config),
+                "labels": labels,
+                "reference": heat["reference"],
+                "normalisation": heat["normalisation"],
+                "max_genes": heat["max_genes"],
+                "max_columns": heat["max_columns"],
+                "threshold_on": stats["threshold_on"],
+            },
         },
         "module_enrichment": {"comparisons": names},
         # every HTML table of the report, rendered by one job (modmap.report_tables)

@@ -288,7 +288,7 @@ def figure_report(path, caption, category, subcategory=None, **labels):
 
 
 def dots_enrichment(wildcards):
-    """The enrichment table as an input of module_dots, when enrichment.mark_dots is on."""
+    """The enrichment table as an input of module_figures (the dots), with enrichment.mark_dots."""
     if config["enrichment"]["mark_dots"]:
         return {"enrichment": rules.module_enrichment.output.table}
     return {}
@@ -312,9 +312,7 @@ def all_targets():
         *rules.bridge.output,
         *expand(GENE_TABLE, comparison=COMPARISONS),
         *rules.module_scores.output,
-        *rules.module_map.output,
-        *rules.module_dots.output,
-        *(rules.heatmap.output if HEATMAP_MODULES else []),
+        *rules.module_figures.output,
         *rules.module_enrichment.output,
         *rules.report_tables.output,
         *fingerprint_targets(),

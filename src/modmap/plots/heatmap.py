@@ -20,8 +20,6 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure, SubFigure
-from scipy.cluster.hierarchy import dendrogram, leaves_list, linkage
-from scipy.spatial.distance import squareform
 
 from modmap.design import REFERENCE_GROUP, heatmap_runs
 from modmap.errors import InputError
@@ -33,6 +31,7 @@ from modmap.plots._base import (
     new_figure,
     style,
 )
+from modmap.plots.dendrogram import average_linkage, draw_dendrogram, leaf_order
 
 #: Most columns a heatmap draws (config ``heatmaps.max_columns``); above it each group's
 #: consecutive samples are shown as medians (:func:`aggregate_columns`).
@@ -163,7 +162,8 @@ def cluster_rows(values: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
     order : numpy.ndarray
         Row positions, top to bottom (scipy's leaf order).
     linkage : numpy.ndarray or None
-        The scipy linkage matrix (None with fewer than 2 rows).
+        The linkage matrix in scipy's convention (:func:`~modmap.plots.dendrogram.average_linkage`;
+        None with fewer than 2 rows).
     """
     n = values.shape[0]
     if n < 2:
@@ -172,8 +172,8 @@ def cluster_rows(values: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
     d = np.clip(1.0 - np.nan_to_num(r, nan=0.0), 0.0, 2.0)
     np.fill_diagonal(d, 0.0)
     d = (d + d.T) / 2
-    z = linkage(squareform(d, checks=False), method="average")
-    return leaves_list(z), z
+    z = average_linkage(d)  # scipy's linkage(squareform(d), "average"), without importing scipy
+    return leaf_order(z), z
 
 
 @dataclass
@@ -416,14 +416,7 @@ def plot_heatmap(data: HeatmapData, *, fig: Figure | SubFigure | None = None) ->
         for b in bounds:
             ax.axvline(b, color="white", linewidth=1.0)
         if data.linkage is not None:
-            dendrogram(
-                data.linkage,
-                orientation="left",
-                ax=ax_d,
-                no_labels=True,
-                color_threshold=0,
-                above_threshold_color="#333333",
-            )
+            draw_dendrogram(ax_d, data.linkage, colour="#333333")
             ax_d.set_ylim(10 * n_genes, 0)
         ax_d.axis("off")
         cbar = fig.colorbar(

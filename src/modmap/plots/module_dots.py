@@ -200,7 +200,13 @@ def plot_module_dots(
                 va="center",
                 transform=ax.transAxes,
             )
-        ax.set_title(title)
+        # Nothing is drawn above the axes (the comparison labels are below): the title sits at
+        # its top, where matplotlib's automatic placement would put it, without measuring every
+        # tick label at each layout and draw.
+        top = (
+            ax.xaxis.get_ticks_position() == "bottom" and ax.xaxis.get_label_position() == "bottom"
+        )
+        ax.set_title(title, **({"y": 1.0} if top else {}))
         cbar = fig.colorbar(dots, ax=ax, shrink=min(0.6, 4 / max(len(rows), 1) + 0.2), aspect=15)
         cbar.set_label("net % of genes\n(% up - % down)")
         cbar.outline.set_linewidth(0.4)

@@ -355,7 +355,9 @@ def _format_panel(
         ax.set_yticks([])
     for side in ("left", "bottom", "top", "right"):
         ax.spines[side].set_visible(False)
-    ax.set_title(title, fontweight="bold", pad=3)
+    # y=1.0: nothing is drawn above a panel, so the title sits at its top, where matplotlib's
+    # automatic placement would put it, without measuring every row label at each draw
+    ax.set_title(title, fontweight="bold", pad=3, y=1.0)
 
 
 def _colour_bar(subfig, axes, *, value: Value) -> None:
