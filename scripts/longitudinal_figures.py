@@ -64,18 +64,16 @@ def kaplan_meier_figure(smk, run, log) -> None:
     log.info("Kaplan-Meier figure")
 
 
-#: Each kind of figure (the key of ``params.run``) and the function drawing it.
-FIGURES = {
-    "lab_figure": lab_figures,
-    "analyte_figure": analyte_figures,
-    "kaplan_meier_figure": kaplan_meier_figure,
-}
-
-
 def main(smk) -> None:
     log = log_to_file(smk.log[0])
+    # each kind of figure (a key of params.run) and the function drawing it
+    draw = {
+        "lab_figure": lab_figures,
+        "analyte_figure": analyte_figures,
+        "kaplan_meier_figure": kaplan_meier_figure,
+    }
     for kind, run in smk.params.run.items():
-        FIGURES[kind](smk, run, log)
+        draw[kind](smk, run, log)
 
 
 if __name__ == "__main__":
