@@ -119,14 +119,17 @@ def test_every_longitudinal_rule_dict_binds_to_its_library_call():
 
     binds(signature_tables, params["signature"])
     binds(plot_signature_grid, params["signature_figure"])
+    # scripts/longitudinal_figures.py: one keyword dict per kind of figure
+    figures = params["longitudinal_figures"]
+    assert set(figures) == {"lab_figure", "analyte_figure", "kaplan_meier_figure"}
     binds(
         analyte_analysis,
         params["analyte_tests"],
         given={"expression", "samples", "membership", "path"},
     )
-    binds(plot_paired, params["analyte_figure"], given={"analyte"})
+    binds(plot_paired, figures["analyte_figure"], given={"analyte"})
     binds(lab_analysis, params["labs"], given={"samples", "path"})
-    binds(plot_kaplan_meier, params["kaplan_meier_figure"], given={"median"})
+    binds(plot_kaplan_meier, figures["kaplan_meier_figure"], given={"median"})
     binds(transcript_results, params["transcripts"], given={"membership"})
-    # scripts/lab_figure.py reads these two keys
-    assert set(params["lab_figure"]) == {"visits", "log_scale"}
+    # scripts/longitudinal_figures.py reads these two keys of the lab figures
+    assert set(figures["lab_figure"]) == {"visits", "log_scale"}

@@ -81,8 +81,7 @@ def test_every_rule_dict_binds_to_the_library_call_of_its_script(config):
         "module_enrichment",
         "report_tables",
         "sample_fingerprints",
-        "fingerprint_plot",
-        "distance_plot",
+        "sample_figures",
     } | set(longitudinal_params(config()))
     # scripts/gene_tests.py: gene_tests(expression, design, comparison=, threads=, **run)
     _accepts(gene_tests, params["gene_tests"], given={"comparison", "threads"})
@@ -105,8 +104,10 @@ def test_every_rule_dict_binds_to_the_library_call_of_its_script(config):
         _accepts(table_html, table, popped={"display", "caption"})
         assert table["display"] in ("plain", "clinical"), name
     _accepts(per_sample_tables, params["sample_fingerprints"])
-    _accepts(fingerprint_figure, params["fingerprint_plot"])
-    _accepts(distance_figure, params["distance_plot"])
+    # scripts/sample_figures.py: one keyword dict per figure
+    assert set(params["sample_figures"]) == {"fingerprints", "distance"}
+    _accepts(fingerprint_figure, params["sample_figures"]["fingerprints"])
+    _accepts(distance_figure, params["sample_figures"]["distance"])
     # scripts/bridge.py pops the heatmap modules it checks; the paths come from the rule
     _accepts(
         run_bridge,

@@ -143,8 +143,38 @@ def test_config_without_the_sections_runs_as_before(workdir):
     write_config(workdir, cfg)
     proc = run_snakemake(workdir, "-n", check=True)
     assert "rule module_figures:" in proc.stdout  # the listing names the jobs it would run
-    for rule in ("signature", "analyte_tests", "labs", "kaplan_meier", "transcripts"):
+    for rule in (
+        "signature",
+        "analyte_tests",
+        "labs",
+        "kaplan_meier",
+        "longitudinal_figures",
+        "transcripts",
+    ):
         assert f"rule {rule}:" not in proc.stdout
+
+
+def _job_outputs(listing: str, rule: str) -> list[str]:
+    """The output files of the one job of ``rule`` in a dry run's listing."""
+    block = listing.split(f"rule {rule}:", 1)[1].split("\n\n", 1)[0]
+    line = next(x for x in block.splitlines() if x.strip().startswith("output:"))
+    return [f.strip() for f in line.split("output:", 1)[1].split(",")]
+
+
+def test_one_figure_job_draws_the_figures_of_the_sections_that_are_on(workdir):
+    # only survival and labs on: the job has the Kaplan-Meier files and one PDF + PNG per lab
+    # variable of the config, and no analyte figure
+    cfg = _configure(workdir)
+    cfg.pop("analytes")
+    write_config(workdir, cfg)
+    proc = run_snakemake(workdir, "-n", "--forceall", check=True)
+    outputs = _job_outputs(proc.stdout, "longitudinal_figures")
+    want = [
+        f"results/figures/labs/{v}.{x}" for x in ("pdf", "png") for v in cfg["labs"]["variables"]
+    ]
+    want += ["results/figures/kaplan_meier.pdf", "results/figures/kaplan_meier.png"]
+    assert sorted(outputs) == sorted(want)
+    assert proc.stdout.count("rule longitudinal_figures:") == 1
 
 
 def test_followed_comparison_that_does_not_exist_stops_before_anything_runs(workdir):

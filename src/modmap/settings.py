@@ -219,9 +219,10 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
         ``module_scores``, ``module_figures`` (``module_map``, ``module_dots`` and ``heatmap``: one
         dict per figure of that job), ``module_enrichment``,
         ``report_tables`` (:func:`modmap.report_tables.report_table_params`: one entry per HTML
-        table of the report), ``sample_fingerprints``, ``fingerprint_plot``, ``distance_plot``
-        (the last three used only when ``fingerprints.reference`` is set), and with a clinical
-        section ``clinical_response``, ``clinical_responders``, ``clinical_tables``
+        table of the report), ``sample_fingerprints``, ``sample_figures`` (``fingerprints`` and
+        ``distance``: the keywords of each of its figures; both used only when
+        ``fingerprints.reference`` is set), and with a clinical section ``clinical_response``,
+        ``clinical_responders``, ``clinical_tables``
         (:func:`modmap.clinical.settings.clinical_rule_params`), and the rules of the
         longitudinal sections that are on (:func:`modmap.longitudinal.options.longitudinal_params`).
     """
@@ -318,20 +319,23 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
             "difference": fing["difference"],
             "distance_sd": fing["distance_sd"],
         },
-        "fingerprint_plot": {
-            "reference": fing["reference"],
-            "group_by": list(fing["group_by"]),
-            "order_by": list(fing["order_by"]),
-            "show_reference": fing["show_reference"],
-            "cutoff": fing["cutoff"],
-        },
-        "distance_plot": {
-            "reference": fing["reference"],
-            "group_by": list(fing["group_by"]),
-            "order_by": list(fing["order_by"]),
-            "subject": fing["subject"],
-            "colour_by": fing["colour_by"],
-            "sd_threshold": fing["distance_sd"],
+        # rule sample_figures: the keywords of each of its two figures
+        "sample_figures": {
+            "fingerprints": {
+                "reference": fing["reference"],
+                "group_by": list(fing["group_by"]),
+                "order_by": list(fing["order_by"]),
+                "show_reference": fing["show_reference"],
+                "cutoff": fing["cutoff"],
+            },
+            "distance": {
+                "reference": fing["reference"],
+                "group_by": list(fing["group_by"]),
+                "order_by": list(fing["order_by"]),
+                "subject": fing["subject"],
+                "colour_by": fing["colour_by"],
+                "sd_threshold": fing["distance_sd"],
+            },
         },
         **clinical,
         # the longitudinal sections that are on (docs/longitudinal.md)

@@ -287,6 +287,28 @@ def figure_report(path, caption, category, subcategory=None, **labels):
     )
 
 
+def figure_outputs(prefix, stems, caption, category, subcategory, *, key):
+    """Named outputs ``{prefix}_pdf`` and ``{prefix}_png`` of a job drawing several figures.
+
+    ``stems`` maps each item (labelled ``key=item`` in the report) to its path without suffix;
+    each output is the list of the items' files, in ``stems`` order.
+    """
+    return {
+        f"{prefix}_{fmt.lower()}": [
+            figure_report(
+                f"{stem}.{fmt.lower()}",
+                caption,
+                category,
+                subcategory,
+                **{key: item},
+                format=fmt,
+            )
+            for item, stem in stems.items()
+        ]
+        for fmt in ("PDF", "PNG")
+    }
+
+
 def dots_enrichment(wildcards):
     """The enrichment table as an input of module_figures (the dots), with enrichment.mark_dots."""
     if config["enrichment"]["mark_dots"]:
@@ -300,8 +322,7 @@ def fingerprint_targets():
         return []
     return [
         *rules.sample_fingerprints.output,
-        *rules.fingerprint_plot.output,
-        *rules.distance_plot.output,
+        *rules.sample_figures.output,
     ]
 
 

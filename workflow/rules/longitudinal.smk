@@ -4,7 +4,7 @@
 # its rules exist only when it is on (their outputs are in all_targets(), their parameters in
 # PARAMS, their cross-key checks in modmap.settings.check_config).
 # Needs from common.smk: PARAMS, SAMPLES, WHOLE_MATRIX_BYTES_PER_VALUE, figure_report,
-# mem_mb_reads, runtime_scaled.
+# figure_outputs, mem_mb_reads, runtime_scaled.
 # The report captions (workflow/report/longitudinal_*.rst) read params.run and the params below;
 # the sections' tables are put in the report by rule report_tables (report.smk).
 
@@ -131,52 +131,6 @@ if ANALYTES is not None:
         script:
             "../../scripts/analyte_tests.py"
 
-    # One job draws every analyte's figure (the tables are read once).
-    rule analyte_figure:
-        input:
-            tests=rules.analyte_tests.output.tests,
-            pairs=rules.analyte_tests.output.pairs,
-        output:
-            pdf=[
-                figure_report(
-                    f"results/figures/analytes/{analyte}.pdf",
-                    "longitudinal_analyte.rst",
-                    LONGITUDINAL,
-                    "2. Paired analyte and gene tests",
-                    analyte=analyte,
-                    format="PDF",
-                )
-                for analyte in ANALYTE_NAMES
-            ],
-            png=[
-                figure_report(
-                    f"results/figures/analytes/{analyte}.png",
-                    "longitudinal_analyte.rst",
-                    LONGITUDINAL,
-                    "2. Paired analyte and gene tests",
-                    analyte=analyte,
-                    format="PNG",
-                )
-                for analyte in ANALYTE_NAMES
-            ],
-        log:
-            "results/logs/longitudinal/analyte_figure.log",
-        benchmark:
-            "results/benchmarks/analyte_figure.tsv"
-        conda:
-            "../envs/modmap.yaml"
-        threads: 1
-        resources:
-            mem_mb=mem_mb_reads(mb_per_text_mb=5),
-            runtime=runtime_scaled(5, 10),
-        params:
-            run=PARAMS["analyte_figure"],
-            analytes=ANALYTE_NAMES,
-            test=ANALYTES["test"],
-            group_by=rst_text(ANALYTES["group_by"] or "all subjects"),
-        script:
-            "../../scripts/analyte_figure.py"
-
 
 if LABS is not None:
 
@@ -202,51 +156,6 @@ if LABS is not None:
         script:
             "../../scripts/labs.py"
 
-    # One job draws every variable's figure (the tables are read once).
-    rule lab_figure:
-        input:
-            summary=rules.labs.output.summary,
-            values=rules.labs.output.values,
-        output:
-            pdf=[
-                figure_report(
-                    f"results/figures/labs/{variable}.pdf",
-                    "longitudinal_lab.rst",
-                    LONGITUDINAL,
-                    "3. Lab endpoints",
-                    variable=variable,
-                    format="PDF",
-                )
-                for variable in LAB_VARIABLES
-            ],
-            png=[
-                figure_report(
-                    f"results/figures/labs/{variable}.png",
-                    "longitudinal_lab.rst",
-                    LONGITUDINAL,
-                    "3. Lab endpoints",
-                    variable=variable,
-                    format="PNG",
-                )
-                for variable in LAB_VARIABLES
-            ],
-        log:
-            "results/logs/longitudinal/lab_figure.log",
-        benchmark:
-            "results/benchmarks/lab_figure.tsv"
-        conda:
-            "../envs/modmap.yaml"
-        threads: 1
-        resources:
-            mem_mb=mem_mb_reads(mb_per_text_mb=5),
-            runtime=runtime_scaled(5, 10),
-        params:
-            run=PARAMS["lab_figure"],
-            variables=LAB_VARIABLES,
-            baseline=rst_text(LABS["baseline"]),
-        script:
-            "../../scripts/lab_figure.py"
-
 
 if SURVIVAL is not None:
 
@@ -271,31 +180,99 @@ if SURVIVAL is not None:
         script:
             "../../scripts/kaplan_meier.py"
 
-    rule kaplan_meier_figure:
+
+# The lab, analyte and Kaplan-Meier figures: one job draws all of them (every lab variable and
+# every analyte, one figure each). Their tables are ready early (after validate and bridge) and
+# tiny; one interpreter instead of three saves two Python, pandas and matplotlib start-ups
+# (~1.2 s each) per run (docs/performance.md, "Figure jobs of the toy"). Lower priority than the
+# jobs of the longer chains that are ready at the same time, which run first.
+TRIAL_FIGURES = [
+    name
+    for name, on in (("labs", LABS), ("analytes", ANALYTES), ("survival", SURVIVAL))
+    if on is not None
+]
+
+
+if TRIAL_FIGURES:
+
+    rule longitudinal_figures:
         input:
-            curve=rules.kaplan_meier.output.curve,
-            median=rules.kaplan_meier.output.median,
-        output:
-            pdf=figure_report(
-                "results/figures/kaplan_meier.pdf",
-                "longitudinal_km.rst",
-                LONGITUDINAL,
-                "4. Time to flare",
-                figure="Kaplan-Meier",
-                format="PDF",
+            **(
+                {
+                    "lab_summary": rules.labs.output.summary,
+                    "lab_values": rules.labs.output.values,
+                }
+                if LABS is not None
+                else {}
             ),
-            png=figure_report(
-                "results/figures/kaplan_meier.png",
-                "longitudinal_km.rst",
-                LONGITUDINAL,
-                "4. Time to flare",
-                figure="Kaplan-Meier",
-                format="PNG",
+            **(
+                {
+                    "analyte_tests": rules.analyte_tests.output.tests,
+                    "analyte_pairs": rules.analyte_tests.output.pairs,
+                }
+                if ANALYTES is not None
+                else {}
+            ),
+            **(
+                {
+                    "km_curve": rules.kaplan_meier.output.curve,
+                    "km_median": rules.kaplan_meier.output.median,
+                }
+                if SURVIVAL is not None
+                else {}
+            ),
+        output:
+            **(
+                figure_outputs(
+                    "lab",
+                    {v: f"results/figures/labs/{v}" for v in LAB_VARIABLES},
+                    "longitudinal_lab.rst",
+                    LONGITUDINAL,
+                    "3. Lab endpoints",
+                    key="variable",
+                )
+                if LABS is not None
+                else {}
+            ),
+            **(
+                figure_outputs(
+                    "analyte",
+                    {a: f"results/figures/analytes/{a}" for a in ANALYTE_NAMES},
+                    "longitudinal_analyte.rst",
+                    LONGITUDINAL,
+                    "2. Paired analyte and gene tests",
+                    key="analyte",
+                )
+                if ANALYTES is not None
+                else {}
+            ),
+            **(
+                {
+                    "km_pdf": figure_report(
+                        "results/figures/kaplan_meier.pdf",
+                        "longitudinal_km.rst",
+                        LONGITUDINAL,
+                        "4. Time to flare",
+                        figure="Kaplan-Meier",
+                        format="PDF",
+                    ),
+                    "km_png": figure_report(
+                        "results/figures/kaplan_meier.png",
+                        "longitudinal_km.rst",
+                        LONGITUDINAL,
+                        "4. Time to flare",
+                        figure="Kaplan-Meier",
+                        format="PNG",
+                    ),
+                }
+                if SURVIVAL is not None
+                else {}
             ),
         log:
-            "results/logs/longitudinal/kaplan_meier_figure.log",
+            "results/logs/longitudinal/figures.log",
         benchmark:
-            "results/benchmarks/kaplan_meier_figure.tsv"
+            "results/benchmarks/longitudinal_figures.tsv"
+        priority: -1
         conda:
             "../envs/modmap.yaml"
         threads: 1
@@ -303,10 +280,18 @@ if SURVIVAL is not None:
             mem_mb=mem_mb_reads(mb_per_text_mb=5),
             runtime=runtime_scaled(5, 10),
         params:
-            run=PARAMS["kaplan_meier_figure"],
-            time_label=rst_text(SURVIVAL["time_label"]),
+            run=PARAMS["longitudinal_figures"],
+            # for the captions (workflow/report/longitudinal_{lab,analyte,km}.rst)
+            variables=LAB_VARIABLES,
+            lab_baseline=rst_text(LABS["baseline"]) if LABS else None,
+            analytes=ANALYTE_NAMES,
+            test=ANALYTES["test"] if ANALYTES else None,
+            group_by=(
+                rst_text(ANALYTES["group_by"] or "all subjects") if ANALYTES else None
+            ),
+            time_label=rst_text(SURVIVAL["time_label"]) if SURVIVAL else None,
         script:
-            "../../scripts/kaplan_meier_figure.py"
+            "../../scripts/longitudinal_figures.py"
 
 
 if TRANSCRIPTS is not None:

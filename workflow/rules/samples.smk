@@ -37,55 +37,38 @@ rule sample_fingerprints:
         "../../scripts/sample_fingerprints.py"
 
 
-rule fingerprint_plot:
+# One job draws both figures of the stage: they read the same per-sample tables, and a second
+# interpreter (Python, pandas and matplotlib start-up, ~1.2 s) costs more than the smaller of
+# the two figures (docs/performance.md, "Figure jobs of the toy").
+rule sample_figures:
     input:
         fingerprints=rules.sample_fingerprints.output.fingerprints,
+        distance=rules.sample_fingerprints.output.distance,
         samples=rules.validate.output.samples,
         annotation=rules.bridge.output.annotation,
     output:
-        pdf=figure_report(
+        fingerprints_pdf=figure_report(
             "results/figures/fingerprints.pdf",
             "fingerprints.rst",
             FINGERPRINT_FIGURES,
             figure="module fingerprints",
             format="PDF",
         ),
-        png=figure_report(
+        fingerprints_png=figure_report(
             "results/figures/fingerprints.png",
             "fingerprints.rst",
             FINGERPRINT_FIGURES,
             figure="module fingerprints",
             format="PNG",
         ),
-    log:
-        "results/logs/figures/fingerprints.log",
-    benchmark:
-        "results/benchmarks/fingerprint_plot.tsv"
-    conda:
-        "../envs/modmap.yaml"
-    threads: 1
-    resources:
-        mem_mb=mem_mb_reads(mb_per_text_mb=8),
-        runtime=runtime_scaled(10, 20),
-    params:
-        run=PARAMS["fingerprint_plot"],
-    script:
-        "../../scripts/fingerprint_plot.py"
-
-
-rule distance_plot:
-    input:
-        distance=rules.sample_fingerprints.output.distance,
-        samples=rules.validate.output.samples,
-    output:
-        pdf=figure_report(
+        distance_pdf=figure_report(
             "results/figures/distance_to_health.pdf",
             "distance.rst",
             FINGERPRINT_FIGURES,
             figure="distance to health",
             format="PDF",
         ),
-        png=figure_report(
+        distance_png=figure_report(
             "results/figures/distance_to_health.png",
             "distance.rst",
             FINGERPRINT_FIGURES,
@@ -93,16 +76,18 @@ rule distance_plot:
             format="PNG",
         ),
     log:
-        "results/logs/figures/distance_to_health.log",
+        "results/logs/figures/sample_figures.log",
     benchmark:
-        "results/benchmarks/distance_plot.tsv"
+        "results/benchmarks/sample_figures.tsv"
+    # after the jobs of the longer chains that are ready at the same time (docs/performance.md)
+    priority: -1
     conda:
         "../envs/modmap.yaml"
     threads: 1
     resources:
-        mem_mb=mem_mb_reads(mb_per_text_mb=5),
-        runtime=runtime_scaled(5, 10),
+        mem_mb=mem_mb_reads(mb_per_text_mb=8),
+        runtime=runtime_scaled(10, 20),
     params:
-        run=PARAMS["distance_plot"],
+        run=PARAMS["sample_figures"],
     script:
-        "../../scripts/distance_plot.py"
+        "../../scripts/sample_figures.py"

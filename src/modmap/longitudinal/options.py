@@ -301,6 +301,13 @@ def longitudinal_params(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         out["kaplan_meier_figure"] = {"time_label": surv["time_label"]}
     if section(config, "transcripts") is not None:
         out["transcripts"] = transcripts_run(config)
+    # rule longitudinal_figures draws the lab, analyte and Kaplan-Meier figures in one job: the
+    # keywords of each kind, under its former rule's name
+    figures = {
+        k: out.pop(k) for k in ("lab_figure", "analyte_figure", "kaplan_meier_figure") if k in out
+    }
+    if figures:
+        out["longitudinal_figures"] = figures
     return out
 
 

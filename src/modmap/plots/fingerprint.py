@@ -404,7 +404,7 @@ def fingerprint_figure(
     show_reference: bool = False,
     cutoff: float = CHANGED_PCT,
 ) -> Figure:
-    """The fingerprint grid of the workflow (rule ``fingerprint_plot``'s one call).
+    """The fingerprint grid of the workflow (one call of rule ``sample_figures``).
 
     Selects the reference samples of ``sheet`` (``results/validated/samples.tsv``) with the
     ``reference`` selector, lays out the columns (:func:`fingerprint_columns`) and draws
@@ -431,7 +431,7 @@ def distance_figure(
     colour_by: str | None = None,
     sd_threshold: float = 2.0,
 ) -> Figure:
-    """The distance-to-health figure of the workflow (rule ``distance_plot``'s one call).
+    """The distance-to-health figure of the workflow (one call of rule ``sample_figures``).
 
     Selects the reference samples with the ``reference`` selector and draws
     :func:`plot_distance`.
