@@ -244,3 +244,22 @@ def test_constant_reference_is_exact_as_in_r():
         difference=0.0,
     )
     assert not up.any() and not down.any()  # x == mean exactly: neither
+
+
+def test_fingerprints_run_without_scipy() -> None:
+    """The per-sample job counts calls with a dense 0/1 chunk: scipy stays unimported (issue 16).
+
+    A fresh interpreter (a workflow job is one); the counts are checked by the tests above.
+    """
+    from conftest import imported_after
+
+    code = (
+        "import numpy as np, pandas as pd\n"
+        "from modmap.stats.fingerprints import sample_fingerprints\n"
+        "x = pd.DataFrame(np.arange(12.0).reshape(4, 3), index=list('abcd'),\n"
+        "                 columns=['s0', 's1', 's2'])\n"
+        "m = pd.DataFrame({'module_id': ['M1', 'M1', 'M2'], 'feature_id': ['a', 'b', 'c']})\n"
+        "out = sample_fingerprints(x, ['s0', 's1'], m)\n"
+        "assert len(out) == 6, out\n"
+    )
+    assert imported_after(code, ["scipy"]) == []

@@ -32,7 +32,10 @@ import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 
 from modmap.errors import InputError
-from modmap.readers import read_matrix, read_matrix_header, read_sheet
+
+# modmap.readers is imported inside the three functions that read input files (at the end): most
+# jobs only read and write modmap's own TSVs and the expression cache, and the readers (pyarrow's
+# CSV and Parquet modules, the format sniffers) cost each of them ~25 ms of start-up (issue 16).
 
 FEATURE_COLUMN = "feature_id"
 MANIFEST_SUFFIX = ".manifest.json"
@@ -486,6 +489,8 @@ def read_sample_sheet(path: str | os.PathLike) -> pd.DataFrame:
     column annotations or Parquet. IDs such as ``007`` or ``1e5`` stay exactly as written; a row
     with fewer or more fields than the header is an error naming its line.
     """
+    from modmap.readers import read_sheet  # see the note at the imports
+
     return read_sheet(path)
 
 
@@ -495,6 +500,8 @@ def read_header(path: str | os.PathLike) -> list[str]:
     Any format :func:`modmap.readers.read_matrix` reads; delimited text is read only up to its
     header line.
     """
+    from modmap.readers import read_matrix_header  # see the note at the imports
+
     return read_matrix_header(path)
 
 
@@ -506,4 +513,6 @@ def read_expression_table(path: str | os.PathLike) -> pd.DataFrame:
     non-numeric dtype; :func:`modmap.validate.prepare_expression` reports them. Sample headers
     are kept exactly as written (a repeated header stays repeated).
     """
+    from modmap.readers import read_matrix  # see the note at the imports
+
     return read_matrix(path).values

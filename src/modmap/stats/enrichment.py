@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from modmap.errors import InputError
+from modmap.stats._lookup import in_index
 from modmap.stats.fdr import bh_qvalues
 from modmap.stats.members import module_members
 from modmap.stats.tails import chi2_sf
@@ -184,7 +185,7 @@ def module_enrichment(
             )
         g = genes.drop_duplicates("feature_id")
         feats = pd.Index(g["feature_id"].astype(str))
-        inside = members["feature_id"].isin(feats)
+        inside = in_index(members["feature_id"], feats)
         rows = order.get_indexer(members.loc[inside, "module_id"])
         cols = feats.get_indexer(members.loc[inside, "feature_id"])
         m = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(order), len(feats)))

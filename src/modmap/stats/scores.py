@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from modmap.errors import InputError
+from modmap.stats._lookup import in_index
 from modmap.stats.calls import gene_calls
 from modmap.stats.members import module_members
 
@@ -114,7 +115,7 @@ def module_scores(
             },
             index=g.index,
         )
-        absent = ~members["feature_id"].isin(flags.index)
+        absent = ~in_index(members["feature_id"], flags.index)
         if absent.any():
             log.warning(
                 "%s: %d module members are not in the gene table (e.g. %s); they are ignored",
