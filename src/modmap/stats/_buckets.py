@@ -37,90 +37,6 @@ _BUCKETS_PER_VALUE = 2.0
 NUMPY_MAX_WIDTH = 256
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
-def _row_stats(row, width):
-    # Min and max of the non-missing values of row[:width] (NaN never compares; +-inf count)
-    # and the NaN count.
-    lo = np.inf
-    hi = -np.inf
-    n_nan = 0
-    for i in range(width):
-        v = row[i]
-        n_nan += np.int64(v != v)
-        lo = v if v < lo else lo
-        hi = v if v > hi else hi
-    return lo, hi, n_nan
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _sort_row(row, s, width, lo, hi, n_nan, idx, starts, buckets_per_value):
-    """Bucket sort of ``row[:width]`` into ``s[2 : width + 2]``; False (``s`` garbage) if declined.
-
-    ``s[0]`` and ``s[1]`` must hold -inf (sentinels of the insertion sort); ``lo``, ``hi`` and
-    ``n_nan`` are :func:`_row_stats` of the row. ``row`` is only read.
-    """
-    nf = width - n_nan
-    if nf <= 1 or lo == hi:
-        # At most one distinct finite value (maybe as -0.0 and 0.0): finite values first.
-        k = 0
-        for i in range(width):
-            v = row[i]
-            if v == v:
-                s[2 + k] = v + 0.0
-                k += 1
-        for i in range(k, width):
-            s[2 + i] = np.nan
-        return True
-    span = hi - lo
-    n_b = max(1, int(buckets_per_value * nf))
-    scale = n_b / span
-    if lo == -np.inf or hi == np.inf or span == np.inf or scale == np.inf:
-        return False
-    top = np.int32(n_b - 1)
-    # Bucket of every value (NaN: the extra bucket n_b), then a counting sort on it.
-    if n_nan == 0:
-        for i in range(width):
-            idx[i] = min(np.int32((row[i] - lo) * scale), top)
-    else:
-        for i in range(width):
-            v = row[i]
-            idx[i] = n_b if v != v else min(np.int32((v - lo) * scale), top)
-    starts[: n_b + 2] = 0
-    for i in range(width):
-        starts[idx[i] + 1] += 1
-    for b in range(1, n_b + 1):
-        starts[b] += starts[b - 1]
-    for i in range(width):
-        b = idx[i]
-        s[2 + starts[b]] = row[i] + 0.0  # -0.0 + 0.0 is 0.0
-        starts[b] += 1
-    # Insertion sort of the finite values s[2:nf + 2]; only values of one bucket can be out
-    # of order. The step by one place is branch-free (min/max); a value moving further
-    # takes the loop, whose moves count against the budget.
-    budget = _SHIFTS_PER_VALUE * nf
-    moved = 0
-    top1 = s[2]  # the largest and second largest value sorted so far, kept in registers
-    top2 = -np.inf
-    for i in range(3, nf + 2):
-        v = s[i]
-        a = max(top1, v)
-        b = min(top1, v)
-        s[i] = a
-        s[i - 1] = b
-        if top2 > v:
-            j = i - 1
-            while s[j - 1] > v:
-                s[j] = s[j - 1]
-                j -= 1
-            s[j] = v
-            moved += i - j
-            if moved > budget:
-                return False
-        top1 = a
-        top2 = max(top2, b)
-    return True
-
-
 @numba.njit(cache=True, nogil=True)
 def bucket_sort_rows(buf, width, failed, buckets_per_value=_BUCKETS_PER_VALUE):
     """Sort ``buf[r, :width]`` ascending (NaN last) in place for every row ``r``.
@@ -144,63 +60,90 @@ def bucket_sort_rows(buf, width, failed, buckets_per_value=_BUCKETS_PER_VALUE):
         Number of failed rows (their indices are ``failed[:k]``); those rows are unchanged.
         In a sorted row, ``-0.0`` is written as ``0.0`` (the two are one tied value).
     """
+    n_rows = buf.shape[0]
     n_failed = 0
     # Two -inf sentinels in front of the values: the insertion sort needs no bound checks.
     scratch = np.empty(width + 2)
     scratch[0] = scratch[1] = -np.inf
+    s = scratch
     idx = np.empty(width, np.int32)
     starts = np.empty(int(buckets_per_value * width) + 2, np.int32)
-    for r in range(buf.shape[0]):
+    for r in range(n_rows):
         row = buf[r]
-        lo, hi, n_nan = _row_stats(row, width)
-        if _sort_row(row, scratch, width, lo, hi, n_nan, idx, starts, buckets_per_value):
-            row[:width] = scratch[2:]
+        lo = np.inf
+        hi = -np.inf
+        n_nan = 0
+        for i in range(width):
+            v = row[i]
+            n_nan += np.int64(v != v)
+            lo = v if v < lo else lo
+            hi = v if v > hi else hi
+        nf = width - n_nan
+        if nf <= 1 or lo == hi:
+            # At most one distinct finite value (maybe as -0.0 and 0.0): finite values first.
+            k = 0
+            for i in range(width):
+                v = row[i]
+                if v == v:
+                    row[k] = v + 0.0
+                    k += 1
+            for i in range(k, width):
+                row[i] = np.nan
+            continue
+        span = hi - lo
+        n_b = max(1, int(buckets_per_value * nf))
+        scale = n_b / span
+        if lo == -np.inf or hi == np.inf or span == np.inf or scale == np.inf:
+            failed[n_failed] = r
+            n_failed += 1
+            continue
+        top = np.int32(n_b - 1)
+        # Bucket of every value (NaN: the extra bucket n_b), then a counting sort on it.
+        if n_nan == 0:
+            for i in range(width):
+                idx[i] = min(np.int32((row[i] - lo) * scale), top)
         else:
+            for i in range(width):
+                v = row[i]
+                idx[i] = n_b if v != v else min(np.int32((v - lo) * scale), top)
+        starts[: n_b + 2] = 0
+        for i in range(width):
+            starts[idx[i] + 1] += 1
+        for b in range(1, n_b + 1):
+            starts[b] += starts[b - 1]
+        for i in range(width):
+            b = idx[i]
+            s[2 + starts[b]] = row[i] + 0.0  # -0.0 + 0.0 is 0.0
+            starts[b] += 1
+        # Insertion sort of the finite values s[2:nf + 2]; only values of one bucket can be out
+        # of order. The step by one place is branch-free (min/max); a value moving further
+        # takes the loop, whose moves count against the budget.
+        budget = _SHIFTS_PER_VALUE * nf
+        moved = 0
+        top1 = s[2]  # the largest and second largest value sorted so far, kept in registers
+        top2 = -np.inf
+        for i in range(3, nf + 2):
+            v = s[i]
+            a = max(top1, v)
+            b = min(top1, v)
+            s[i] = a
+            s[i - 1] = b
+            if top2 > v:
+                j = i - 1
+                while s[j - 1] > v:
+                    s[j] = s[j - 1]
+                    j -= 1
+                s[j] = v
+                moved += i - j
+                if moved > budget:
+                    break
+            top1 = a
+            top2 = max(top2, b)
+        if moved > budget:
             failed[n_failed] = r
             n_failed += 1
-    return n_failed
-
-
-@numba.njit(cache=True, nogil=True)
-def bucket_sort_into(src, dst, width, lo, hi, n_nan, failed, buckets_per_value=_BUCKETS_PER_VALUE):
-    """Sort every row ``src[r, :width]`` into ``dst[r, 2 : width + 2]`` (ascending, NaN last).
-
-    The same sort as :func:`bucket_sort_rows`, out of place and with each row's statistics
-    given (computed where the values were gathered: no pass over the row to find them).
-
-    Parameters
-    ----------
-    src
-        2-D float64 array, C-ordered rows of at least ``width`` columns; only read.
-    dst
-        2-D float64 array, C-ordered rows of at least ``width + 3`` columns. Each row receives
-        ``-inf, -inf`` (sentinels) in columns 0 and 1, the sorted values in columns
-        ``2 .. width + 1`` (``-0.0`` written as ``0.0``) and ``+inf`` (the sentinel of the rank
-        merge) in column ``width + 2``.
-    width
-        Number of leading columns of ``src`` to sort in each row.
-    lo, hi, n_nan
-        Per row of ``src``: min and max of the non-missing values (infinities included;
-        ``+inf``/``-inf`` when the row has none) and the number of NaN.
-    failed
-        int64 array of at least ``src.shape[0]`` entries; receives the declined rows (as in
-        :func:`bucket_sort_rows`), whose values in ``dst`` are undefined.
-
-    Returns
-    -------
-    int
-        Number of declined rows (their indices are ``failed[:k]``).
-    """
-    n_failed = 0
-    idx = np.empty(width, np.int32)
-    starts = np.empty(int(buckets_per_value * width) + 2, np.int32)
-    for r in range(src.shape[0]):
-        s = dst[r]
-        s[0] = s[1] = -np.inf
-        s[width + 2] = np.inf
-        if not _sort_row(src[r], s, width, lo[r], hi[r], n_nan[r], idx, starts, buckets_per_value):
-            failed[n_failed] = r
-            n_failed += 1
+            continue
+        row[:width] = s[2:]
     return n_failed
 
 

@@ -6,12 +6,11 @@ groups of tied values, and the group medians. They compile with numba and drop m
 (NaN) per gene.
 
 Two-sample kernel (:func:`rank_sums`): chunks of genes are spread over worker threads; in each,
-both groups are gathered into per-thread buffers (noting each row's min, max and NaN count on
-the way) and sorted row-wise into a second buffer, then a numba kernel merges
+both groups are gathered into per-thread buffers and sorted row-wise, then a numba kernel merges
 the two sorted runs of every gene, 4 genes at once: a branch-free counting merge for complete,
 tie-free genes and a merge of run-length encoded runs, handing out mid-ranks as R's
 ``rank(ties.method = "average")``, for the rest. Ties are exact float64 equality (so
-``-0.0 == 0.0``, as in R). The sort (:func:`modmap.stats._buckets.bucket_sort_into`) is an exact
+``-0.0 == 0.0``, as in R). The sort (:func:`modmap.stats._buckets.sort_rows`) is an exact
 bucket sort in numba for rows of more than 256 values: a counting sort on a monotone bucket of
 each value (``int((v - min) * B / (max - min))``, so ``v < w`` never puts ``w`` in a lower
 bucket and equal values share one), then an insertion sort that only reorders values within a
@@ -32,7 +31,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from modmap.stats._buckets import NUMPY_MAX_WIDTH, bucket_sort_into
+from modmap.stats._buckets import sort_rows
 
 __all__ = ["RankSums", "SignedRanks", "rank_sums", "signed_ranks"]
 
@@ -180,29 +179,26 @@ def _count4(x0, x1, x2, x3, y0, y1, y2, y3, mx, my):
 # in _merge_block hard-code 4.
 _LANES = 4
 
-# Columns in front of the sorted values of a row of the sort buffers (-inf sentinels of the
-# bucket sort's insertion sort; see modmap.stats._buckets.bucket_sort_into).
-_OFF = 2
-
-# Default chunk: about 2 MiB of values per thread (65 genes at 2,000 + 2,000), so that the
-# gathered values and the sorted rows of a chunk stay in the core's L2 (1 MiB on the AMD EPYC
-# benchmark host) or near it between the gather, the sort and the merge, while each column of
-# a column-major matrix is still read in runs of several cache lines. CPU time per value at
-# 2,000 + 2,000 from a column-major matrix, one thread, values in cache: 9.2 ns with 32 genes per
-# chunk, 9.6 ns with 64, 13.6 ns with 256 (the former default); from memory, 60,000 genes (a
-# loaded machine: noisy), 64 genes was at least as fast as 32 or 256.
-_CHUNK_BYTES = 2**21
+# Default chunk: about 4 MiB of sort buffers per thread for row-major input, so a chunk stays in
+# cache (L2/L3) between the gather, the sort and the merge; half that (65 genes at 2,000 +
+# 2,000) when gathering from a column-major matrix, whose transposed chunk must then stay in or
+# near the core's L2 (1 MiB on the AMD EPYC benchmark host) while each column is still read in
+# runs of several cache lines. CPU time per value at 2,000 + 2,000 in the job layout (60,000
+# genes, column-major, one thread; min / median of 18-19 slices of 1,040 genes each, load 5):
+# 9.3-10.0 / 11.9-12.3 ns with 65 genes per chunk, 9.4 / 12.2 ns with 32, 10.2 / 12.2 ns with
+# 128, 11.4 / 14.2 ns with 262 (the former default, 8 MiB for column-major input).
+_CHUNK_BYTES = 2**22
 
 
 @numba.njit(cache=True, nogil=True)
 def _merge_block(xs, ys, mx, my, n_x, n_y, stat, ties, med_x, med_y):
     """Statistics of a block of genes whose groups are already sorted row-wise (NaN last).
 
-    Row ``g`` of ``xs`` holds two leading columns (ignored: the sort's sentinels), ``mx`` sorted
-    values and then a +inf sentinel (``xs`` has ``mx + 3`` columns); likewise ``ys``. Complete,
-    finite genes without ties take a branch-free counting merge, ``W = sum_i #{y < x_i}``; all
-    other genes (ties within or across groups, NaN, infinities) a merge of run-length encoded
-    runs that hands out mid-ranks. Both run on ``_LANES`` genes at once.
+    Row ``g`` of ``xs`` holds ``mx`` sorted values and then a +inf sentinel (``xs`` has
+    ``mx + 1`` columns); likewise ``ys``. Complete, finite genes
+    without ties take a branch-free counting merge, ``W = sum_i #{y < x_i}``; all other genes
+    (ties within or across groups, NaN, infinities) a merge of run-length encoded runs that
+    hands out mid-ranks. Both run on ``_LANES`` genes at once.
     """
     n_genes = xs.shape[0]
     fast = np.empty(n_genes, np.int64)
@@ -210,8 +206,8 @@ def _merge_block(xs, ys, mx, my, n_x, n_y, stat, ties, med_x, med_y):
     slow = np.empty(n_genes, np.int64)
     n_slow = 0
     for g in range(n_genes):
-        x = xs[g, _OFF:]
-        y = ys[g, _OFF:]
+        x = xs[g]
+        y = ys[g]
         nx = mx
         while nx > 0 and np.isnan(x[nx - 1]):
             nx -= 1
@@ -248,8 +244,8 @@ def _merge_block(xs, ys, mx, my, n_x, n_y, stat, ties, med_x, med_y):
         g1 = fast[f0 + 1] if k > 1 else g0
         g2 = fast[f0 + 2] if k > 2 else g0
         g3 = fast[f0 + 3] if k > 3 else g0
-        x0, x1, x2, x3 = xs[g0, _OFF:], xs[g1, _OFF:], xs[g2, _OFF:], xs[g3, _OFF:]
-        y0, y1, y2, y3 = ys[g0, _OFF:], ys[g1, _OFF:], ys[g2, _OFF:], ys[g3, _OFF:]
+        x0, x1, x2, x3 = xs[g0], xs[g1], xs[g2], xs[g3]
+        y0, y1, y2, y3 = ys[g0], ys[g1], ys[g2], ys[g3]
         us, es = _count4(x0, x1, x2, x3, y0, y1, y2, y3, mx, my)
         gs = (g0, g1, g2, g3)
         for q in range(k):
@@ -273,8 +269,8 @@ def _merge_block(xs, ys, mx, my, n_x, n_y, stat, ties, med_x, med_y):
         for q in range(_LANES):
             if q < k:
                 g = slow[f0 + q]
-                kx[q] = _runs(xs[g, _OFF:], n_x[g], ux[q], cx[q])
-                ky[q] = _runs(ys[g, _OFF:], n_y[g], uy[q], cy[q])
+                kx[q] = _runs(xs[g], n_x[g], ux[q], cx[q])
+                ky[q] = _runs(ys[g], n_y[g], uy[q], cy[q])
             else:  # idle lane: sentinels only
                 kx[q] = ky[q] = 0
                 ux[q, 0] = uy[q, 0] = np.inf
@@ -354,52 +350,23 @@ def _signed_ranks_kernel(case, control, n_p, n_nz, stat, ties, med_x, med_y):
 
 
 @numba.njit(cache=True, nogil=True)
-def _gather(a, start, cols, out, lo, hi, n_nan):
-    """Copy ``a[start + i, cols[j]]`` to ``out[i, j]`` and return each row's statistics.
-
-    ``out`` may be wider than ``cols`` (columns left untouched). Per row ``i`` of ``out``,
-    ``lo[i]``/``hi[i]`` receive the min/max of its non-missing values (infinities included;
-    ``+inf``/``-inf`` if none) and ``n_nan[i]`` its NaN count: what the bucket sort needs,
-    found while the values pass through registers. The loop order follows the memory order of
-    ``a`` (the expression cache, an Arrow IPC file, is column-major).
-    """
-    rows = out.shape[0]
+def _gather(a, start, cols, out):
+    # out[i, j] = a[start + i, cols[j]]; out may be wider than cols (columns left untouched).
+    # The loop order follows the memory order of `a` (the expression cache, an Arrow IPC file,
+    # arrives column-major).
     n = cols.shape[0]
-    lo[:rows] = np.inf
-    hi[:rows] = -np.inf
-    n_nan[:rows] = 0
     if a.strides[0] <= a.strides[1]:
         # Tiles of 8 columns: 8 sequential reads down the columns, one cache line written per
         # row of the tile.
         for j0 in range(0, n, 8):
             j1 = min(n, j0 + 8)
-            for i in range(rows):
-                low = lo[i]
-                high = hi[i]
-                k = n_nan[i]
+            for i in range(out.shape[0]):
                 for j in range(j0, j1):
-                    v = a[start + i, cols[j]]
-                    out[i, j] = v
-                    k += np.int64(v != v)
-                    low = v if v < low else low
-                    high = v if v > high else high
-                lo[i] = low
-                hi[i] = high
-                n_nan[i] = k
+                    out[i, j] = a[start + i, cols[j]]
     else:
-        for i in range(rows):
-            low = np.inf
-            high = -np.inf
-            k = 0
+        for i in range(out.shape[0]):
             for j in range(n):
-                v = a[start + i, cols[j]]
-                out[i, j] = v
-                k += np.int64(v != v)
-                low = v if v < low else low
-                high = v if v > high else high
-            lo[i] = low
-            hi[i] = high
-            n_nan[i] = k
+                out[i, j] = a[start + i, cols[j]]
 
 
 def rank_sums(
@@ -431,9 +398,10 @@ def rank_sums(
         rows and declined rows; both release the GIL) and merged by a compiled kernel, each
         chunk on one thread.
     chunk
-        Genes per chunk (default: about 2 MiB of values per chunk, so that the gather, the sort
-        and the merge of a chunk run in or near the core's L2 cache). Memory beyond the inputs
-        is about ``2 * threads * chunk * n_samples * 8`` bytes (gathered and sorted values).
+        Genes per chunk (default: about 4 MiB of values per chunk, so that the gather, the sort
+        and the merge of a chunk run in cache; 2 MiB when gathering from a column-major matrix,
+        whose transposed chunk must stay near the core's L2). Memory beyond the inputs is about
+        ``threads * chunk * n_samples * 8`` bytes.
 
     Returns
     -------
@@ -475,50 +443,40 @@ def rank_sums(
     )
 
     if chunk is None:
-        chunk = max(_LANES, _CHUNK_BYTES // (8 * (max(1, n_case) + n_control)))
-    all_columns = [
-        np.arange(a.shape[1]) if c is None else c
-        for a, c in ((case, case_columns), (control, control_columns))
+        column_major = any(a.strides[0] < a.strides[1] for a in (case, control))
+        budget = _CHUNK_BYTES // (2 if column_major else 1)
+        chunk = max(_LANES, budget // (8 * (max(1, n_case) + n_control)))
+    spans = [
+        slice(int(c[0]), int(c[-1]) + 1)
+        if c is not None and c.size and np.array_equal(c, np.arange(c[0], c[0] + c.size))
+        else None
+        for c in (case_columns, control_columns)
     ]
-    local = threading.local()  # per-thread buffers, reused across chunks (no fresh pages)
+    local = threading.local()  # per-thread sort buffers, reused across chunks
 
-    def buffers(i: int, width: int):
+    def block(a: np.ndarray, cols: np.ndarray | None, start: int, stop: int, i: int):
+        width = a.shape[1] if cols is None else cols.size
         bufs = getattr(local, "bufs", None)
         if bufs is None:
-            bufs = local.bufs = {}
-        if i not in bufs:
-            # Sorted rows with the sort's two -inf sentinels in front and the merge's +inf
-            # sentinel behind; raw gathered values (shared by the groups) and their statistics.
-            bufs[i] = np.empty((chunk, width + _OFF + 1))
-            bufs[i][:, :_OFF] = -np.inf
-            bufs[i][:, width + _OFF] = np.inf
-        if "raw" not in bufs or bufs["raw"].shape[1] < width:
-            bufs["raw"] = np.empty((chunk, width))
-            bufs["stats"] = (np.empty(chunk), np.empty(chunk), np.empty(chunk, np.int64))
-            bufs["failed"] = np.empty(chunk, np.int64)
-        return bufs[i], bufs["raw"], bufs["stats"], bufs["failed"]
-
-    def block(a: np.ndarray, cols: np.ndarray, start: int, stop: int, i: int) -> np.ndarray:
-        width = cols.size
-        dst, raw, (lo, hi, n_nan), failed = buffers(i, width)
-        n = stop - start
-        dst, raw = dst[:n], raw[:n, :width]
-        # numpy's fancy indexing of a row chunk is ~10x slower than this compiled gather.
-        _gather(a, start, cols, raw, lo, hi, n_nan)
-        if width <= NUMPY_MAX_WIDTH:  # short rows: numpy.sort is faster than the bucket sort
-            dst[:, _OFF : _OFF + width] = raw
-            dst[:, _OFF : _OFF + width].sort(axis=1)
-            return dst
-        k = bucket_sort_into(raw, dst, width, lo, hi, n_nan, failed)
-        if k:  # declined rows (an infinity, an extreme outlier): numpy.sort
-            rows = failed[:k]
-            dst[rows, _OFF : _OFF + width] = np.sort(raw[rows], axis=1)
-        return dst
+            bufs = local.bufs = [None, None]
+        if bufs[i] is None or bufs[i].shape != (chunk, width + 1):
+            bufs[i] = np.empty((chunk, width + 1))
+            bufs[i][:, width] = np.inf  # sentinel column: lets the merge skip bound checks
+        buf = bufs[i][: stop - start]
+        if cols is None:
+            np.copyto(buf[:, :width], a[start:stop])
+        elif spans[i] is not None:  # a contiguous range of columns: a plain (faster) copy
+            np.copyto(buf[:, :width], a[start:stop, spans[i]])
+        else:
+            # numpy's fancy indexing of a row chunk is ~10x slower than this compiled gather.
+            _gather(a, start, cols, buf)
+        sort_rows(buf, width)
+        return buf
 
     def work(start: int) -> None:
         stop = min(n_genes, start + chunk)
-        xs = block(case, all_columns[0], start, stop, 0)
-        ys = block(control, all_columns[1], start, stop, 1)
+        xs = block(case, case_columns, start, stop, 0)
+        ys = block(control, control_columns, start, stop, 1)
         _merge_block(xs, ys, n_case, n_control, *(field[start:stop] for field in out))
 
     n_threads = max(1, threads if threads is not None else numba.get_num_threads())
