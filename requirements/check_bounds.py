@@ -3,7 +3,7 @@
 pyproject.toml is the source of truth. For each runtime dependency with a lower bound ``>=X``:
 requirements/min.txt pins it ``==X``, and environment.yml and workflow/envs/modmap.yaml carry the
 same specifier. The dev tools that ``make test-min`` installs (pytest, pytest-xdist, ruff,
-snakefmt) are pinned ``==`` their lower bound in requirements/min.txt too. Standard library only,
+snakefmt, and statsmodels, a test oracle) are pinned ``==`` their lower bound in requirements/min.txt too. Standard library only,
 so it runs before any environment is built: ``python requirements/check_bounds.py`` (exit status 1
 and one line per disagreement when they differ).
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MIN_TXT = ROOT / "requirements" / "min.txt"
 CONDA_FILES = [ROOT / "environment.yml", ROOT / "workflow" / "envs" / "modmap.yaml"]
-DEV_TOOLS_TESTED = {"pytest", "pytest-xdist", "ruff", "snakefmt"}
+DEV_TOOLS_TESTED = {"pytest", "pytest-xdist", "ruff", "snakefmt", "statsmodels"}
 REQ = re.compile(r"^\s*([A-Za-z0-9_.-]+)\s*(?:\[[^\]]*\])?\s*([^#;]*)")
 
 

@@ -88,6 +88,17 @@ def derived(clinical) -> pd.DataFrame:
     return _responses(clinical, crp_normal=10, esr_normal=20)
 
 
+def test_generator_names_the_clinical_stages_definitions_and_core_set():
+    # the generator writes its lists out (no code shared with the stage it plants truth for);
+    # a definition added to or dropped from one side must not go unnoticed by the truth tables
+    from modmap import toy_trial
+    from modmap.clinical.columns import CORE as STAGE_CORE
+    from modmap.clinical.definitions import DEFINITIONS
+
+    assert toy_trial.DEFINITIONS == DEFINITIONS
+    assert list(toy_trial.CORE) == list(STAGE_CORE) == CORE
+
+
 def test_clinical_table_shape(clinical):
     assert list(clinical.columns) == [
         "subject_id", "visit", "arm", *CORE, "crp", "fever_days", "saa", "ferritin",

@@ -59,7 +59,10 @@ VISITS: tuple[str, ...] = ("D1", "M1", "M6")
 FOLLOW_UP: tuple[str, ...] = ("M1", "M6")
 #: Visits at which each randomised arm is on anakinra (placebo switched to open label at M1).
 TREATED_VISITS: dict[str, tuple[str, ...]] = {"anakinra": ("M1", "M6"), "placebo": ("M6",)}
-#: The six ACRpedi core-set criteria, in the order of the clinical table.
+#: The six ACRpedi core-set criteria, in the order of the clinical table. This list and
+#: :data:`DEFINITIONS` are written out here, not imported from :mod:`modmap.clinical`: the
+#: generator plants the truth the clinical stage is tested against, so it shares no code with it
+#: (tests/test_toy_trial.py checks that the two sets of names agree).
 CORE: tuple[str, ...] = (
     "physician_global",
     "patient_global",

@@ -27,6 +27,7 @@ __all__ = [
     "parse_error",
     "read_header_line",
     "read_sheet",
+    "read_tab_rows",
 ]
 
 #: ``pandas.read_csv`` keywords that parse every decimal to the double Python's ``float()`` gives:
@@ -37,6 +38,27 @@ EXACT_FLOATS: dict[str, str] = (
 )
 _PANDAS_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _COMPRESSION_ERRORS = (EOFError, zlib.error, lzma.LZMAError)
+
+
+def read_tab_rows(handle) -> pd.DataFrame:
+    """The rest of an open text handle as tab-separated rows without a header line.
+
+    The first field of each row is its name (the index, kept as text), the other fields are the
+    values, parsed as exact doubles (:data:`EXACT_FLOATS`). No rows left: an empty frame. The
+    caller turns parser errors into messages (it knows the file's first line number).
+    """
+    try:
+        return pd.read_csv(
+            handle,
+            sep="\t",
+            header=None,
+            index_col=0,
+            dtype={0: str},
+            low_memory=False,
+            **EXACT_FLOATS,
+        )
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame(index=pd.Index([], dtype=object))
 
 
 def find_decode_error(sniffed: Sniffed) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from modmap.errors import InputError
-from modmap.readers.delimited import EXACT_FLOATS, find_decode_error, parse_error, truncated
+from modmap.readers.delimited import find_decode_error, parse_error, read_tab_rows, truncated
 from modmap.readers.sniffing import Sniffed, open_text
 
 __all__ = ["GCT", "read_gct"]
@@ -102,18 +102,7 @@ def read_gct(sniffed: Sniffed) -> GCT:
                 )
             annotations = [_split(handle.readline()) for _ in range(n_cmeta)]
             first_line = 4 + n_cmeta
-            try:
-                values = pd.read_csv(
-                    handle,
-                    sep="\t",
-                    header=None,
-                    index_col=0,
-                    dtype={0: str},
-                    low_memory=False,
-                    **EXACT_FLOATS,
-                )
-            except pd.errors.EmptyDataError:
-                values = pd.DataFrame(index=pd.Index([], dtype=object))
+            values = read_tab_rows(handle)
     except UnicodeDecodeError:
         raise InputError(find_decode_error(sniffed)) from None
     except (EOFError, OSError, zlib.error, lzma.LZMAError) as err:

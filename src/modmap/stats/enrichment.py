@@ -33,6 +33,7 @@ import pandas as pd
 
 from modmap.errors import InputError
 from modmap.stats.fdr import bh_qvalues
+from modmap.stats.members import module_members
 from modmap.stats.tails import chi2_sf
 
 if TYPE_CHECKING:
@@ -170,22 +171,9 @@ def module_enrichment(
     """
     from scipy import sparse  # see rank_enrichment: scipy only where a test runs
 
-    missing = {"module_id", "title", "feature_id"} - set(membership.columns)
-    if missing:
-        raise InputError(
-            f"results/modules/membership.tsv: missing column(s) {sorted(missing)}; expected "
-            "module_id, title, feature_id"
-        )
-    members = (
-        membership[["module_id", "title", "feature_id"]]
-        .astype(str)
-        .drop_duplicates(["module_id", "feature_id"])
+    members, order, titles = module_members(
+        membership, annotation, where="results/modules/membership.tsv"
     )
-    order = pd.Index(pd.unique(members["module_id"]))
-    titles = members.drop_duplicates("module_id").set_index("module_id")["title"]
-    if annotation is not None and {"module_id", "title"} <= set(annotation.columns):
-        named = annotation.astype({"module_id": str}).drop_duplicates("module_id")
-        titles = named.set_index("module_id")["title"].reindex(order).fillna(titles)
     frames = []
     for comparison, genes in gene_tables.items():
         absent = {"feature_id", "p_value", "direction"} - set(genes.columns)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from modmap.errors import InputError
 from modmap.stats.calls import gene_calls
+from modmap.stats.members import module_members
 
 __all__ = ["module_scores", "SCORE_COLUMNS"]
 
@@ -90,22 +91,7 @@ def module_scores(
         raise InputError(f"statistics.percent_of is '{percent_of}'; use tested or present")
     if untestable not in ("exclude", "p_one"):
         raise InputError(f"statistics.untestable is '{untestable}'; use exclude or p_one")
-    missing = {"module_id", "title", "feature_id"} - set(membership.columns)
-    if missing:
-        raise InputError(
-            f"module membership table: missing column(s) {sorted(missing)}; expected module_id, "
-            "title, feature_id"
-        )
-    members = (
-        membership[["module_id", "title", "feature_id"]]
-        .astype(str)
-        .drop_duplicates(["module_id", "feature_id"])
-    )
-    order = pd.unique(members["module_id"])
-    titles = members.drop_duplicates("module_id").set_index("module_id")["title"]
-    if annotation is not None and {"module_id", "title"} <= set(annotation.columns):
-        named = annotation.astype({"module_id": str}).drop_duplicates("module_id")
-        titles = named.set_index("module_id")["title"].reindex(order).fillna(titles)
+    members, order, titles = module_members(membership, annotation, where="module membership table")
     frames = []
     for comparison, genes in gene_tables.items():
         g = genes.drop_duplicates("feature_id")

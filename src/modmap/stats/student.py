@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from modmap.stats._common import check_min_group_size, direction_of, result_table
-from modmap.stats.welch import _EPS, _moments, _two_sided_t
+from modmap.stats._common import check_min_group_size
+from modmap.stats.welch import _EPS, _moments, _t_table
 
 __all__ = ["student"]
 
@@ -53,15 +53,4 @@ def student(case: np.ndarray, control: np.ndarray, *, min_group_size: int = 3) -
         t = (mx - my) / se
         constant = ~(se > 0) | (se < 10 * _EPS * np.maximum(np.abs(mx), np.abs(my)))
     ok = (nx >= min_group_size) & (ny >= min_group_size) & (df > 0) & ~constant
-    p = np.full(t.shape, np.nan)
-    p[ok] = _two_sided_t(t[ok], df[ok])
-    return result_table(
-        n_case=nx,
-        n_control=ny,
-        statistic=t,
-        p_value=p,
-        method=np.where(ok, "student", "not_tested").astype(object),
-        direction=direction_of(np.where(ok, t, np.nan)),
-        median_case=medx,
-        median_control=medy,
-    )
+    return _t_table(t, df, ok, method="student", n=(nx, ny), medians=(medx, medy))

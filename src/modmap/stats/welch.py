@@ -73,6 +73,33 @@ def _two_sided_t(t: np.ndarray, df: np.ndarray) -> np.ndarray:
     return 2.0 * stdtr(df, -np.abs(t))
 
 
+def _t_table(
+    t: np.ndarray,
+    df: np.ndarray,
+    ok: np.ndarray,
+    *,
+    method: str,
+    n: tuple[np.ndarray, np.ndarray],
+    medians: tuple[np.ndarray, np.ndarray],
+) -> pd.DataFrame:
+    """The per-gene table of a t-test: two-sided p where ``ok`` (else ``not_tested``, p NaN).
+
+    ``n`` and ``medians`` are (cases, controls); the direction is the sign of t where tested.
+    """
+    p = np.full(t.shape, np.nan)
+    p[ok] = _two_sided_t(t[ok], df[ok])
+    return result_table(
+        n_case=n[0],
+        n_control=n[1],
+        statistic=t,
+        p_value=p,
+        method=np.where(ok, method, "not_tested").astype(object),
+        direction=direction_of(np.where(ok, t, np.nan)),
+        median_case=medians[0],
+        median_control=medians[1],
+    )
+
+
 def welch(
     case: np.ndarray, control: np.ndarray, *, min_group_size: int = MIN_GROUP_SIZE
 ) -> pd.DataFrame:
@@ -106,18 +133,7 @@ def welch(
         df = (sx + sy) ** 2 / (sx**2 / (nx - 1) + sy**2 / (ny - 1))
         constant = ~(se > 0) | (se < 10 * _EPS * np.maximum(np.abs(mx), np.abs(my)))
     ok = (nx >= min_group_size) & (ny >= min_group_size) & ~constant
-    p = np.full(t.shape, np.nan)
-    p[ok] = _two_sided_t(t[ok], df[ok])
-    return result_table(
-        n_case=nx,
-        n_control=ny,
-        statistic=t,
-        p_value=p,
-        method=np.where(ok, "welch", "not_tested").astype(object),
-        direction=direction_of(np.where(ok, t, np.nan)),
-        median_case=medx,
-        median_control=medy,
-    )
+    return _t_table(t, df, ok, method="welch", n=(nx, ny), medians=(medx, medy))
 
 
 def paired_t(
@@ -152,15 +168,4 @@ def paired_t(
         t = md / se
         constant = ~(se > 0) | (se < 10 * _EPS * np.abs(md))
     ok = (n >= min_group_size) & ~constant
-    p = np.full(t.shape, np.nan)
-    p[ok] = _two_sided_t(t[ok], (n - 1.0)[ok])
-    return result_table(
-        n_case=n,
-        n_control=n,
-        statistic=t,
-        p_value=p,
-        method=np.where(ok, "paired_t", "not_tested").astype(object),
-        direction=direction_of(np.where(ok, t, np.nan)),
-        median_case=medx,
-        median_control=medy,
-    )
+    return _t_table(t, n - 1.0, ok, method="paired_t", n=(n, n), medians=(medx, medy))
