@@ -446,11 +446,22 @@ def rank_sums(
         column_major = any(a.strides[0] < a.strides[1] for a in (case, control))
         budget = _CHUNK_BYTES // (2 if column_major else 1)
         chunk = max(_LANES, budget // (8 * (max(1, n_case) + n_control)))
+    # A contiguous range of columns of a row-major input: a plain (faster) copy. A column-major
+    # input (the job's) always takes the compiled gather: numpy's copy of a column-major chunk
+    # into the row-major buffer is slower (60,000 x (2,000 + 2,000), one thread, CPU per value:
+    # benchmarks/bench_mannwhitney.py, kernel_job_s against kernel_shuffled_s).
     spans = [
         slice(int(c[0]), int(c[-1]) + 1)
-        if c is not None and c.size and np.array_equal(c, np.arange(c[0], c[0] + c.size))
+        if c is not None
+        and c.size
+        and a.strides[0] >= a.strides[1]
+        and np.array_equal(c, np.arange(c[0], c[0] + c.size))
         else None
-        for c in (case_columns, control_columns)
+        for a, c in ((case, case_columns), (control, control_columns))
+    ]
+    columns = [
+        np.arange(a.shape[1]) if c is None and a.strides[0] < a.strides[1] else c
+        for a, c in ((case, case_columns), (control, control_columns))
     ]
     local = threading.local()  # per-thread sort buffers, reused across chunks
 
@@ -465,7 +476,7 @@ def rank_sums(
         buf = bufs[i][: stop - start]
         if cols is None:
             np.copyto(buf[:, :width], a[start:stop])
-        elif spans[i] is not None:  # a contiguous range of columns: a plain (faster) copy
+        elif spans[i] is not None:
             np.copyto(buf[:, :width], a[start:stop, spans[i]])
         else:
             # numpy's fancy indexing of a row chunk is ~10x slower than this compiled gather.
@@ -475,8 +486,8 @@ def rank_sums(
 
     def work(start: int) -> None:
         stop = min(n_genes, start + chunk)
-        xs = block(case, case_columns, start, stop, 0)
-        ys = block(control, control_columns, start, stop, 1)
+        xs = block(case, columns[0], start, stop, 0)
+        ys = block(control, columns[1], start, stop, 1)
         _merge_block(xs, ys, n_case, n_control, *(field[start:stop] for field in out))
 
     n_threads = max(1, threads if threads is not None else numba.get_num_threads())
