@@ -15,8 +15,9 @@ and without ties (values rounded to 2 decimals, so nearly every gene has tied va
   buffers and sorted there; the input is never modified); ``kernel_1thread_s`` the same on one
   thread; ``test_s``: the whole ``mann_whitney`` (kernel + p-values + table);
 - ``kernel_job_s``: exactly what a ``gene_tests`` job runs: the kernel gathering its chunks
-  from a column-major (Fortran-ordered) matrix, the layout in which the job reads the parquet
-  cache, cases first then controls (two contiguous column blocks); ``ratio_to_sort_job``,
+  from a column-major (Fortran-ordered) matrix, the layout in which the job maps the expression
+  cache (an uncompressed Arrow IPC file, one sample's column after the other), cases first then
+  controls (two contiguous column blocks); ``ratio_to_sort_job``,
   ``speedup_vs_loop_job``; ``kernel_shuffled_s`` / ``speedup_vs_loop_shuffled``: the same with
   cases and controls at shuffled columns (the layout before the job ordered its columns);
 - every timing is ``{"min", "median"}`` over ``--repeats`` interleaved runs (the machine may be
@@ -131,7 +132,7 @@ def run_one(genes: int, n_case: int, n_control: int, ties: bool, args) -> dict:
     rank_sums(matrix[:8], matrix[:8], case_columns=case_cols, control_columns=ctrl_cols)
     warmup_s = time.perf_counter() - t0
 
-    # The job's layout: gene_tests reads the parquet cache column-major, cases then controls;
+    # The job's layout: gene_tests maps the Arrow IPC cache, column-major, cases then controls;
     # the kernel gathers row chunks of the two column blocks. Shuffled: the groups' columns
     # anywhere in the matrix.
     fortran = np.asfortranarray(matrix)

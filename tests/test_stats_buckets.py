@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from modmap.stats import rank_sums
+from modmap.stats import rank_sums, ranks
 from modmap.stats._buckets import NUMPY_MAX_WIDTH, bucket_sort_rows, sort_rows
 
 
@@ -158,8 +158,8 @@ def mixed_genes(rng: np.random.Generator, g: int, m: int, n: int) -> np.ndarray:
     ("m", "n"),
     [(NUMPY_MAX_WIDTH, NUMPY_MAX_WIDTH + 1), (NUMPY_MAX_WIDTH + 1, 300), (700, 480), (1, 600)],
 )
-@pytest.mark.parametrize("layout", ["rows", "columns", "fortran-ranges"])
-def test_rank_sums_match_brute_force(m: int, n: int, layout: str) -> None:
+@pytest.mark.parametrize("layout", ["rows", "columns", "fortran-ranges", "fortran"])
+def test_rank_sums_match_brute_force(m: int, n: int, layout: str, monkeypatch) -> None:
     rng = np.random.default_rng(m * 7 + n)
     g = 45
     both = mixed_genes(rng, g, m, n)
@@ -171,8 +171,20 @@ def test_rank_sums_match_brute_force(m: int, n: int, layout: str) -> None:
             failed = np.empty(g, np.int64)
             k = bucket_sort_rows(group.copy(), group.shape[1], failed)
             assert 0 < k < g
+    gathered = []  # chunks copied by the compiled gather (the spy calls the real one)
+
+    def spy(a, start, cols, out):
+        gathered.append(out.shape[0])
+        ranks_gather(a, start, cols, out)
+
+    ranks_gather = ranks._gather
+    monkeypatch.setattr(ranks, "_gather", spy)
     for threads, chunk in ((1, None), (2, 4)):
-        if layout == "rows":
+        if layout == "fortran":  # column-major, no column indices
+            res = rank_sums(
+                np.asfortranarray(case), np.asfortranarray(control), threads=threads, chunk=chunk
+            )
+        elif layout == "rows":
             res = rank_sums(case, control, threads=threads, chunk=chunk)
         elif layout == "columns":
             order = rng.permutation(m + n)
@@ -198,3 +210,7 @@ def test_rank_sums_match_brute_force(m: int, n: int, layout: str) -> None:
             )
         for name, got, want in zip(res._fields, res, expected, strict=True):
             np.testing.assert_array_equal(got, want, err_msg=f"{name} ({threads=}, {chunk=})")
+    # The job's column-major input takes the compiled gather, also for contiguous column ranges
+    # (every gene of both groups, in both runs); whole row-major rows are copied by numpy.
+    if layout in ("rows", "fortran-ranges"):
+        assert sum(gathered) == (0 if layout == "rows" else 2 * 2 * g)

@@ -179,8 +179,14 @@ def _count4(x0, x1, x2, x3, y0, y1, y2, y3, mx, my):
 # in _merge_block hard-code 4.
 _LANES = 4
 
-# Default chunk: about 4 MiB of sort buffers per thread, so a chunk stays in cache (L2/L3)
-# between the gather, the sort and the merge.
+# Default chunk: about 4 MiB of sort buffers per thread for row-major input, so a chunk stays in
+# cache (L2/L3) between the gather, the sort and the merge; half that (65 genes at 2,000 +
+# 2,000) when gathering from a column-major matrix, whose transposed chunk must then stay in or
+# near the core's L2 (1 MiB on the AMD EPYC benchmark host) while each column is still read in
+# runs of several cache lines. CPU time per value at 2,000 + 2,000 in the job layout (60,000
+# genes, column-major, one thread; min / median of 18-19 slices of 1,040 genes each, load 5):
+# 9.3-10.0 / 11.9-12.3 ns with 65 genes per chunk, 9.4 / 12.2 ns with 32, 10.2 / 12.2 ns with
+# 128, 11.4 / 14.2 ns with 262 (the former default, 8 MiB for column-major input).
 _CHUNK_BYTES = 2**22
 
 
@@ -346,7 +352,8 @@ def _signed_ranks_kernel(case, control, n_p, n_nz, stat, ties, med_x, med_y):
 @numba.njit(cache=True, nogil=True)
 def _gather(a, start, cols, out):
     # out[i, j] = a[start + i, cols[j]]; out may be wider than cols (columns left untouched).
-    # The loop order follows the memory order of `a` (the parquet cache arrives column-major).
+    # The loop order follows the memory order of `a` (the expression cache, an Arrow IPC file,
+    # arrives column-major).
     n = cols.shape[0]
     if a.strides[0] <= a.strides[1]:
         # Tiles of 8 columns: 8 sequential reads down the columns, one cache line written per
@@ -379,8 +386,9 @@ def rank_sums(
         Genes x samples arrays (float64; NaN = missing) with the same number of rows; they may
         be the same matrix when ``case_columns``/``control_columns`` pick the groups. Any scale:
         only the order of values within a gene matters. Exact equality defines ties. Any
-        memory layout (a column-major matrix, as the parquet cache arrives, is gathered tile by
-        tile); never modified.
+        memory layout (a column-major matrix, as the expression cache arrives: an uncompressed
+        Arrow IPC file mapped read-only, one sample's column after the other, is gathered tile
+        by tile); never modified.
     case_columns, control_columns
         Optional integer column indices selecting each group from ``case``/``control``. Only a
         chunk of rows is copied at a time, so no full-size copy of the groups is made.
@@ -391,8 +399,8 @@ def rank_sums(
         chunk on one thread.
     chunk
         Genes per chunk (default: about 4 MiB of values per chunk, so that the gather, the sort
-        and the merge of a chunk run in cache; 8 MiB when gathering from a column-major matrix,
-        where longer runs per column pay more). Memory beyond the inputs is about
+        and the merge of a chunk run in cache; 2 MiB when gathering from a column-major matrix,
+        whose transposed chunk must stay near the core's L2). Memory beyond the inputs is about
         ``threads * chunk * n_samples * 8`` bytes.
 
     Returns
@@ -435,18 +443,25 @@ def rank_sums(
     )
 
     if chunk is None:
-        width = max(1, n_case) + n_control
-        # Gathering from a column-major matrix (the parquet cache) reads one short run per
-        # column and chunk: twice the rows per chunk makes those runs longer (~15 % faster at
-        # 60,000 x 4,000; benchmarks/bench_mannwhitney.py, kernel_job_s).
         column_major = any(a.strides[0] < a.strides[1] for a in (case, control))
-        budget = _CHUNK_BYTES * (2 if column_major else 1)
-        chunk = max(_LANES, budget // (8 * width))
+        budget = _CHUNK_BYTES // (2 if column_major else 1)
+        chunk = max(_LANES, budget // (8 * (max(1, n_case) + n_control)))
+    # A contiguous range of columns of a row-major input: a plain (faster) copy. A column-major
+    # input (the job's) always takes the compiled gather: numpy's copy of a column-major chunk
+    # into the row-major buffer is slower (60,000 x (2,000 + 2,000), one thread, CPU per value:
+    # benchmarks/bench_mannwhitney.py, kernel_job_s against kernel_shuffled_s).
     spans = [
         slice(int(c[0]), int(c[-1]) + 1)
-        if c is not None and c.size and np.array_equal(c, np.arange(c[0], c[0] + c.size))
+        if c is not None
+        and c.size
+        and a.strides[0] >= a.strides[1]
+        and np.array_equal(c, np.arange(c[0], c[0] + c.size))
         else None
-        for c in (case_columns, control_columns)
+        for a, c in ((case, case_columns), (control, control_columns))
+    ]
+    columns = [
+        np.arange(a.shape[1]) if c is None and a.strides[0] < a.strides[1] else c
+        for a, c in ((case, case_columns), (control, control_columns))
     ]
     local = threading.local()  # per-thread sort buffers, reused across chunks
 
@@ -461,7 +476,7 @@ def rank_sums(
         buf = bufs[i][: stop - start]
         if cols is None:
             np.copyto(buf[:, :width], a[start:stop])
-        elif spans[i] is not None:  # a contiguous range of columns: a plain (faster) copy
+        elif spans[i] is not None:
             np.copyto(buf[:, :width], a[start:stop, spans[i]])
         else:
             # numpy's fancy indexing of a row chunk is ~10x slower than this compiled gather.
@@ -471,8 +486,8 @@ def rank_sums(
 
     def work(start: int) -> None:
         stop = min(n_genes, start + chunk)
-        xs = block(case, case_columns, start, stop, 0)
-        ys = block(control, control_columns, start, stop, 1)
+        xs = block(case, columns[0], start, stop, 0)
+        ys = block(control, columns[1], start, stop, 1)
         _merge_block(xs, ys, n_case, n_control, *(field[start:stop] for field in out))
 
     n_threads = max(1, threads if threads is not None else numba.get_num_threads())
