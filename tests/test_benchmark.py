@@ -123,8 +123,10 @@ def test_pipeline_benchmark_reports_every_rule(tmp_path: Path) -> None:
     assert rules["module_figures"]["jobs"] == 1 and rules["report_tables"]["jobs"] == 1
     for name, rule in rules.items():
         assert rule["s"]["min"] > 0, name
-        # a Python job holds at least the interpreter and numpy/pandas
-        assert rule["max_rss_mb"] > 20, name
+        # Snakemake samples a job's memory at intervals: a job of well under a second can be
+        # sampled before its Python process has loaded numpy (5.4 MB seen), so only a sample is
+        # required here; requests against real peaks: check_requests and test_memory_requests
+        assert rule["max_rss_mb"] > 0, name
         assert rule["mem_over_rss"] == round(rule["mem_mb"] / rule["max_rss_mb"], 2), name
     check_requests(run)
     # the cohort: generated matrix of 1,200 features, BloodGen3 symbols first
