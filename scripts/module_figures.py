@@ -11,8 +11,6 @@ score table and the annotation once (docs/performance.md, "Module figures: one j
 ``heatmap`` (``modmap.settings.rule_params``).
 """
 
-from functools import cached_property
-
 from modmap.io import read_tsv
 from modmap.logs import log_to_file, naming, run_job
 from modmap.plots import plot_module_dots, plot_module_map, save_figure
@@ -89,67 +87,69 @@ def draw_heatmaps(inp, annotation, run, modules, pdfs, pngs, log) -> None:
         log.info("heatmap %s: %d columns", module, len(columns))
 
 
-class _Tables:
-    """The job's input tables, each read on first use and then kept (read once per job)."""
+def _tables(inp):
+    """The job's input tables by name, each read on first use and then kept (read once per job)."""
+    cache = {}
 
-    def __init__(self, inp) -> None:
-        self.inp = inp
+    def read(name):
+        if name not in cache:
+            if name == "annotation":
+                cache[name] = read_tsv(inp.annotation, dtype=str, keep_default_na=False)
+            elif name == "enrichment" and "enrichment" not in inp.keys():
+                cache[name] = None  # enrichment.mark_dots off
+            else:  # scores, enrichment
+                cache[name] = read_tsv(
+                    getattr(inp, name), dtype={"comparison": str, "module_id": str}
+                )
+        return cache[name]
 
-    @cached_property
-    def scores(self):
-        return read_tsv(self.inp.scores, dtype={"comparison": str, "module_id": str})
-
-    @cached_property
-    def annotation(self):
-        return read_tsv(self.inp.annotation, dtype=str, keep_default_na=False)
-
-    @cached_property
-    def enrichment(self):
-        if "enrichment" not in self.inp.keys():  # enrichment.mark_dots off
-            return None
-        return read_tsv(self.inp.enrichment, dtype={"comparison": str, "module_id": str})
+    return read
 
 
-def _module_map(smk, tables: _Tables, log) -> None:
+def _module_map(smk, tables, log) -> None:
     run, out = smk.params.run["module_map"], smk.output
     with naming("module map"):
-        draw_module_map(tables.scores, tables.annotation, run, [out.map_pdf, out.map_png, out.svg])
+        draw_module_map(
+            tables("scores"), tables("annotation"), run, [out.map_pdf, out.map_png, out.svg]
+        )
     log.info(
-        "module map: %d comparisons, %d modules", len(run["comparisons"]), len(tables.annotation)
+        "module map: %d comparisons, %d modules", len(run["comparisons"]), len(tables("annotation"))
     )
 
 
-def _module_dots(smk, tables: _Tables, log) -> None:
+def _module_dots(smk, tables, log) -> None:
     run, out = smk.params.run["module_dots"], smk.output
     with naming("module dot matrix"):
         draw_module_dots(
-            tables.scores,
-            tables.annotation,
+            tables("scores"),
+            tables("annotation"),
             run,
             [out.dots_pdf, out.dots_png],
-            enrichment=tables.enrichment,
+            enrichment=tables("enrichment"),
         )
     log.info("module dot matrix: %d comparisons", len(run["comparisons"]))
 
 
-def _heatmaps(smk, tables: _Tables, log) -> None:
+def _heatmaps(smk, tables, log) -> None:
     modules = [str(m) for m in smk.params.modules]
     if modules:
         run, out = smk.params.run["heatmap"], smk.output
         draw_heatmaps(
-            smk.input, tables.annotation, run, modules, out.heatmap_pdf, out.heatmap_png, log
+            smk.input, tables("annotation"), run, modules, out.heatmap_pdf, out.heatmap_png, log
         )
 
 
-#: The figures of the job, in drawing order (``benchmarks/bench_figures.py`` runs one alone).
-PARTS = {"module_map": _module_map, "module_dots": _module_dots, "heatmap": _heatmaps}
+def _part(name):
+    """The drawing function of one figure of the job (``benchmarks/bench_figures.py`` runs one)."""
+    return {"module_map": _module_map, "module_dots": _module_dots, "heatmap": _heatmaps}[name]
 
 
-def main(smk, *, parts=tuple(PARTS)) -> None:
+def main(smk, *, parts=("module_map", "module_dots", "heatmap")) -> None:
+    """Draw ``parts`` (default: every figure of the job, in this order)."""
     log = log_to_file(smk.log[0])
-    tables = _Tables(smk.input)
+    tables = _tables(smk.input)
     for part in parts:
-        PARTS[part](smk, tables, log)
+        _part(part)(smk, tables, log)
 
 
 if __name__ == "__main__":
