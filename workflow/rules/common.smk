@@ -316,6 +316,23 @@ def dots_enrichment(wildcards):
     return {}
 
 
+def heatmap_inputs(wildcards):
+    """The heatmaps' inputs of module_figures (none without heatmaps.modules)."""
+    if not HEATMAP_MODULES:
+        return {}
+    inputs = {
+        "expression": rules.validate.output.expression,
+        "samples": rules.validate.output.samples,
+        "comparisons": rules.validate.output.comparisons,
+        "membership": rules.bridge.output.membership,
+        "genes": expand(GENE_TABLE, comparison=HEATMAP_COMPARISONS),
+    }
+    # only with bridge.collapse: mean (the averaged probe rows are built on reading)
+    if config["bridge"]["collapse"] == "mean":
+        inputs["collapsed"] = rules.bridge.output.collapsed
+    return inputs
+
+
 def fingerprint_targets():
     """Outputs of workflow/rules/samples.smk (none when fingerprints are off)."""
     if not FINGERPRINTS:

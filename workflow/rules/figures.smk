@@ -1,6 +1,7 @@
 # Figures: module map, module x comparison dots, module heatmaps (the report's tables: report.smk).
 # Needs from common.smk: PARAMS, HEATMAP_MODULES, HEATMAP_COMPARISONS, figure_report,
-# HEATMAP_SAMPLES, HEATMAP_LAYOUT, HEATMAP_MAX_ROWS, mem_mb_reads, runtime_scaled, dots_enrichment.
+# HEATMAP_SAMPLES, HEATMAP_LAYOUT, HEATMAP_MAX_ROWS, mem_mb_reads, runtime_scaled, dots_enrichment,
+# heatmap_inputs.
 # The report captions (workflow/report/*.rst) read params.run and the config: keep their names.
 # User strings (labels, reference, module IDs) reach captions only through params.rst (escaped,
 # modmap.rst.caption_strings).
@@ -13,24 +14,7 @@
 rule module_figures:
     input:
         unpack(dots_enrichment),
-        # the heatmaps' inputs, only with heatmaps.modules
-        **(
-            {
-                "expression": rules.validate.output.expression,
-                "samples": rules.validate.output.samples,
-                "comparisons": rules.validate.output.comparisons,
-                "membership": rules.bridge.output.membership,
-                "genes": expand(GENE_TABLE, comparison=HEATMAP_COMPARISONS),
-                # only with bridge.collapse: mean (the averaged probe rows are built on reading)
-                "collapsed": (
-                    rules.bridge.output.collapsed
-                    if config["bridge"]["collapse"] == "mean"
-                    else []
-                ),
-            }
-            if HEATMAP_MODULES
-            else {}
-        ),
+        unpack(heatmap_inputs),
         scores=rules.module_scores.output.scores,
         annotation=rules.bridge.output.annotation,
     output:
