@@ -231,6 +231,12 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
     stats, mmap, heat = config["statistics"], config["module_map"], config["heatmaps"]
     bridge, modules, fing = config["bridge"], config["modules"], config["fingerprints"]
     names, labels = comparison_names(config), comparison_labels(config)
+    # how both per-sample figures group and order the samples (rule sample_figures)
+    sample_layout = {
+        "reference": fing["reference"],
+        "group_by": list(fing["group_by"]),
+        "order_by": list(fing["order_by"]),
+    }
     figure = {
         "comparisons": names,
         "labels": labels,
@@ -322,16 +328,12 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
         # rule sample_figures: the keywords of each of its two figures
         "sample_figures": {
             "fingerprints": {
-                "reference": fing["reference"],
-                "group_by": list(fing["group_by"]),
-                "order_by": list(fing["order_by"]),
+                **sample_layout,
                 "show_reference": fing["show_reference"],
                 "cutoff": fing["cutoff"],
             },
             "distance": {
-                "reference": fing["reference"],
-                "group_by": list(fing["group_by"]),
-                "order_by": list(fing["order_by"]),
+                **sample_layout,
                 "subject": fing["subject"],
                 "colour_by": fing["colour_by"],
                 "sd_threshold": fing["distance_sd"],
