@@ -6,7 +6,8 @@ Usage (from the repository root; ~1-2 minutes and ~3 GB of RAM on 2 cores):
     .venv/bin/python benchmarks/bench_cache.py --quick       # 5,000 x 200, smoke run
 
 The validate rule parses the expression TSV once and writes ``results/validated/expression.arrow``
-(:func:`modmap.io.write_expression`: an uncompressed, row-major Arrow IPC file); the
+(:func:`modmap.io.write_expression`: an uncompressed Arrow IPC file, one sample's column after
+the other, i.e. the features x samples matrix column-major); the
 ``gene_tests`` job memory-maps it (:func:`modmap.io.open_expression`) and other jobs read a copy
 of the samples or features they need (:func:`modmap.io.read_expression`). For a synthetic log2
 matrix (values with 3 decimals, as exported matrices usually are) this reports, each the minimum
