@@ -1,44 +1,21 @@
 """The bucket sort behind ``rank_sums`` (rows longer than ``NUMPY_MAX_WIDTH``) and its fallback.
 
-Oracles: ``numpy.sort`` for the sorted rows; for the rank statistics, a brute-force count over
-all pairs written here, ``W = sum_ij [x_i > y_j] + 0.5 [x_i == y_j]`` over the non-missing
-values, the tie term from ``numpy.unique`` counts and the medians from ``numpy.median``. The
-genes mix smooth values, heavy ties, NaN, +-inf, -0.0 next to 0.0, a huge outlier (which sends
-the row to the ``numpy.sort`` fallback), constant rows, empty groups and groups of one value, at
-widths on both sides of the threshold, in row-major and column-major inputs.
+Oracles: ``numpy.sort`` for the sorted rows; for the rank statistics, a brute-force count over all
+pairs (``tests/rank_oracles.py``), ``W = sum_ij [x_i > y_j] + 0.5 [x_i == y_j]`` over the non-
+missing values, the tie term from ``numpy.unique`` counts and the medians from ``numpy.median``. The
+genes mix smooth values, heavy ties, NaN, +-inf, -0.0 next to 0.0, a huge outlier (which sends the
+row to the ``numpy.sort`` fallback), constant rows, empty groups and groups of one value, at widths
+on both sides of the threshold, in row-major and column-major inputs.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from rank_oracles import brute_force
 
 from modmap.stats import rank_sums, ranks
 from modmap.stats._buckets import NUMPY_MAX_WIDTH, bucket_sort_rows, sort_rows
-
-
-def brute_force(case: np.ndarray, control: np.ndarray):
-    """Per-gene counts, W by pair counting, tie term by value counts, medians."""
-    g = case.shape[0]
-    n_x = np.zeros(g, np.int64)
-    n_y = np.zeros(g, np.int64)
-    w = np.full(g, np.nan)
-    tie = np.zeros(g)
-    med_x = np.full(g, np.nan)
-    med_y = np.full(g, np.nan)
-    for i in range(g):
-        x = case[i][~np.isnan(case[i])]
-        y = control[i][~np.isnan(control[i])]
-        n_x[i], n_y[i] = x.size, y.size
-        if x.size:
-            med_x[i] = np.median(x)
-        if y.size:
-            med_y[i] = np.median(y)
-        if x.size and y.size:
-            w[i] = np.sum(x[:, None] > y[None, :]) + 0.5 * np.sum(x[:, None] == y[None, :])
-            _, t = np.unique(np.concatenate([x, y]), return_counts=True)
-            tie[i] = np.sum(t.astype(float) ** 3 - t)
-    return n_x, n_y, w, tie, med_x, med_y
 
 
 def crafted_rows(rng: np.random.Generator, width: int) -> tuple[np.ndarray, np.ndarray]:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_numeric_dtype
 
-from modmap.errors import InputError
+from modmap.errors import InputError, first_true
 from modmap.stats.checks import looks_unlogged
 from modmap.stats.collapse import probe_scores
 
@@ -277,7 +277,7 @@ def prepare_expression(
             bad = pd.to_numeric(values, errors="coerce").isna() & values.notna()
         if not bad.any():  # e.g. object dtype holding numbers only
             continue
-        pos = int(np.flatnonzero(bad.to_numpy())[0])
+        pos = first_true(bad)
         cell = values.iloc[pos]
         hint = (
             " It is written with a decimal comma: re-export the table with '.' as the decimal mark."

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from modmap.errors import InputError
+from modmap.errors import InputError, first_true
 
 __all__ = ["check_adverse_events", "check_followup"]
 
@@ -26,7 +26,7 @@ def _need(raw: pd.DataFrame, columns: Sequence[str], path: str) -> pd.DataFrame:
 def _known_subjects(table: pd.DataFrame, subjects: Sequence[str], path: str) -> None:
     unknown = ~table["subject_id"].isin(list(subjects))
     if unknown.any():
-        i = int(np.flatnonzero(unknown.to_numpy())[0])
+        i = first_true(unknown)
         raise InputError(
             f"{path} line {i + 2}, column 'subject_id': subject {table['subject_id'].iloc[i]!r} "
             "is not in the clinical table. Fix the subject ID or add the subject's clinical rows."
@@ -66,7 +66,7 @@ def check_adverse_events(
     ]
     for column, bad, what in checks:
         if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
+            i = first_true(bad)
             raise InputError(
                 f"{path} line {i + 2}, column {column!r}: {table[column].iloc[i]!r} {what}."
             )
@@ -94,7 +94,7 @@ def check_followup(raw: pd.DataFrame, *, path: str, subjects: Sequence[str]) -> 
     _known_subjects(table, subjects, path)
     dup = table["subject_id"].duplicated().to_numpy()
     if dup.any():
-        i = int(np.flatnonzero(dup)[0])
+        i = first_true(dup)
         raise InputError(
             f"{path} line {i + 2}: subject {table['subject_id'].iloc[i]!r} is listed twice. "
             "Give each subject one row with its total days of follow-up."
@@ -102,7 +102,7 @@ def check_followup(raw: pd.DataFrame, *, path: str, subjects: Sequence[str]) -> 
     days = pd.to_numeric(table["followup_days"], errors="coerce").to_numpy(dtype=np.float64)
     bad = np.isnan(days) | (days < 0)
     if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+        i = first_true(bad)
         raise InputError(
             f"{path} line {i + 2}, column 'followup_days': {table['followup_days'].iloc[i]!r} "
             "is not a number of days >= 0. Write the days of follow-up of the subject."

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from modmap.clinical.columns import COLUMNS
-from modmap.errors import InputError
+from modmap.errors import InputError, first_true
 
 __all__ = ["MISSING", "check_clinical", "read_table"]
 
@@ -40,7 +40,7 @@ def _numbers(cells: pd.Series, *, path: str, column: str, shown: str, unit: str)
     values = pd.to_numeric(text.where(~missing), errors="coerce")
     bad = values.isna() & ~missing
     if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
+        i = first_true(bad)
         raise InputError(
             f"{path} line {i + 2}, column {shown!r}: {cells.iloc[i]!r} is not a number "
             f"({column}, {unit}). Write the number, or leave the cell empty for a missing value."
@@ -130,7 +130,7 @@ def check_clinical(
             text = cells.str.strip()
             empty = text == ""
             if empty.any():
-                i = int(np.flatnonzero(empty.to_numpy())[0])
+                i = first_true(empty)
                 raise InputError(
                     f"{path} line {i + 2}, column {shown!r}: empty {col.name}. Every row needs "
                     f"its {col.unit}."
@@ -140,7 +140,7 @@ def check_clinical(
             text = cells.str.strip().str.lower()
             bad = ~text.isin(("yes", "no", *(m.lower() for m in MISSING)))
             if bad.any():
-                i = int(np.flatnonzero(bad.to_numpy())[0])
+                i = first_true(bad)
                 raise InputError(
                     f"{path} line {i + 2}, column {shown!r}: {cells.iloc[i]!r} is not yes or no. "
                     "Write yes or no, or leave the cell empty for a missing value."
@@ -195,7 +195,7 @@ def _check_range(values, cells, *, col, path, shown) -> None:
         )
     for bad, what, fix in checks:
         if bad.any():
-            i = int(np.flatnonzero(bad)[0])
+            i = first_true(bad)
             raise InputError(
                 f"{path} line {i + 2}, column {shown!r}: {cells.iloc[i].strip()!r} is {what} "
                 f"({col.name}, {col.unit}). {fix}"
@@ -208,7 +208,7 @@ def _check_rows(table, *, path, visits, baseline, mapping) -> None:
     acol = mapping.get("arm", "arm")
     unknown = ~table["visit"].isin(list(visits))
     if unknown.any():
-        i = int(np.flatnonzero(unknown.to_numpy())[0])
+        i = first_true(unknown)
         raise InputError(
             f"{path} line {i + 2}, column {vcol!r}: visit {table['visit'].iloc[i]!r} is not one of "
             f"clinical.visits ({_show(visits)}). Fix the visit name in the table, or add the visit "
@@ -216,7 +216,7 @@ def _check_rows(table, *, path, visits, baseline, mapping) -> None:
         )
     dup = table.duplicated(["subject_id", "visit"], keep=False).to_numpy()
     if dup.any():
-        i = int(np.flatnonzero(dup)[0])
+        i = first_true(dup)
         subject, visit = table["subject_id"].iloc[i], table["visit"].iloc[i]
         lines = (
             np.flatnonzero(
@@ -241,7 +241,7 @@ def _check_rows(table, *, path, visits, baseline, mapping) -> None:
     has_base = set(table.loc[table["visit"] == baseline, "subject_id"])
     without = [s for s in dict.fromkeys(table["subject_id"]) if s not in has_base]
     if without:
-        first = int(np.flatnonzero((table["subject_id"] == without[0]).to_numpy())[0])
+        first = first_true(table["subject_id"] == without[0])
         raise InputError(
             f"{path}: subject {without[0]!r} (first on line {first + 2}) has no row for the "
             f"baseline visit {baseline!r} ({len(without)} subject(s) in all: {_show(without)}). "

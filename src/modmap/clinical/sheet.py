@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from modmap.clinical.reading import MISSING
-from modmap.errors import InputError
+from modmap.errors import InputError, first_true
 
 __all__ = ["sheet_characteristics"]
 
@@ -43,7 +43,7 @@ def _check_numbers(cells: pd.Series, lines: np.ndarray, *, column: str, where: s
     values = pd.to_numeric(cells.where(~cells.isin(MISSING)), errors="coerce")
     bad = values.isna() & ~cells.isin(MISSING)
     if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
+        i = first_true(bad)
         raise InputError(
             f"{path} line {lines[i]}, column {column!r}: {cells.iloc[i]!r} is not a number "
             f"(config {where} summarises numbers). Write the number, or leave the cell empty for "

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from modmap.errors import InputError
+from modmap.errors import InputError, first_true
 
 #: Group label of every subject when a table is not split by a column.
 ALL = "all"
@@ -34,7 +34,7 @@ def numeric_column(table: pd.DataFrame, column: str, *, where: str) -> pd.Series
     values = pd.to_numeric(text.where(~empty, None), errors="coerce")
     bad = values.isna() & ~empty
     if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
+        i = first_true(bad)
         raise InputError(
             f"{where} row {i + 1}, column {column}: {raw.iloc[i]!r} is not a number. "
             "Write a number, or leave the cell empty for a missing value."

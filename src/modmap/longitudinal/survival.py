@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from modmap.errors import InputError
+from modmap.errors import InputError, first_true
 from modmap.longitudinal._tables import check_unique, numeric_column, require_columns
 
 __all__ = [
@@ -69,7 +69,7 @@ def withdrawal_table(table: pd.DataFrame, *, path: str = "withdrawal table") -> 
     days = numeric_column(table, "days_to_flare", where=path)
     bad = days.isna() | (days < 0)
     if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
+        i = first_true(bad)
         raise InputError(
             f"{path} row {i + 1}, column days_to_flare: {table['days_to_flare'].iloc[i]!r} for "
             f"subject {out['subject_id'].iloc[i]}; every subject needs a time >= 0 (days to the "
@@ -78,7 +78,7 @@ def withdrawal_table(table: pd.DataFrame, *, path: str = "withdrawal table") -> 
     flag = table["flared"].astype(str).str.strip()
     bad = ~flag.isin(["0", "1"])
     if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
+        i = first_true(bad)
         raise InputError(
             f"{path} row {i + 1}, column flared: {table['flared'].iloc[i]!r} for subject "
             f"{out['subject_id'].iloc[i]}; write 1 (flare observed) or 0 (censored)."

@@ -6,7 +6,11 @@ groups of tied values, and the group medians. They compile with numba and drop m
 (NaN) per gene.
 
 Two-sample kernel (:func:`rank_sums`): chunks of genes are spread over worker threads; in each,
-both groups are gathered into per-thread buffers and sorted row-wise, then a numba kernel merges
+both groups are gathered into per-thread buffers. When both groups have more than 256 values,
+genes with few distinct values (rounded values, counts) are first tried by
+:func:`modmap.stats._pooled.pooled_block`, which reads W, the tie term and the medians off one
+pooled histogram without sorting; it declines every other gene. The remaining genes are sorted
+row-wise, then a numba kernel merges
 the two sorted runs of every gene, 4 genes at once: a branch-free counting merge for complete,
 tie-free genes and a merge of run-length encoded runs, handing out mid-ranks as R's
 ``rank(ties.method = "average")``, for the rest. Ties are exact float64 equality (so
@@ -31,7 +35,8 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from modmap.stats._buckets import sort_rows
+from modmap.stats._buckets import NUMPY_MAX_WIDTH, sort_rows
+from modmap.stats._pooled import BUCKETS_PER_VALUE, pooled_block
 
 __all__ = ["RankSums", "SignedRanks", "rank_sums", "signed_ranks"]
 
@@ -355,16 +360,39 @@ def _gather(a, start, cols, out):
     # The loop order follows the memory order of `a` (the expression cache, an Arrow IPC file,
     # arrives column-major).
     n = cols.shape[0]
+    rows = out.shape[0]
     if a.strides[0] <= a.strides[1]:
-        # Tiles of 8 columns: 8 sequential reads down the columns, one cache line written per
-        # row of the tile.
-        for j0 in range(0, n, 8):
-            j1 = min(n, j0 + 8)
-            for i in range(out.shape[0]):
-                for j in range(j0, j1):
-                    out[i, j] = a[start + i, cols[j]]
+        # Tiles of 8 columns, each a 1-D view of `rows` values read sequentially; every row of
+        # the tile is one cache line written (8 separate views: no index arithmetic per value).
+        at = a.T
+        stop = start + rows
+        j0 = 0
+        while j0 + 8 <= n:
+            c0 = at[cols[j0], start:stop]
+            c1 = at[cols[j0 + 1], start:stop]
+            c2 = at[cols[j0 + 2], start:stop]
+            c3 = at[cols[j0 + 3], start:stop]
+            c4 = at[cols[j0 + 4], start:stop]
+            c5 = at[cols[j0 + 5], start:stop]
+            c6 = at[cols[j0 + 6], start:stop]
+            c7 = at[cols[j0 + 7], start:stop]
+            for i in range(rows):
+                o = out[i]
+                o[j0] = c0[i]
+                o[j0 + 1] = c1[i]
+                o[j0 + 2] = c2[i]
+                o[j0 + 3] = c3[i]
+                o[j0 + 4] = c4[i]
+                o[j0 + 5] = c5[i]
+                o[j0 + 6] = c6[i]
+                o[j0 + 7] = c7[i]
+            j0 += 8
+        for j in range(j0, n):
+            c = at[cols[j], start:stop]
+            for i in range(rows):
+                out[i, j] = c[i]
     else:
-        for i in range(out.shape[0]):
+        for i in range(rows):
             for j in range(n):
                 out[i, j] = a[start + i, cols[j]]
 
@@ -481,14 +509,33 @@ def rank_sums(
         else:
             # numpy's fancy indexing of a row chunk is ~10x slower than this compiled gather.
             _gather(a, start, cols, buf)
-        sort_rows(buf, width)
         return buf
+
+    # Genes whose groups would both take the bucket sort first try the pooled histogram
+    # (modmap.stats._pooled): exact and faster for genes with few distinct values; it declines
+    # the others, which are sorted and merged.
+    pooled = min(n_case, n_control) > NUMPY_MAX_WIDTH
 
     def work(start: int) -> None:
         stop = min(n_genes, start + chunk)
         xs = block(case, columns[0], start, stop, 0)
         ys = block(control, columns[1], start, stop, 1)
-        _merge_block(xs, ys, n_case, n_control, *(field[start:stop] for field in out))
+        fields = [field[start:stop] for field in out]
+        if pooled:
+            declined = np.empty(stop - start, np.int64)
+            k = pooled_block(xs, ys, n_case, n_control, *fields, declined, BUCKETS_PER_VALUE)
+            if k == 0:
+                return
+            if k < stop - start:
+                rows = declined[:k]
+                xs, ys = xs[rows], ys[rows]
+                fields = [np.empty(k, field.dtype) for field in fields]
+        sort_rows(xs, n_case)
+        sort_rows(ys, n_control)
+        _merge_block(xs, ys, n_case, n_control, *fields)
+        if pooled and k < stop - start:
+            for field, part in zip(out, fields, strict=True):
+                field[start + rows] = part
 
     n_threads = max(1, threads if threads is not None else numba.get_num_threads())
     starts = range(0, n_genes, chunk)
