@@ -26,7 +26,6 @@ include: "workflow/rules/validate.smk"
 include: "workflow/rules/bridge.smk"
 include: "workflow/rules/stats.smk"
 include: "workflow/rules/figures.smk"
-include: "workflow/rules/enrichment.smk"
 include: "workflow/rules/samples.smk"
 include: "workflow/rules/longitudinal.smk"
 # The report's HTML tables, one job (after every stage: its inputs are their tables).

@@ -262,7 +262,7 @@ def run_job(spec: dict) -> None:
         params=_Fields(spec["params"]),
         wildcards=_Fields(spec["wildcards"]),
         log=spec["log"],
-        threads=1,
+        threads=spec.get("threads", 1),  # 2: the module map in a forked child, as the workflow
     )
     file = REPO / "scripts" / f"{spec['script']}.py"
     module_spec = importlib.util.spec_from_file_location(spec["script"], file)

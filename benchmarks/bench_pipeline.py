@@ -54,6 +54,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 MODULES = REPO / "resources" / "modules" / "bloodgen3_modules.tsv"
 DEFAULT_SIZES = ["20000x200:3", "48000x2000:2"]
+# module_scores also writes the rank enrichment table (one job since issue 16's small-jobs work)
 DATA_RULES = ("validate", "gene_tests", "module_scores")
 FIGURE_RULES = ("module_figures",)
 

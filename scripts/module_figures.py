@@ -11,6 +11,7 @@ score table and the annotation once (docs/performance.md, "Module figures: one j
 ``heatmap`` (``modmap.settings.rule_params``).
 """
 
+from modmap.forks import fork_call
 from modmap.io import read_tsv
 from modmap.logs import log_to_file, naming, run_job
 from modmap.plots import plot_module_dots, plot_module_map, save_figure
@@ -144,12 +145,40 @@ def _part(name):
     return {"module_map": _module_map, "module_dots": _module_dots, "heatmap": _heatmaps}[name]
 
 
-def main(smk, *, parts=("module_map", "module_dots", "heatmap")) -> None:
-    """Draw ``parts`` (default: every figure of the job, in this order)."""
-    log = log_to_file(smk.log[0])
+def _draw(smk, parts, log) -> None:
     tables = _tables(smk.input)
     for part in parts:
         _part(part)(smk, tables, log)
+
+
+def _shared_imports() -> None:
+    """What both processes use, imported once before the fork instead of once in each.
+
+    matplotlib and the map's code, and what the first PDF and PNG saves would import (the PDF
+    backend with fontTools' subsetter, 141 modules, ~0.1 s; the PNG plugin of PIL).
+    """
+    import fontTools.subset  # noqa: F401
+    import matplotlib.backends.backend_pdf  # noqa: F401
+    import PIL.PngImagePlugin  # noqa: F401
+
+    import modmap.plots.module_map  # noqa: F401
+
+
+def main(smk, *, parts=("module_map", "module_dots", "heatmap")) -> None:
+    """Draw ``parts`` (default: every figure of the job, in this order).
+
+    With two threads or more, the module map is drawn by a forked child while this process draws
+    the other figures (``modmap.forks``; docs/performance.md, "Module figures: two processes").
+    """
+    log = log_to_file(smk.log[0])
+    parts = list(parts)
+    if smk.threads >= 2 and "module_map" in parts and len(parts) > 1:
+        _shared_imports()
+        parts.remove("module_map")
+        with fork_call(_draw, smk, ["module_map"], log):
+            _draw(smk, parts, log)
+    else:
+        _draw(smk, parts, log)
 
 
 if __name__ == "__main__":

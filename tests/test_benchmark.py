@@ -117,7 +117,7 @@ def test_pipeline_benchmark_reports_every_rule(tmp_path: Path) -> None:
         "module_figures",
         "report_tables",
     }
-    assert not set(rules) & {"module_map", "module_dots", "heatmap"}
+    assert not set(rules) & {"module_map", "module_dots", "heatmap", "module_enrichment"}
     # one job draws the map, the dots and both heatmaps of the benchmark config; one job renders
     # every HTML table
     assert rules["module_figures"]["jobs"] == 1 and rules["report_tables"]["jobs"] == 1

@@ -41,7 +41,7 @@ def test_every_toy_job_is_benchmarked_and_asks_for_at_least_its_peak(toy_run) ->
         "clinical_tables",
         "sample_fingerprints",
         "sample_figures",
-        "module_enrichment",
+        "module_scores",
         "report_tables",
         "signature",
         "analyte_tests",

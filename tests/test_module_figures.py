@@ -70,9 +70,22 @@ def drawn(tmp_path_factory):
     maps = bench.map_inputs(root, comparisons=3)
     together, alone = root / "together", root / "alone"
     _run(_job(root, together, PARTS, heat=heat, maps=maps))
+    # the workflow's job (threads: 2): the module map drawn by a forked child
+    _run({**_job(root, root / "forked", PARTS, heat=heat, maps=maps), "threads": 2})
     for part in PARTS:  # each figure by itself, in a fresh process
         _run(_job(root, alone, [part], heat=heat, maps=maps))
     return together, alone
+
+
+def test_two_threads_write_the_same_files_with_the_map_drawn_by_a_forked_child(drawn):
+    together, alone = drawn
+    forked = together.parent / "forked"
+    names = sorted(p.name for p in alone.iterdir() if p.suffix != ".log")
+    assert names == sorted(p.name for p in forked.iterdir() if p.suffix != ".log")
+    for name in names:
+        assert (forked / name).read_bytes() == (alone / name).read_bytes(), name
+    log = (forked / "module_map+module_dots+heatmap.log").read_text(encoding="utf-8")
+    assert "module map: 3 comparisons, 382 modules" in log and "heatmap M8.1" in log
 
 
 def test_one_job_writes_the_files_of_each_figure_drawn_alone(drawn):

@@ -216,8 +216,9 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
     -------
     dict
         One entry per rule that takes options: ``validate``, ``bridge``, ``gene_tests``,
-        ``module_scores``, ``module_figures`` (``module_map``, ``module_dots`` and ``heatmap``: one
-        dict per figure of that job), ``module_enrichment``,
+        ``module_scores`` (the job also writes the rank enrichment table, which takes no
+        option), ``module_figures`` (``module_map``, ``module_dots`` and ``heatmap``: one
+        dict per figure of that job),
         ``report_tables`` (:func:`modmap.report_tables.report_table_params`: one entry per HTML
         table of the report), ``sample_fingerprints``, ``sample_figures`` (``fingerprints`` and
         ``distance``: the keywords of each of its figures; both used only when
@@ -313,7 +314,6 @@ def rule_params(config: Config) -> dict[str, dict[str, Any]]:
                 "threshold_on": stats["threshold_on"],
             },
         },
-        "module_enrichment": {"comparisons": names},
         # every HTML table of the report, rendered by one job (modmap.report_tables)
         "report_tables": report_table_params(config, labels=labels),
         "sample_fingerprints": {

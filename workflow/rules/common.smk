@@ -312,7 +312,7 @@ def figure_outputs(prefix, stems, caption, category, subcategory, *, key):
 def dots_enrichment(wildcards):
     """The enrichment table as an input of module_figures (the dots), with enrichment.mark_dots."""
     if config["enrichment"]["mark_dots"]:
-        return {"enrichment": rules.module_enrichment.output.table}
+        return {"enrichment": rules.module_scores.output.enrichment}
     return {}
 
 
@@ -351,7 +351,6 @@ def all_targets():
         *expand(GENE_TABLE, comparison=COMPARISONS),
         *rules.module_scores.output,
         *rules.module_figures.output,
-        *rules.module_enrichment.output,
         *rules.report_tables.output,
         *fingerprint_targets(),
         *clinical_targets(),

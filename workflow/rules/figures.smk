@@ -77,7 +77,8 @@ rule module_figures:
         "results/benchmarks/module_figures.tsv"
     conda:
         "../envs/modmap.yaml"
-    threads: 1
+    # two: the module map is drawn by a forked child while the job draws the other figures
+    threads: 2
     resources:
         # the score and annotation tables and, with heatmaps, the drawn modules' rows (up to
         # HEATMAP_MAX_ROWS features per module counted) and the shown gene tables; the shown

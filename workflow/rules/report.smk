@@ -32,7 +32,7 @@ REPORT_TABLES = {
         ),
     ),
     "module_enrichment": (
-        lambda: rules.module_enrichment.output.table,
+        lambda: rules.module_scores.output.enrichment,
         figure_report(
             "results/report/module_enrichment.html",
             "enrichment.rst",

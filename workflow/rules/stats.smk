@@ -1,4 +1,4 @@
-# Per-gene tests and module scores (docs/statistics.md).
+# Per-gene tests, module scores and module rank enrichment (docs/statistics.md).
 # Needs from common.smk: PARAMS, COMPARISONS, batch_samples, mem_mb_reads, runtime_scaled,
 # comparison_batches, batch_rule_name.
 
@@ -57,6 +57,11 @@ for _batch, _names in GENE_TEST_BATCHES.items():
             "../../scripts/gene_tests.py"
 
 
+# One job writes both module tables of the gene tables: the scores and the rank enrichment
+# (tmod's CERNO and U tests; docs/statistics.md). Each takes a fraction of a second against
+# ~0.5 s of interpreter and pandas start-up per job, and both read the same gene tables,
+# membership and annotation (docs/performance.md, "Module scores and enrichment: one job").
+# The enrichment table's HTML page for the report: rule report_tables (report.smk).
 rule module_scores:
     input:
         genes=expand(GENE_TABLE, comparison=COMPARISONS),
@@ -64,6 +69,7 @@ rule module_scores:
         annotation=rules.bridge.output.annotation,
     output:
         scores="results/modules/scores.tsv",
+        enrichment="results/modules/enrichment.tsv",
     log:
         "results/logs/module_scores.log",
     benchmark:
