@@ -15,7 +15,7 @@ import pytest
 from rank_oracles import brute_force
 
 from modmap.stats import rank_sums, ranks
-from modmap.stats._buckets import NUMPY_MAX_WIDTH, bucket_sort_rows, sort_rows
+from modmap.stats._buckets import NUMPY_MAX_WIDTH, bucket_sort_rows, min_max_nan, sort_rows
 
 
 def crafted_rows(rng: np.random.Generator, width: int) -> tuple[np.ndarray, np.ndarray]:
@@ -191,3 +191,18 @@ def test_rank_sums_match_brute_force(m: int, n: int, layout: str, monkeypatch) -
     # (every gene of both groups, in both runs); whole row-major rows are copied by numpy.
     if layout in ("rows", "fortran-ranges"):
         assert sum(gathered) == (0 if layout == "rows" else 2 * 2 * g)
+
+
+@pytest.mark.parametrize("width", range(0, 11))
+def test_min_max_nan_matches_numpy(width):
+    """The four-accumulator min / max / NaN count equals numpy's nanmin, nanmax and isnan sum,
+    for every remainder of the width modulo 4 and NaN at any position (all-NaN: inf, -inf)."""
+    rng = np.random.default_rng(width)
+    for _ in range(50):
+        row = rng.standard_normal(width + 3)  # values past `width` must be ignored
+        row[:width][rng.random(width) < 0.3] = np.nan
+        row[width:] = 1e9
+        lo, hi, n_nan = min_max_nan(row, width)
+        finite = row[:width][~np.isnan(row[:width])]
+        assert n_nan == width - finite.size
+        assert (lo, hi) == ((finite.min(), finite.max()) if finite.size else (np.inf, -np.inf))

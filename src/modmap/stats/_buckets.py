@@ -37,6 +37,40 @@ _BUCKETS_PER_VALUE = 2.0
 NUMPY_MAX_WIDTH = 256
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def min_max_nan(row, width):
+    """Minimum and maximum of the non-NaN values of ``row[:width]`` and the number of NaN.
+
+    Four independent accumulators: one running minimum would chain every compare-and-select
+    on the previous one. (With no non-NaN value: ``inf``, ``-inf``. Of ``-0.0`` and ``0.0``
+    either may be returned: they compare equal and give every value the same bucket.)
+    """
+    lo0 = lo1 = lo2 = lo3 = np.inf
+    hi0 = hi1 = hi2 = hi3 = -np.inf
+    n_nan = 0
+    stop = width - width % 4
+    for i in range(0, stop, 4):
+        v0 = row[i]
+        v1 = row[i + 1]
+        v2 = row[i + 2]
+        v3 = row[i + 3]
+        n_nan += np.int64(v0 != v0) + np.int64(v1 != v1) + np.int64(v2 != v2) + np.int64(v3 != v3)
+        lo0 = v0 if v0 < lo0 else lo0
+        lo1 = v1 if v1 < lo1 else lo1
+        lo2 = v2 if v2 < lo2 else lo2
+        lo3 = v3 if v3 < lo3 else lo3
+        hi0 = v0 if v0 > hi0 else hi0
+        hi1 = v1 if v1 > hi1 else hi1
+        hi2 = v2 if v2 > hi2 else hi2
+        hi3 = v3 if v3 > hi3 else hi3
+    for i in range(stop, width):
+        v = row[i]
+        n_nan += np.int64(v != v)
+        lo0 = v if v < lo0 else lo0
+        hi0 = v if v > hi0 else hi0
+    return min(min(lo0, lo1), min(lo2, lo3)), max(max(hi0, hi1), max(hi2, hi3)), n_nan
+
+
 @numba.njit(cache=True, nogil=True)
 def bucket_sort_rows(buf, width, failed, buckets_per_value=_BUCKETS_PER_VALUE):
     """Sort ``buf[r, :width]`` ascending (NaN last) in place for every row ``r``.
@@ -70,14 +104,7 @@ def bucket_sort_rows(buf, width, failed, buckets_per_value=_BUCKETS_PER_VALUE):
     starts = np.empty(int(buckets_per_value * width) + 2, np.int32)
     for r in range(n_rows):
         row = buf[r]
-        lo = np.inf
-        hi = -np.inf
-        n_nan = 0
-        for i in range(width):
-            v = row[i]
-            n_nan += np.int64(v != v)
-            lo = v if v < lo else lo
-            hi = v if v > hi else hi
+        lo, hi, n_nan = min_max_nan(row, width)
         nf = width - n_nan
         if nf <= 1 or lo == hi:
             # At most one distinct finite value (maybe as -0.0 and 0.0): finite values first.

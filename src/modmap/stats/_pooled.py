@@ -27,6 +27,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from modmap.stats._buckets import min_max_nan
+
 # Buckets per pooled value. More buckets make a gene pure more often (a bucket must be narrower
 # than the gap between distinct values: at 2,000 + 2,000, values rounded to two decimals are pure
 # up to a range of 20) but lengthen the walk. At 2,000 + 2,000, values rounded to two decimals,
@@ -120,16 +122,10 @@ def pooled_block(xs, ys, mx, my, n_x, n_y, stat, ties, med_x, med_y, declined, b
             continue
         x = xs[r]
         y = ys[r]
-        lo = np.inf
-        hi = -np.inf
-        for i in range(mx):
-            v = x[i]
-            lo = v if v < lo else lo
-            hi = v if v > hi else hi
-        for j in range(my):
-            v = y[j]
-            lo = v if v < lo else lo
-            hi = v if v > hi else hi
+        lo_x, hi_x, _ = min_max_nan(x, mx)
+        lo_y, hi_y, _ = min_max_nan(y, my)
+        lo = min(lo_x, lo_y)
+        hi = max(hi_x, hi_y)
         span = hi - lo
         scale = n_b / span if span > 0.0 else np.inf
         # No finite span: all missing, all equal, an infinity, an overflow.
