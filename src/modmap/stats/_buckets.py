@@ -36,6 +36,9 @@ _BUCKETS_PER_VALUE = 2.0
 # bucket sort is faster from ~350 on (1.1-1.3x at 350, 1.3-1.4x at 500, 2-2.5x at 2,000).
 NUMPY_MAX_WIDTH = 256
 
+_ONE = np.uint64(1)
+_TWO = np.uint64(2)
+
 
 @numba.njit(cache=True, nogil=True, inline="always")
 def min_max_nan(row, width):
@@ -100,8 +103,10 @@ def bucket_sort_rows(buf, width, failed, buckets_per_value=_BUCKETS_PER_VALUE):
     scratch = np.empty(width + 2)
     scratch[0] = scratch[1] = -np.inf
     s = scratch
-    idx = np.empty(width, np.int32)
-    starts = np.empty(int(buckets_per_value * width) + 2, np.int32)
+    # Unsigned indices throughout the passes below: numba wraps a signed index that may be
+    # negative (a shift, a mask and a conditional move per access), an unsigned one it does not.
+    idx = np.empty(width, np.uint32)
+    starts = np.empty(int(buckets_per_value * width) + 2, np.uint32)
     for r in range(n_rows):
         row = buf[r]
         lo, hi, n_nan = min_max_nan(row, width)
@@ -135,31 +140,31 @@ def bucket_sort_rows(buf, width, failed, buckets_per_value=_BUCKETS_PER_VALUE):
                 idx[i] = n_b if v != v else min(np.int32((v - lo) * scale), top)
         starts[: n_b + 2] = 0
         for i in range(width):
-            starts[idx[i] + 1] += 1
-        for b in range(1, n_b + 1):
-            starts[b] += starts[b - 1]
+            starts[np.uint64(idx[i]) + _ONE] += np.uint32(1)
+        for b in range(_ONE, np.uint64(n_b + 1)):
+            starts[b] += starts[b - _ONE]
         for i in range(width):
-            b = idx[i]
-            s[2 + starts[b]] = row[i] + 0.0  # -0.0 + 0.0 is 0.0
-            starts[b] += 1
+            b = np.uint64(idx[i])
+            s[_TWO + np.uint64(starts[b])] = row[i] + 0.0  # -0.0 + 0.0 is 0.0
+            starts[b] += np.uint32(1)
         # Insertion sort of the finite values s[2:nf + 2]; only values of one bucket can be out
         # of order. The step by one place is branch-free (min/max); a value moving further
         # takes the loop, whose moves count against the budget.
-        budget = _SHIFTS_PER_VALUE * nf
-        moved = 0
+        budget = np.uint64(_SHIFTS_PER_VALUE * nf)
+        moved = np.uint64(0)
         top1 = s[2]  # the largest and second largest value sorted so far, kept in registers
         top2 = -np.inf
-        for i in range(3, nf + 2):
+        for i in range(np.uint64(3), np.uint64(nf + 2)):
             v = s[i]
             a = max(top1, v)
             b = min(top1, v)
             s[i] = a
-            s[i - 1] = b
+            s[i - _ONE] = b
             if top2 > v:
-                j = i - 1
-                while s[j - 1] > v:
-                    s[j] = s[j - 1]
-                    j -= 1
+                j = i - _ONE
+                while s[j - _ONE] > v:
+                    s[j] = s[j - _ONE]
+                    j -= _ONE
                 s[j] = v
                 moved += i - j
                 if moved > budget:

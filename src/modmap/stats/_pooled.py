@@ -48,14 +48,16 @@ def _fill(a, m, lo, scale, top, nan_b, counts, rep, inc):
     # Count a[:m] into the buckets (NaN into bucket nan_b) and keep a value of each bucket in
     # rep; then check that every value equals its bucket's: False at the first that does not.
     # (Two passes: a load of rep[b] in the counting pass would wait on the previous stores.)
+    # Bucket indices are unsigned: numba wraps a signed index that may be negative (a shift, a
+    # mask and a conditional move per access), an unsigned one it does not.
     for i in range(m):
         v = a[i]
-        b = nan_b if v != v else min(np.int32((v - lo) * scale), top)
+        b = nan_b if v != v else min(np.uint64(np.int32((v - lo) * scale)), top)
         counts[b] += inc
         rep[b] = v + 0.0  # -0.0 + 0.0 is 0.0
     for i in range(m):
         v = a[i]
-        if v == v and rep[min(np.int32((v - lo) * scale), top)] != v:
+        if v == v and rep[min(np.uint64(np.int32((v - lo) * scale)), top)] != v:
             return False
     return True
 
@@ -110,8 +112,8 @@ def pooled_block(xs, ys, mx, my, n_x, n_y, stat, ties, med_x, med_y, declined, b
     counts = np.empty(n_b + 1, np.int64)  # packed: cases + (controls << 32); [n_b]: NaN
     rep_x = np.empty(n_b + 1)  # a case value of each bucket
     rep_y = np.empty(n_b + 1)  # a control value of each bucket
-    top = np.int32(n_b - 1)
-    nan_b = np.int32(n_b)
+    top = np.uint64(n_b - 1)
+    nan_b = np.uint64(n_b)
     n_declined = 0
     wait = 0  # genes to skip before the next try, after a declined gene
     for r in range(n_rows):
