@@ -50,6 +50,14 @@ def crafted_rows(rng: np.random.Generator, width: int) -> tuple[np.ndarray, np.n
     row = rng.standard_normal(width)
     row[:4] = row[4:8]
     add(row)  # a few exact ties between smooth values
+    for a, b in ((0, -1), (-1, -2), (0, 1), (width // 3, width // 2)):
+        row = rng.standard_normal(width)
+        order = np.argsort(row)
+        row[order[a]] = row[order[b]]
+        add(row)  # one tie: the two smallest, the two largest, in the middle
+    row = rng.standard_normal(width)
+    row[[2, width // 4, width // 2, width - 3]] = 0.5 + np.array([5, 9, 8, 5]) * 1e-12
+    add(row)  # a tie the insertion sort meets two places down (one bucket: 5, 9, 8, 5)
     add(rng.permutation(width).astype(float))  # integers, one per bucket
     add(rng.permutation(np.arange(width) % 5).astype(float))  # five values
     # Declined: infinities, a range overflowing float64, a subnormal range, an outlier.
@@ -103,7 +111,7 @@ def test_sort_rows_sorts_every_row(width: int) -> None:
 def mixed_genes(rng: np.random.Generator, g: int, m: int, n: int) -> np.ndarray:
     """Genes x (m + n) values mixing every kind of gene, cases first."""
     both = rng.standard_normal((g, m + n))
-    kind = rng.permutation(np.arange(g) % 9)  # every kind, on several genes
+    kind = rng.permutation(np.arange(g) % 10)  # every kind, on several genes
     for i in range(g):
         k = kind[i]
         if k == 1:  # heavy ties
@@ -128,6 +136,10 @@ def mixed_genes(rng: np.random.Generator, g: int, m: int, n: int) -> np.ndarray:
             both[i, [0, m]] = keep
         elif k == 8:  # a value shared by both groups, else smooth
             both[i, m] = both[i, 0]
+        elif k == 9:  # one tie within a group, else smooth; in one bucket, met two places down
+            group = slice(0, m) if i % 2 and m >= 4 else slice(m, m + n)
+            at = rng.permutation(np.arange(both.shape[1])[group])[:4]
+            both[i, np.sort(at)] = 0.5 + np.array([5, 9, 8, 5]) * 1e-12
     return both
 
 
@@ -191,6 +203,29 @@ def test_rank_sums_match_brute_force(m: int, n: int, layout: str, monkeypatch) -
     # (every gene of both groups, in both runs); whole row-major rows are copied by numpy.
     if layout in ("rows", "fortran-ranges"):
         assert sum(gathered) == (0 if layout == "rows" else 2 * 2 * g)
+
+
+@pytest.mark.parametrize("order", ["F", "C"])
+@pytest.mark.parametrize("n_cols", [0, 1, 7, 8, 9, 17, 300])
+def test_gather_copies_values(order: str, n_cols: int) -> None:
+    """The compiled gather copies ``a[start + i, cols[j]]`` exactly (NaN, infinities, signed
+    zeros), in tiles of 8 columns and the rest, and leaves the buffer's other columns alone."""
+    rng = np.random.default_rng(n_cols)
+    a = rng.standard_normal((40, 320))
+    a[rng.random(a.shape) < 0.1] = np.nan
+    a[5] = np.nan  # a row with no value
+    a[6, ::3] = np.inf
+    a[7, 1::2] = -np.inf
+    a[8] = np.where(rng.random(320) < 0.5, -0.0, 0.0)
+    a = np.asarray(a, order=order)
+    cols = rng.permutation(320)[:n_cols]
+    start, rows = 3, 30
+    out = np.full((rows, n_cols + 9), -7.0)
+    ranks._gather(a, start, cols, out)
+    want = a[start : start + rows][:, cols]
+    np.testing.assert_array_equal(out[:, :n_cols], want)
+    np.testing.assert_array_equal(np.signbit(out[:, :n_cols]), np.signbit(want))
+    assert (out[:, n_cols:] == -7.0).all()  # columns beyond cols left untouched
 
 
 @pytest.mark.parametrize("width", range(0, 11))
