@@ -54,7 +54,7 @@ def crafted_rows(rng: np.random.Generator, width: int) -> tuple[np.ndarray, np.n
         row = rng.standard_normal(width)
         order = np.argsort(row)
         row[order[a]] = row[order[b]]
-        add(row)  # one tie: the two smallest, the two largest, in the middle
+        add(row)  # one tie: smallest = largest, the two largest, the two smallest, two middle ones
     row = rng.standard_normal(width)
     row[[2, width // 4, width // 2, width - 3]] = 0.5 + np.array([5, 9, 8, 5]) * 1e-12
     add(row)  # a tie the insertion sort meets two places down (one bucket: 5, 9, 8, 5)
