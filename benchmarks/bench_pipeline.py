@@ -23,9 +23,15 @@ Each cohort is generated once per size in a temporary directory:
 
 The whole workflow (``snakemake --cores 2``, then ``--report`` unless ``--no-report``) runs
 ``--repeats`` times from an empty ``results/``. Per rule (summed over its jobs) it reports wall
-time ``s`` and ``cpu_s``, the largest ``max_rss_mb`` of a job (both from the ``benchmark:`` files
-every rule writes), the memory the job asked for (``mem_mb``, from Snakemake's job listing, at
-the first attempt) and ``mem_over_rss`` = mem_mb / max_rss_mb (must stay >= 1).
+time ``s`` and ``cpu_s`` (from the ``benchmark:`` files every rule writes), the largest peak
+memory of a job ``max_rss_mb`` (the line ``peak memory: <MB> MB`` that ends every job's log: the
+kernel's resident-set high-water marks of the job's process and its child, see
+``modmap.logs.peak_memory_mb``), the memory the job asked for (``mem_mb``, from Snakemake's job
+listing, at the first attempt) and ``mem_over_rss`` = mem_mb / max_rss_mb (must stay >= 1).
+``sampled_rss_mb`` is the largest ``max_rss`` of the ``benchmark:`` files, for comparison:
+Snakemake samples memory at intervals (the first after one second), so it can miss a short peak,
+and a job of about a second can go unsampled (NA) or be sampled after its process exited (0,
+read here as no sample).
 
 The floor, measured in the same run on the same TSV: ``pyarrow.csv`` parse of the matrix plus one
 ``numpy.sort`` per comparison of the comparison's columns (each row sorted), i.e. reading the data
@@ -50,6 +56,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from modmap.logs import PEAK_MEMORY
 
 REPO = Path(__file__).resolve().parents[1]
 MODULES = REPO / "resources" / "modules" / "bloodgen3_modules.tsv"
@@ -150,21 +158,42 @@ def measure_floor(tsv: Path, groups: list[list[int]]) -> dict:
 _JOB = re.compile(r"^(?:local)?rule (\w+):\n((?:[ \t]+\S.*\n?)+)", re.MULTILINE)
 
 
-def requested_mem(log: str) -> dict[str, int]:
-    """Benchmark file -> mem_mb Snakemake gave the job, from its job listing."""
+def job_listing(log: str) -> dict[str, dict]:
+    """Benchmark file -> the job's ``mem_mb`` and ``log`` file, from Snakemake's job listing."""
     out = {}
     for match in _JOB.finditer(log):
         fields = dict(
             line.strip().split(": ", 1) for line in match.group(2).splitlines() if ": " in line
         )
+        if "benchmark" not in fields:
+            continue
         mem = re.search(r"\bmem_mb=(\d+)", fields.get("resources", ""))
-        if "benchmark" in fields and mem:
-            out[fields["benchmark"].strip()] = int(mem.group(1))
+        out[fields["benchmark"].strip()] = {
+            "mem_mb": int(mem.group(1)) if mem else None,
+            "log": fields["log"].strip() if "log" in fields else None,
+        }
     return out
 
 
-def read_benchmarks(workdir: Path, mem: dict[str, int]) -> list[dict]:
-    """One row per job: rule, file, s, cpu_s, max_rss_mb, mem_mb."""
+_PEAK = re.compile(rf"{PEAK_MEMORY} (\d+(?:\.\d+)?) MB")
+
+
+def logged_peak(path: Path) -> float | None:
+    """The peak memory (MB) a job's log ends with (modmap.logs.run_job), or None."""
+    if not path.is_file():
+        return None
+    lines = path.read_text(encoding="utf-8").splitlines()
+    match = _PEAK.search(lines[-1]) if lines else None
+    return float(match.group(1)) if match else None
+
+
+def read_benchmarks(workdir: Path, listing: dict[str, dict]) -> list[dict]:
+    """One row per job: rule, file, s, cpu_s, max_rss_mb, sampled_rss_mb, mem_mb.
+
+    ``max_rss_mb`` is the peak the job logged (exact: the kernel's high-water marks);
+    ``sampled_rss_mb`` is Snakemake's sampled ``max_rss`` (None when it took no sample, or only
+    of a process that had already exited: it records that as 0).
+    """
     import pandas as pd
 
     rows = []
@@ -175,14 +204,17 @@ def read_benchmarks(workdir: Path, mem: dict[str, int]) -> list[dict]:
         # results/benchmarks/<rule>.tsv or results/benchmarks/<rule>/<wildcards>.tsv
         rule = path.relative_to(bench_dir).with_suffix("").parts[0]
         rss = pd.to_numeric(table["max_rss"], errors="coerce").iloc[0]
+        job = listing.get(rel, {})
+        log = job.get("log")
         rows.append(
             {
                 "rule": rule,
                 "file": rel,
                 "s": float(table["s"].iloc[0]),
                 "cpu_s": float(table["cpu_time"].iloc[0]),
-                "max_rss_mb": None if np.isnan(rss) else float(rss),
-                "mem_mb": mem.get(rel),
+                "max_rss_mb": logged_peak(workdir / log) if log else None,
+                "sampled_rss_mb": float(rss) if rss > 0 else None,
+                "mem_mb": job.get("mem_mb"),
             }
         )
     return rows
@@ -214,7 +246,7 @@ def run_workflow(workdir: Path, *, cores: int, report: bool) -> dict:
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"snakemake failed:\n{proc.stderr[-6000:]}")
-    out = {"wall_s": wall, "jobs": read_benchmarks(workdir, requested_mem(proc.stderr))}
+    out = {"wall_s": wall, "jobs": read_benchmarks(workdir, job_listing(proc.stderr))}
     if report:
         html = workdir / "results" / "report.html"
         t0 = time.perf_counter()
@@ -234,22 +266,46 @@ def summarise(runs: list[dict], floors: list[dict], matrix_mb: float) -> dict:
         per_rule: dict[str, dict] = {}
         for job in run["jobs"]:
             r = per_rule.setdefault(
-                job["rule"], {"s": 0.0, "cpu_s": 0.0, "jobs": 0, "rss": [], "mem": []}
+                job["rule"],
+                {
+                    "s": 0.0,
+                    "cpu_s": 0.0,
+                    "jobs": 0,
+                    "unmeasured": 0,
+                    "rss": [],
+                    "sampled": [],
+                    "mem": [],
+                },
             )
             r["s"] += job["s"]
             r["cpu_s"] += job["cpu_s"]
             r["jobs"] += 1
             if job["max_rss_mb"] is not None:
                 r["rss"].append(job["max_rss_mb"])
+            else:
+                r["unmeasured"] += 1
+            if job["sampled_rss_mb"] is not None:
+                r["sampled"].append(job["sampled_rss_mb"])
             if job["mem_mb"] is not None:
                 r["mem"].append(job["mem_mb"])
         for name, r in per_rule.items():
             acc = rules.setdefault(
-                name, {"s": [], "cpu_s": [], "jobs": r["jobs"], "rss": [], "mem": []}
+                name,
+                {
+                    "s": [],
+                    "cpu_s": [],
+                    "jobs": r["jobs"],
+                    "unmeasured": 0,
+                    "rss": [],
+                    "sampled": [],
+                    "mem": [],
+                },
             )
             acc["s"].append(r["s"])
             acc["cpu_s"].append(r["cpu_s"])
+            acc["unmeasured"] += r["unmeasured"]
             acc["rss"].extend(r["rss"])
+            acc["sampled"].extend(r["sampled"])
             acc["mem"].extend(r["mem"])
     floor = statistics.median(f["floor_s"] for f in floors)
     table = {}
@@ -261,6 +317,8 @@ def summarise(runs: list[dict], floors: list[dict], matrix_mb: float) -> dict:
             "s": _stat(acc["s"]),
             "cpu_s": _stat(acc["cpu_s"]),
             "max_rss_mb": rss,
+            "unmeasured_jobs": acc["unmeasured"],
+            "sampled_rss_mb": max(acc["sampled"]) if acc["sampled"] else None,
             "mem_mb": mem,
             "mem_over_rss": round(mem / rss, 2) if mem and rss else None,
             "ratio_to_floor": round(statistics.median(acc["s"]) / floor, 2),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -114,3 +117,57 @@ def test_a_job_of_several_items_names_the_one_that_failed(tmp_path, capsys):
         run_job(lambda s: main(s, KeyError("x")), smk)
     assert info.value.__notes__ == ["while making the figure of analyte TRAIL"]
     assert "while making the figure of analyte TRAIL" in Path(smk.log[0]).read_text()
+
+
+def _peak(text: str) -> float:
+    last = text.splitlines()[-1]
+    match = re.search(
+        r" INFO peak memory: (\d+\.\d) MB \(resident set high-water mark: "
+        r"(\d+\.\d) MB this process, (\d+\.\d) MB its largest child process\)$",
+        last,
+    )
+    assert match, last
+    total, own, child = map(float, match.groups())
+    assert total == pytest.approx(own + child, abs=0.11)
+    return own, child
+
+
+def test_a_successful_job_ends_its_log_with_its_peak_memory(tmp_path):
+    """Planted truth: the job fills 300 MB it frees before the end; the peak still counts it."""
+    smk = _job(tmp_path)
+    (tmp_path / "logs").mkdir()
+
+    def main(smk):
+        log_to_file(smk.log[0]).info("fine")
+        block = np.ones(300 * 2**20 // 8)  # written: resident, not only reserved
+        del block
+
+    run_job(main, smk)
+    text = Path(smk.log[0]).read_text()
+    assert text.splitlines()[0].endswith("INFO fine")
+    own, _ = _peak(text)
+    assert own >= 300
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_the_peak_memory_counts_a_forked_child(tmp_path):
+    """A child forked by the job (as modmap.forks does) fills 200 MB: its own peak is logged."""
+    smk = _job(tmp_path)
+
+    def main(smk):
+        pid = os.fork()
+        if pid == 0:  # the child: touch 200 MB, then leave at once
+            np.ones(200 * 2**20 // 8)
+            os._exit(0)
+        os.waitpid(pid, 0)
+
+    run_job(main, smk)
+    _, child = _peak(Path(smk.log[0]).read_text())
+    assert child >= 200
+
+
+def test_a_failed_job_logs_no_peak_memory(tmp_path, capsys):
+    smk = _job(tmp_path)
+    with pytest.raises(SystemExit):
+        run_job(lambda s: (_ for _ in ()).throw(InputError("bad")), smk)
+    assert "peak memory" not in Path(smk.log[0]).read_text()

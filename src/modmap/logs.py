@@ -1,8 +1,8 @@
-"""Logging for workflow scripts: the rule's log file, and one-line failures.
+"""Logging for workflow scripts: the rule's log file, one-line failures and the job's peak memory.
 
 :func:`log_to_file` sends modmap's messages to the rule's log file; :func:`run_job` runs a script's
-``main`` and turns a failure into one line (in the log, followed by the traceback, and on the
-terminal).
+``main``, turns a failure into one line (in the log, followed by the traceback, and on the
+terminal) and ends a successful job's log with its peak memory (:func:`peak_memory_mb`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+# Lines of a job's log: ``<time> <LEVEL> <message>``.
+_FORMAT = "%(asctime)s %(levelname)s %(message)s"
 
 
 def log_to_file(path: str | os.PathLike, *, name: str = "modmap") -> logging.Logger:
@@ -48,7 +51,7 @@ def log_to_file(path: str | os.PathLike, *, name: str = "modmap") -> logging.Log
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
     handler = logging.FileHandler(path, mode="w", encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    handler.setFormatter(logging.Formatter(_FORMAT))
     logger.addHandler(handler)
     logging.captureWarnings(True)
     logging.getLogger("py.warnings").addHandler(handler)
@@ -85,6 +88,82 @@ def failure_line(error: BaseException, *, rule: str) -> str:
     )
 
 
+#: Start of the last line of a successful job's log, followed by the peak in MB (see
+#: :func:`run_job`); ``benchmarks/bench_pipeline.py`` reads it.
+PEAK_MEMORY = "peak memory:"
+
+
+def _own_peak_mb() -> float | None:
+    # VmHWM: the high-water mark of this process's address space since its exec (Linux).
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def peak_memory_mb() -> tuple[float, float] | None:
+    """Peak resident memory of this process and of its largest finished child, in MB (2**20 B).
+
+    High-water marks the kernel keeps, so a peak between two samples is not missed, as it can be
+    by Snakemake's ``benchmark:`` files, which sample a job's memory at intervals (the first
+    after one second):
+
+    - this process: ``VmHWM`` of ``/proc/self/status`` (Linux), else ``ru_maxrss`` of
+      :func:`resource.getrusage`. (On Linux ``ru_maxrss`` also keeps the high-water mark of
+      the process that started this one before its ``exec``, the whole Snakemake process; VmHWM
+      starts at the ``exec``.)
+    - the child: ``ru_maxrss`` of the largest child process the job waited for (a figure job
+      forks one, :mod:`modmap.forks`). It ran beside the parent, so the sum bounds what the
+      job held at once from above (the pages the child shares with the parent after the fork
+      count in both).
+
+    Returns
+    -------
+    tuple of float or None
+        ``(process_mb, child_mb)``; ``child_mb`` is 0 without children. ``None`` where neither
+        ``/proc`` nor the :mod:`resource` module exists (Windows).
+    """
+    try:
+        import resource
+    except ImportError:
+        return None
+    # ru_maxrss: kilobytes on Linux, bytes on macOS.
+    unit = 1 if sys.platform == "darwin" else 1024
+    own = _own_peak_mb()
+    if own is None:
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * unit / 2**20
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * unit / 2**20
+    return own, child
+
+
+def _append(log: str, text: str) -> None:
+    # After what the modmap logger holds for the file: flush its handlers first.
+    for handler in logging.getLogger("modmap").handlers:
+        handler.flush()
+    Path(log).parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "a", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def _log_peak_memory(log: str) -> None:
+    peak = peak_memory_mb()
+    if peak is None:
+        return
+    own, child = peak
+    record = logging.makeLogRecord(
+        {
+            "levelname": "INFO",
+            "msg": f"{PEAK_MEMORY} {own + child:.1f} MB (resident set high-water mark: "
+            f"{own:.1f} MB this process, {child:.1f} MB its largest child process)",
+        }
+    )
+    _append(log, logging.Formatter(_FORMAT).format(record) + "\n")
+
+
 def run_job(main: Callable[[Any], None], smk: Any) -> None:
     """Run a workflow script's ``main(smk)`` and report a failure in one line.
 
@@ -98,6 +177,9 @@ def run_job(main: Callable[[Any], None], smk: Any) -> None:
     re-raised after the line, so their traceback also reaches stderr. The manifests of the
     job's outputs (:func:`modmap.io.manifest_path`) are removed, as Snakemake removes the outputs
     of a failed job.
+
+    A successful job's log ends with its peak memory (:func:`peak_memory_mb`), one line:
+    ``<time> INFO peak memory: <MB> MB (...)``: what a cluster user sets ``mem_mb`` from.
 
     Parameters
     ----------
@@ -119,12 +201,7 @@ def run_job(main: Callable[[Any], None], smk: Any) -> None:
         log = smk.log[0] if len(smk.log) else None
         line = failure_line(error, rule=getattr(smk, "rule", "?"))
         if log is not None:
-            for handler in logging.getLogger("modmap").handlers:
-                handler.flush()
-            Path(log).parent.mkdir(parents=True, exist_ok=True)
-            with open(log, "a", encoding="utf-8") as handle:
-                handle.write(f"ERROR {line}\n")
-                handle.write("".join(traceback.format_exception(error)))
+            _append(log, f"ERROR {line}\n" + "".join(traceback.format_exception(error)))
         # Snakemake removes the outputs of a failed job; their manifests must go too.
         from modmap.io import manifest_path
 
@@ -134,6 +211,8 @@ def run_job(main: Callable[[Any], None], smk: Any) -> None:
         if isinstance(error, EXPECTED_ERRORS):
             raise SystemExit(1) from None
         raise
+    if len(getattr(smk, "log", ())):
+        _log_peak_memory(smk.log[0])
 
 
 @contextmanager
