@@ -57,7 +57,7 @@ from pathlib import Path
 
 import numpy as np
 
-from modmap.logs import PEAK_MEMORY
+from modmap.logs import read_peak_memory
 
 REPO = Path(__file__).resolve().parents[1]
 MODULES = REPO / "resources" / "modules" / "bloodgen3_modules.tsv"
@@ -175,18 +175,6 @@ def job_listing(log: str) -> dict[str, dict]:
     return out
 
 
-_PEAK = re.compile(rf"{PEAK_MEMORY} (\d+(?:\.\d+)?) MB")
-
-
-def logged_peak(path: Path) -> float | None:
-    """The peak memory (MB) a job's log ends with (modmap.logs.run_job), or None."""
-    if not path.is_file():
-        return None
-    lines = path.read_text(encoding="utf-8").splitlines()
-    match = _PEAK.search(lines[-1]) if lines else None
-    return float(match.group(1)) if match else None
-
-
 def read_benchmarks(workdir: Path, listing: dict[str, dict]) -> list[dict]:
     """One row per job: rule, file, s, cpu_s, max_rss_mb, sampled_rss_mb, mem_mb.
 
@@ -212,7 +200,7 @@ def read_benchmarks(workdir: Path, listing: dict[str, dict]) -> list[dict]:
                 "file": rel,
                 "s": float(table["s"].iloc[0]),
                 "cpu_s": float(table["cpu_time"].iloc[0]),
-                "max_rss_mb": logged_peak(workdir / log) if log else None,
+                "max_rss_mb": read_peak_memory(workdir / log) if log else None,
                 "sampled_rss_mb": float(rss) if rss > 0 else None,
                 "mem_mb": job.get("mem_mb"),
             }

@@ -13,7 +13,7 @@ import pytest
 
 from modmap.errors import InputError
 from modmap.io import manifest_path, write_tsv
-from modmap.logs import log_to_file, naming, run_job
+from modmap.logs import log_to_file, naming, read_peak_memory, run_job
 
 
 def _job(tmp_path: Path, outputs=()) -> SimpleNamespace:
@@ -119,7 +119,7 @@ def test_a_job_of_several_items_names_the_one_that_failed(tmp_path, capsys):
     assert "while making the figure of analyte TRAIL" in Path(smk.log[0]).read_text()
 
 
-def _peak(text: str) -> float:
+def _peak(text: str) -> tuple[float, float, float]:
     last = text.splitlines()[-1]
     match = re.search(
         r" INFO peak memory: (\d+\.\d) MB \(resident set high-water mark: "
@@ -129,7 +129,7 @@ def _peak(text: str) -> float:
     assert match, last
     total, own, child = map(float, match.groups())
     assert total == pytest.approx(own + child, abs=0.11)
-    return own, child
+    return total, own, child
 
 
 def test_a_successful_job_ends_its_log_with_its_peak_memory(tmp_path):
@@ -145,8 +145,9 @@ def test_a_successful_job_ends_its_log_with_its_peak_memory(tmp_path):
     run_job(main, smk)
     text = Path(smk.log[0]).read_text()
     assert text.splitlines()[0].endswith("INFO fine")
-    own, _ = _peak(text)
+    total, own, _ = _peak(text)
     assert own >= 300
+    assert read_peak_memory(smk.log[0]) == total
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
@@ -162,7 +163,7 @@ def test_the_peak_memory_counts_a_forked_child(tmp_path):
         os.waitpid(pid, 0)
 
     run_job(main, smk)
-    _, child = _peak(Path(smk.log[0]).read_text())
+    _, _, child = _peak(Path(smk.log[0]).read_text())
     assert child >= 200
 
 
@@ -171,3 +172,5 @@ def test_a_failed_job_logs_no_peak_memory(tmp_path, capsys):
     with pytest.raises(SystemExit):
         run_job(lambda s: (_ for _ in ()).throw(InputError("bad")), smk)
     assert "peak memory" not in Path(smk.log[0]).read_text()
+    assert read_peak_memory(smk.log[0]) is None
+    assert read_peak_memory(tmp_path / "no such.log") is None

@@ -17,9 +17,10 @@ import pandas as pd
 import pytest
 from conftest import run_snakemake
 
+from modmap.logs import read_peak_memory
+
 # A request may exceed the peak 50-fold only below this (a Python job's floor, JOB_BASE_MB).
 REQUEST_FLOOR_MB = 1000
-_PEAK = re.compile(r" INFO peak memory: (\d+\.\d) MB \(")
 _JOB = re.compile(r"^(?:local)?rule (\w+):\n((?:[ \t]+\S.*\n?)+)", re.MULTILINE)
 
 
@@ -59,10 +60,8 @@ def test_every_toy_job_is_benchmarked_and_asks_for_at_least_its_peak(toy_run) ->
     problems = []
     for job in jobs:
         mem = int(re.search(r"\bmem_mb=(\d+)", job["resources"]).group(1))
-        last = (toy_run / job["log"]).read_text(encoding="utf-8").splitlines()[-1]
-        logged = _PEAK.search(last)
-        assert logged, f"{job['log']} does not end with the job's peak memory: {last!r}"
-        peak = float(logged.group(1))
+        peak = read_peak_memory(toy_run / job["log"])
+        assert peak is not None, f"{job['log']} does not end with the job's peak memory"
         bench = pd.read_csv(toy_run / job["benchmark"], sep="\t")
         sampled = float(pd.to_numeric(bench["max_rss"], errors="coerce").max())
         # A sample of the job's processes cannot exceed the sum of their high-water marks (the

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -88,9 +89,10 @@ def failure_line(error: BaseException, *, rule: str) -> str:
     )
 
 
-#: Start of the last line of a successful job's log, followed by the peak in MB (see
-#: :func:`run_job`); ``benchmarks/bench_pipeline.py`` reads it.
+#: Start of the message of the last line of a successful job's log, followed by the peak in MB
+#: (written by :func:`run_job`, read by :func:`read_peak_memory`).
 PEAK_MEMORY = "peak memory:"
+_PEAK_LINE = re.compile(rf" INFO {PEAK_MEMORY} (\d+\.\d) MB \(")
 
 
 def _own_peak_mb() -> float | None:
@@ -164,6 +166,20 @@ def _log_peak_memory(log: str) -> None:
     _append(log, logging.Formatter(_FORMAT).format(record) + "\n")
 
 
+def read_peak_memory(log: str | os.PathLike) -> float | None:
+    """The peak memory in MB that a job's log ends with (see :func:`run_job`).
+
+    ``None`` when the file does not exist or its last line is not the peak (the job failed, or
+    ran before modmap logged peaks, or where the peak cannot be read: Windows).
+    """
+    path = Path(log)
+    if not path.is_file():
+        return None
+    lines = path.read_text(encoding="utf-8").splitlines()
+    match = _PEAK_LINE.search(lines[-1]) if lines else None
+    return float(match.group(1)) if match else None
+
+
 def run_job(main: Callable[[Any], None], smk: Any) -> None:
     """Run a workflow script's ``main(smk)`` and report a failure in one line.
 
@@ -211,7 +227,7 @@ def run_job(main: Callable[[Any], None], smk: Any) -> None:
         if isinstance(error, EXPECTED_ERRORS):
             raise SystemExit(1) from None
         raise
-    if len(getattr(smk, "log", ())):
+    if len(smk.log):
         _log_peak_memory(smk.log[0])
 
 
