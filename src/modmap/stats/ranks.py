@@ -9,8 +9,10 @@ Two-sample kernel (:func:`rank_sums`): chunks of genes are spread over worker th
 both groups are gathered into per-thread buffers. When both groups have more than 256 values,
 genes with few distinct values (rounded values, counts) are first tried by
 :func:`modmap.stats._pooled.pooled_block`, which reads W, the tie term and the medians off one
-pooled histogram without sorting; it declines every other gene. The remaining genes are sorted
-row-wise, then a numba kernel merges
+pooled histogram without sorting; it declines every other gene. Those are then tried by
+:func:`modmap.stats._tagged.tagged_block`, which sorts both groups together once with each
+value's group in its lowest bit and takes the genes without ties (W from the cases' positions,
+no merge). The remaining genes are sorted row-wise, then a numba kernel merges
 the two sorted runs of every gene, 4 genes at once: a branch-free counting merge for complete,
 tie-free genes and a merge of run-length encoded runs, handing out mid-ranks as R's
 ``rank(ties.method = "average")``, for the rest. Ties are exact float64 equality (so
@@ -37,6 +39,8 @@ import numpy as np
 
 from modmap.stats._buckets import NUMPY_MAX_WIDTH, sort_rows
 from modmap.stats._pooled import BUCKETS_PER_VALUE, pooled_block
+from modmap.stats._tagged import new_state as new_tagged_state
+from modmap.stats._tagged import tagged_block
 
 __all__ = ["RankSums", "SignedRanks", "rank_sums", "signed_ranks"]
 
@@ -512,8 +516,9 @@ def rank_sums(
         return buf
 
     # Genes whose groups would both take the bucket sort first try the pooled histogram
-    # (modmap.stats._pooled): exact and faster for genes with few distinct values; it declines
-    # the others, which are sorted and merged.
+    # (modmap.stats._pooled: genes with few distinct values), then the tagged pooled sort
+    # (modmap.stats._tagged: genes without ties); both are exact, and the genes both decline
+    # are sorted and merged. The tagged sort's back-off state is kept per thread.
     pooled = min(n_case, n_control) > NUMPY_MAX_WIDTH
 
     def work(start: int) -> None:
@@ -522,8 +527,15 @@ def rank_sums(
         ys = block(control, columns[1], start, stop, 1)
         fields = [field[start:stop] for field in out]
         if pooled:
-            declined = np.empty(stop - start, np.int64)
-            k = pooled_block(xs, ys, n_case, n_control, *fields, declined, BUCKETS_PER_VALUE)
+            tried = np.empty(stop - start, np.int64)
+            k = pooled_block(xs, ys, n_case, n_control, *fields, tried, BUCKETS_PER_VALUE)
+            if k == 0:
+                return
+            declined = np.empty(k, np.int64)
+            state = getattr(local, "tagged", None)
+            if state is None:
+                state = local.tagged = new_tagged_state()
+            k = tagged_block(xs, ys, n_case, n_control, tried[:k], *fields, declined, state)
             if k == 0:
                 return
             if k < stop - start:
