@@ -83,7 +83,7 @@ def test_bucket_sort_rows_sorts_or_declines(width: int) -> None:
     rows, declined = crafted_rows(rng, width)
     buf = np.hstack([rows, np.full((rows.shape[0], 1), np.inf)])  # sentinel column kept
     failed = np.empty(rows.shape[0], np.int64)
-    k = bucket_sort_rows(buf, width, failed)
+    k = bucket_sort_rows(buf, width, failed, np.arange(rows.shape[0]))
     got = set(failed[:k].tolist())
     assert got >= {r for r, d in enumerate(declined) if d is True}
     assert not got & {r for r, d in enumerate(declined) if d is False}
@@ -106,6 +106,20 @@ def test_sort_rows_sorts_every_row(width: int) -> None:
     n_declined = sum(d is True for d in declined)
     assert k == (rows.shape[0] if width <= NUMPY_MAX_WIDTH else n_declined)
     np.testing.assert_array_equal(buf[:, :width], np.sort(rows, axis=1))
+
+
+@pytest.mark.parametrize("width", [NUMPY_MAX_WIDTH, NUMPY_MAX_WIDTH + 1, 700])
+def test_sort_rows_sorts_only_the_given_rows(width: int) -> None:
+    rng = np.random.default_rng(width + 1)
+    rows, _ = crafted_rows(rng, width)
+    buf = np.hstack([rows, np.full((rows.shape[0], 1), np.inf)])
+    picked = np.flatnonzero(rng.random(rows.shape[0]) < 0.5)
+    others = np.setdiff1d(np.arange(rows.shape[0]), picked)
+    assert picked.size and others.size
+    sort_rows(buf, width, picked)
+    np.testing.assert_array_equal(buf[picked, :width], np.sort(rows[picked], axis=1))
+    np.testing.assert_array_equal(buf[others, :width], rows[others])  # untouched
+    assert (buf[:, width] == np.inf).all()  # the sentinel column too
 
 
 def mixed_genes(rng: np.random.Generator, g: int, m: int, n: int) -> np.ndarray:
@@ -158,7 +172,7 @@ def test_rank_sums_match_brute_force(m: int, n: int, layout: str, monkeypatch) -
     for group in (case, control):
         if group.shape[1] > NUMPY_MAX_WIDTH:
             failed = np.empty(g, np.int64)
-            k = bucket_sort_rows(group.copy(), group.shape[1], failed)
+            k = bucket_sort_rows(group.copy(), group.shape[1], failed, np.arange(g))
             assert 0 < k < g
     gathered = []  # chunks copied by the compiled gather (the spy calls the real one)
 

@@ -75,8 +75,8 @@ def min_max_nan(row, width):
 
 
 @numba.njit(cache=True, nogil=True)
-def bucket_sort_rows(buf, width, failed, buckets_per_value=_BUCKETS_PER_VALUE):
-    """Sort ``buf[r, :width]`` ascending (NaN last) in place for every row ``r``.
+def bucket_sort_rows(buf, width, failed, rows, buckets_per_value=_BUCKETS_PER_VALUE):
+    """Sort ``buf[r, :width]`` ascending (NaN last) in place for every row ``r`` of ``rows``.
 
     Parameters
     ----------
@@ -85,8 +85,10 @@ def bucket_sort_rows(buf, width, failed, buckets_per_value=_BUCKETS_PER_VALUE):
     width
         Number of leading columns to sort in each row.
     failed
-        int64 array of at least ``buf.shape[0]`` entries; receives the indices of the rows left
+        int64 array of at least ``rows.size`` entries; receives the indices of the rows left
         unsorted (an infinity, a range overflowing float64, the insertion budget exceeded).
+    rows
+        int64 indices of the rows to sort; the others are not touched.
     buckets_per_value
         Buckets per finite value of the row (more buckets: fewer values out of order within a
         bucket, a longer counting pass).
@@ -97,7 +99,6 @@ def bucket_sort_rows(buf, width, failed, buckets_per_value=_BUCKETS_PER_VALUE):
         Number of failed rows (their indices are ``failed[:k]``); those rows are unchanged.
         In a sorted row, ``-0.0`` is written as ``0.0`` (the two are one tied value).
     """
-    n_rows = buf.shape[0]
     n_failed = 0
     # Two -inf sentinels in front of the values: the insertion sort needs no bound checks.
     scratch = np.empty(width + 2)
@@ -107,7 +108,7 @@ def bucket_sort_rows(buf, width, failed, buckets_per_value=_BUCKETS_PER_VALUE):
     # negative (a shift, a mask and a conditional move per access), an unsigned one it does not.
     idx = np.empty(width, np.uint32)
     starts = np.empty(int(buckets_per_value * width) + 2, np.uint32)
-    for r in range(n_rows):
+    for r in rows:
         row = buf[r]
         lo, hi, n_nan = min_max_nan(row, width)
         nf = width - n_nan
@@ -179,12 +180,13 @@ def bucket_sort_rows(buf, width, failed, buckets_per_value=_BUCKETS_PER_VALUE):
     return n_failed
 
 
-def sort_rows(buf: np.ndarray, width: int) -> int:
+def sort_rows(buf: np.ndarray, width: int, rows: np.ndarray | None = None) -> int:
     """Sort ``buf[:, :width]`` row-wise in place (ascending, NaN last); returns the fallbacks.
 
     Rows longer than ``NUMPY_MAX_WIDTH`` go through :func:`bucket_sort_rows`, and the rows it
     declines are sorted with ``numpy.sort``; shorter rows all go to ``numpy.sort``, which is
-    faster there (both release the GIL). ``buf`` must have C-ordered (contiguous) rows.
+    faster there (both release the GIL). ``buf`` must have C-ordered (contiguous) rows. With
+    ``rows`` (int64 indices), only those rows are sorted, in place, and the others not touched.
 
     Returns
     -------
@@ -192,11 +194,16 @@ def sort_rows(buf: np.ndarray, width: int) -> int:
         Number of rows sorted by ``numpy.sort`` (the fallback).
     """
     if width <= NUMPY_MAX_WIDTH:
-        buf[:, :width].sort(axis=1)
-        return buf.shape[0]
-    failed = np.empty(buf.shape[0], np.int64)
-    k = bucket_sort_rows(buf, width, failed)
-    if k:
-        rows = failed[:k]
+        if rows is None:
+            buf[:, :width].sort(axis=1)
+            return buf.shape[0]
         buf[rows, :width] = np.sort(buf[rows, :width], axis=1)
+        return rows.size
+    if rows is None:
+        rows = np.arange(buf.shape[0])
+    failed = np.empty(rows.size, np.int64)
+    k = bucket_sort_rows(buf, width, failed, rows)
+    if k:
+        back = failed[:k]
+        buf[back, :width] = np.sort(buf[back, :width], axis=1)
     return k

@@ -200,8 +200,8 @@ _CHUNK_BYTES = 2**22
 
 
 @numba.njit(cache=True, nogil=True)
-def _merge_block(xs, ys, mx, my, n_x, n_y, stat, ties, med_x, med_y):
-    """Statistics of a block of genes whose groups are already sorted row-wise (NaN last).
+def _merge_block(xs, ys, rows, mx, my, n_x, n_y, stat, ties, med_x, med_y):
+    """Statistics of the genes ``rows`` of a block whose groups are sorted row-wise (NaN last).
 
     Row ``g`` of ``xs`` holds ``mx`` sorted values and then a +inf sentinel (``xs`` has
     ``mx + 1`` columns); likewise ``ys``. Complete, finite genes
@@ -209,12 +209,12 @@ def _merge_block(xs, ys, mx, my, n_x, n_y, stat, ties, med_x, med_y):
     (ties within or across groups, NaN, infinities) a merge of run-length encoded runs that
     hands out mid-ranks. Both run on ``_LANES`` genes at once.
     """
-    n_genes = xs.shape[0]
+    n_genes = rows.size
     fast = np.empty(n_genes, np.int64)
     n_fast = 0
     slow = np.empty(n_genes, np.int64)
     n_slow = 0
-    for g in range(n_genes):
+    for g in rows:
         x = xs[g]
         y = ys[g]
         nx = mx
@@ -526,8 +526,11 @@ def rank_sums(
         xs = block(case, columns[0], start, stop, 0)
         ys = block(control, columns[1], start, stop, 1)
         fields = [field[start:stop] for field in out]
+        rows = np.arange(stop - start)
         if pooled:
-            tried = np.empty(stop - start, np.int64)
+            # Each path writes the rows it takes and hands on the others (sorted and merged in
+            # place: no copy of the declined rows).
+            tried = np.empty(rows.size, np.int64)
             k = pooled_block(xs, ys, n_case, n_control, *fields, tried, BUCKETS_PER_VALUE)
             if k == 0:
                 return
@@ -538,16 +541,10 @@ def rank_sums(
             k = tagged_block(xs, ys, n_case, n_control, tried[:k], *fields, declined, state)
             if k == 0:
                 return
-            if k < stop - start:
-                rows = declined[:k]
-                xs, ys = xs[rows], ys[rows]
-                fields = [np.empty(k, field.dtype) for field in fields]
-        sort_rows(xs, n_case)
-        sort_rows(ys, n_control)
-        _merge_block(xs, ys, n_case, n_control, *fields)
-        if pooled and k < stop - start:
-            for field, part in zip(out, fields, strict=True):
-                field[start + rows] = part
+            rows = declined[:k]
+        sort_rows(xs, n_case, rows)
+        sort_rows(ys, n_control, rows)
+        _merge_block(xs, ys, rows, n_case, n_control, *fields)
 
     n_threads = max(1, threads if threads is not None else numba.get_num_threads())
     starts = range(0, n_genes, chunk)
