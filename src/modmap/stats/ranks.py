@@ -526,11 +526,11 @@ def rank_sums(
         xs = block(case, columns[0], start, stop, 0)
         ys = block(control, columns[1], start, stop, 1)
         fields = [field[start:stop] for field in out]
-        rows = np.arange(stop - start)
+        rows = None  # every row of the chunk
         if pooled:
             # Each path writes the rows it takes and hands on the others (sorted and merged in
             # place: no copy of the declined rows).
-            tried = np.empty(rows.size, np.int64)
+            tried = np.empty(stop - start, np.int64)
             k = pooled_block(xs, ys, n_case, n_control, *fields, tried, BUCKETS_PER_VALUE)
             if k == 0:
                 return
@@ -544,6 +544,8 @@ def rank_sums(
             rows = declined[:k]
         sort_rows(xs, n_case, rows)
         sort_rows(ys, n_control, rows)
+        if rows is None:
+            rows = np.arange(stop - start)
         _merge_block(xs, ys, rows, n_case, n_control, *fields)
 
     n_threads = max(1, threads if threads is not None else numba.get_num_threads())
