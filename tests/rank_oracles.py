@@ -33,3 +33,29 @@ def brute_force(case: np.ndarray, control: np.ndarray):
             _, t = np.unique(np.concatenate([x, y]), return_counts=True)
             tie[i] = np.sum(t.astype(float) ** 3 - t)
     return n_x, n_y, w, tie, med_x, med_y
+
+
+def assert_rank_sums_match(rank_sums, both: np.ndarray, m: int, layout: str) -> None:
+    """``rank_sums`` on genes x (m cases + controls) equals :func:`brute_force` in every field.
+
+    ``layout``: ``"rows"`` (two C-ordered blocks) or ``"fortran"`` (one column-major matrix,
+    the groups picked by column indices, as a ``gene_tests`` job passes the cache); each with
+    several thread and chunk settings (so chunks of 1 and 7 genes and several threads run).
+    """
+    n = both.shape[1] - m
+    expected = brute_force(both[:, :m], both[:, m:])
+    for threads, chunk in ((1, None), (2, 7), (3, 1)):
+        if layout == "fortran":
+            wide = np.asfortranarray(both)
+            res = rank_sums(
+                wide,
+                wide,
+                case_columns=np.arange(m),
+                control_columns=np.arange(m, m + n),
+                threads=threads,
+                chunk=chunk,
+            )
+        else:
+            res = rank_sums(both[:, :m].copy(), both[:, m:].copy(), threads=threads, chunk=chunk)
+        for name, got, want in zip(res._fields, res, expected, strict=True):
+            np.testing.assert_array_equal(got, want, err_msg=f"{name} ({threads=}, {chunk=})")

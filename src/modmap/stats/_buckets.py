@@ -74,6 +74,46 @@ def min_max_nan(row, width):
     return min(min(lo0, lo1), min(lo2, lo3)), max(max(hi0, hi1), max(hi2, hi3)), n_nan
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def pooled_min_max_nan(x, mx, y, my):
+    """:func:`min_max_nan` of ``x[:mx]`` and ``y[:my]`` taken together (one gene's two groups)."""
+    lo_x, hi_x, nan_x = min_max_nan(x, mx)
+    lo_y, hi_y, nan_y = min_max_nan(y, my)
+    return min(lo_x, lo_y), max(hi_x, hi_y), nan_x + nan_y
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def insertion_sort(s, n, budget):
+    """Insertion sort of ``s[2:n + 2]`` in place, after ``s[0] = s[1] = -inf`` (sentinels).
+
+    Meant for values already in bucket order, where few move more than one place: the step by
+    one place is branch-free (min/max); a value moving further takes the loop, whose moves
+    count against ``budget`` (uint64). Returns False, leaving ``s`` partly sorted, as soon as
+    the moves exceed the budget. Equal values are never moved past each other.
+    """
+    moved = np.uint64(0)
+    top1 = s[2]  # the largest and second largest value sorted so far, kept in registers
+    top2 = -np.inf
+    for i in range(np.uint64(3), np.uint64(n + 2)):
+        v = s[i]
+        a = max(top1, v)
+        b = min(top1, v)
+        s[i] = a
+        s[i - _ONE] = b
+        if top2 > v:
+            j = i - _ONE
+            while s[j - _ONE] > v:
+                s[j] = s[j - _ONE]
+                j -= _ONE
+            s[j] = v
+            moved += i - j
+            if moved > budget:
+                return False
+        top1 = a
+        top2 = max(top2, b)
+    return True
+
+
 @numba.njit(cache=True, nogil=True)
 def bucket_sort_rows(buf, width, failed, rows, buckets_per_value=_BUCKETS_PER_VALUE):
     """Sort ``buf[r, :width]`` ascending (NaN last) in place for every row ``r`` of ``rows``.
@@ -149,30 +189,8 @@ def bucket_sort_rows(buf, width, failed, rows, buckets_per_value=_BUCKETS_PER_VA
             s[_TWO + np.uint64(starts[b])] = row[i] + 0.0  # -0.0 + 0.0 is 0.0
             starts[b] += np.uint32(1)
         # Insertion sort of the finite values s[2:nf + 2]; only values of one bucket can be out
-        # of order. The step by one place is branch-free (min/max); a value moving further
-        # takes the loop, whose moves count against the budget.
-        budget = np.uint64(_SHIFTS_PER_VALUE * nf)
-        moved = np.uint64(0)
-        top1 = s[2]  # the largest and second largest value sorted so far, kept in registers
-        top2 = -np.inf
-        for i in range(np.uint64(3), np.uint64(nf + 2)):
-            v = s[i]
-            a = max(top1, v)
-            b = min(top1, v)
-            s[i] = a
-            s[i - _ONE] = b
-            if top2 > v:
-                j = i - _ONE
-                while s[j - _ONE] > v:
-                    s[j] = s[j - _ONE]
-                    j -= _ONE
-                s[j] = v
-                moved += i - j
-                if moved > budget:
-                    break
-            top1 = a
-            top2 = max(top2, b)
-        if moved > budget:
+        # of order.
+        if not insertion_sort(s, nf, np.uint64(_SHIFTS_PER_VALUE * nf)):
             failed[n_failed] = r
             n_failed += 1
             continue

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from modmap.stats._buckets import min_max_nan
+from modmap.stats._buckets import pooled_min_max_nan
 
 # Buckets per pooled value. More buckets make a gene pure more often (a bucket must be narrower
 # than the gap between distinct values: at 2,000 + 2,000, values rounded to two decimals are pure
@@ -124,10 +124,7 @@ def pooled_block(xs, ys, mx, my, n_x, n_y, stat, ties, med_x, med_y, declined, b
             continue
         x = xs[r]
         y = ys[r]
-        lo_x, hi_x, _ = min_max_nan(x, mx)
-        lo_y, hi_y, _ = min_max_nan(y, my)
-        lo = min(lo_x, lo_y)
-        hi = max(hi_x, hi_y)
+        lo, hi, _ = pooled_min_max_nan(x, mx, y, my)
         span = hi - lo
         scale = n_b / span if span > 0.0 else np.inf
         # No finite span: all missing, all equal, an infinity, an overflow.

@@ -38,7 +38,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from modmap.stats._buckets import min_max_nan
+from modmap.stats._buckets import insertion_sort, pooled_min_max_nan
 
 # Buckets per pooled value and insertion-sort budget (moves per value), as in _buckets.
 _BUCKETS_PER_VALUE = 2
@@ -168,13 +168,11 @@ def tagged_block(xs, ys, mx, my, rows, n_x, n_y, stat, ties, med_x, med_y, decli
             continue
         x = xs[r]
         y = ys[r]
-        lo_x, hi_x, nan_x = min_max_nan(x, mx)
-        lo_y, hi_y, nan_y = min_max_nan(y, my)
-        lo = min(lo_x, lo_y)
-        span = max(hi_x, hi_y) - lo
+        lo, hi, n_nan = pooled_min_max_nan(x, mx, y, my)
+        span = hi - lo
         scale = n_b / span if span > 0.0 else np.inf
         # A missing value, all values equal, an infinity, a range overflowing float64.
-        if nan_x + nan_y > 0 or not (span > 0.0) or span == np.inf or scale == np.inf:
+        if n_nan > 0 or not (span > 0.0) or span == np.inf or scale == np.inf:
             declined[n_declined] = r
             n_declined += 1
             continue
@@ -196,30 +194,9 @@ def tagged_block(xs, ys, mx, my, rows, n_x, n_y, stat, ties, med_x, med_y, decli
             b = np.uint64(idx[mx + i])
             s[_TWO + np.uint64(starts[b])] = _control(y[i])
             starts[b] += np.uint32(1)
-        # Insertion sort within buckets (as in _buckets.bucket_sort_rows).
-        moved = _ZERO
-        top1 = s[2]
-        top2 = -np.inf
-        for i in range(np.uint64(3), np.uint64(n + 2)):
-            v = s[i]
-            a = max(top1, v)
-            lower = min(top1, v)
-            s[i] = a
-            s[i - _ONE] = lower
-            if top2 > v:
-                j = i - _ONE
-                while s[j - _ONE] > v:
-                    s[j] = s[j - _ONE]
-                    j -= _ONE
-                s[j] = v
-                moved += i - j
-                if moved > budget:
-                    break
-            top1 = a
-            top2 = max(top2, lower)
-        # Neighbours equal, or equal above the lowest bit: a tie, or an order the tag may
-        # have changed.
-        near = moved > budget
+        # Insertion sort within buckets; then neighbours equal, or equal above the lowest bit:
+        # a tie, or an order the tag may have changed.
+        near = not insertion_sort(s, n, budget)
         if not near:
             for i in range(_TWO, np.uint64(n + 1)):
                 near |= (s[i] == s[i + _ONE]) | ((bits[i] >> _ONE) == (bits[i + _ONE] >> _ONE))
