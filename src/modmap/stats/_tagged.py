@@ -38,11 +38,14 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from modmap.stats._buckets import insertion_sort, pooled_min_max_nan
-
-# Buckets per pooled value and insertion-sort budget (moves per value), as in _buckets.
-_BUCKETS_PER_VALUE = 2
-_SHIFTS_PER_VALUE = 4
+# Buckets per pooled value and the insertion sort's budget (moves per value) are the bucket
+# sort's (_BUCKETS_PER_VALUE, _SHIFTS_PER_VALUE).
+from modmap.stats._buckets import (
+    _BUCKETS_PER_VALUE,
+    _SHIFTS_PER_VALUE,
+    insertion_sort,
+    pooled_min_max_nan,
+)
 
 # After a gene declined for a tie or the budget, the next _RETRY - 1 genes are not tried; the
 # wait doubles with each such decline in a row, up to _MAX_RETRY genes.
@@ -151,7 +154,7 @@ def tagged_block(xs, ys, mx, my, rows, n_x, n_y, stat, ties, med_x, med_y, decli
     s[0] = s[1] = -np.inf  # sentinels: the insertion sort needs no bound checks
     bits = s.view(np.uint64)
     idx = np.empty(n, np.uint32)
-    n_b = _BUCKETS_PER_VALUE * n
+    n_b = int(_BUCKETS_PER_VALUE * n)
     starts = np.empty(n_b + 1, np.uint32)
     top = float(n_b - 1)
     budget = np.uint64(_SHIFTS_PER_VALUE * n)
