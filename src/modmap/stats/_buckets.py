@@ -75,11 +75,31 @@ def min_max_nan(row, width):
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def pooled_min_max_nan(x, mx, y, my):
-    """:func:`min_max_nan` of ``x[:mx]`` and ``y[:my]`` taken together (one gene's two groups)."""
+def bucket_scale(lo, hi, n_b):
+    """Scale ``n_b / (hi - lo)`` of the bucket function ``int((v - lo) * scale)`` over [lo, hi].
+
+    0.0 where no such function exists: ``hi - lo`` not positive (no two distinct finite values,
+    all missing), infinite (an infinity, or a range that overflows float64), or so small that
+    the scale overflows.
+    """
+    span = hi - lo
+    if not (span > 0.0) or span == np.inf:
+        return 0.0
+    scale = n_b / span
+    return 0.0 if scale == np.inf else scale
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def pooled_bucket_scale(x, mx, y, my, n_b):
+    """One gene's two groups ``x[:mx]`` and ``y[:my]`` on ``n_b`` buckets of their pooled range.
+
+    Returns ``lo``, the :func:`bucket_scale` of the pooled range (0.0: none) and the number
+    of missing values.
+    """
     lo_x, hi_x, nan_x = min_max_nan(x, mx)
     lo_y, hi_y, nan_y = min_max_nan(y, my)
-    return min(lo_x, lo_y), max(hi_x, hi_y), nan_x + nan_y
+    lo = min(lo_x, lo_y)
+    return lo, bucket_scale(lo, max(hi_x, hi_y), n_b), nan_x + nan_y
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -163,10 +183,9 @@ def bucket_sort_rows(buf, width, failed, rows, buckets_per_value=_BUCKETS_PER_VA
             for i in range(k, width):
                 row[i] = np.nan
             continue
-        span = hi - lo
         n_b = max(1, int(buckets_per_value * nf))
-        scale = n_b / span
-        if lo == -np.inf or hi == np.inf or span == np.inf or scale == np.inf:
+        scale = bucket_scale(lo, hi, n_b)
+        if scale == 0.0:  # an infinity, a range overflowing float64
             failed[n_failed] = r
             n_failed += 1
             continue

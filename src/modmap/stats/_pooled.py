@@ -27,7 +27,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from modmap.stats._buckets import pooled_min_max_nan
+from modmap.stats._buckets import pooled_bucket_scale
 
 # Buckets per pooled value. More buckets make a gene pure more often (a bucket must be narrower
 # than the gap between distinct values: at 2,000 + 2,000, values rounded to two decimals are pure
@@ -124,11 +124,9 @@ def pooled_block(xs, ys, mx, my, n_x, n_y, stat, ties, med_x, med_y, declined, b
             continue
         x = xs[r]
         y = ys[r]
-        lo, hi, _ = pooled_min_max_nan(x, mx, y, my)
-        span = hi - lo
-        scale = n_b / span if span > 0.0 else np.inf
-        # No finite span: all missing, all equal, an infinity, an overflow.
-        if not (span > 0.0) or span == np.inf or scale == np.inf:
+        lo, scale, _ = pooled_bucket_scale(x, mx, y, my, n_b)
+        # No bucket function: all missing, all equal, an infinity, an overflow.
+        if scale == 0.0:
             declined[n_declined] = r
             n_declined += 1
             continue

@@ -44,7 +44,7 @@ from modmap.stats._buckets import (
     _BUCKETS_PER_VALUE,
     _SHIFTS_PER_VALUE,
     insertion_sort,
-    pooled_min_max_nan,
+    pooled_bucket_scale,
 )
 
 # After a gene declined for a tie or the budget, the next _RETRY - 1 genes are not tried; the
@@ -171,11 +171,9 @@ def tagged_block(xs, ys, mx, my, rows, n_x, n_y, stat, ties, med_x, med_y, decli
             continue
         x = xs[r]
         y = ys[r]
-        lo, hi, n_nan = pooled_min_max_nan(x, mx, y, my)
-        span = hi - lo
-        scale = n_b / span if span > 0.0 else np.inf
+        lo, scale, n_nan = pooled_bucket_scale(x, mx, y, my, n_b)
         # A missing value, all values equal, an infinity, a range overflowing float64.
-        if n_nan > 0 or not (span > 0.0) or span == np.inf or scale == np.inf:
+        if n_nan > 0 or scale == 0.0:
             declined[n_declined] = r
             n_declined += 1
             continue
